@@ -1,0 +1,16 @@
+"""mlserve-sklearn: export fitted scikit-learn classifiers to mlserve (model.onnx + pipeline.json + metadata.json)."""
+
+from .__about__ import __version__
+from .errors import ExportError, UnsupportedError
+from .export import ExportResult, export_model
+from .supported import SUPPORTED_ESTIMATORS, SUPPORTED_TRANSFORMERS
+
+__all__ = [
+    "__version__",
+    "export_model",
+    "ExportResult",
+    "ExportError",
+    "UnsupportedError",
+    "SUPPORTED_ESTIMATORS",
+    "SUPPORTED_TRANSFORMERS",
+]

@@ -1,0 +1,91 @@
+"""GradientBoostingClassifier -> TreeEnsembleRegressor + standard ops.
+
+scikit-learn computes ``raw = init + learning_rate * sum(tree values)`` in double, then
+``predict_proba`` is ``[1 - expit(raw), expit(raw)]`` for two classes (``expit(2 * raw)`` with the
+exponential loss) or ``softmax(raw)`` for more. The graph mirrors that: the ensemble, fed a
+double copy of the input, sums ``learning_rate * value`` per leaf in double with the init
+scores as base values; sigmoid/softmax then run in double and only the result is cast to float32.
+"""
+
+import warnings
+
+import numpy as np
+from onnx import TensorProto, numpy_helper
+
+from .errors import ExportError
+from .onnx_graph import GraphBuilder
+from .supported import refuse
+from .tree_nodes import TreeNodes
+
+
+def init_raw_predictions(model):
+    """The constant init scores (one per column of raw), or refuse a data-dependent init."""
+    init = model.init_
+    if not (isinstance(init, str) and init == "zero"):
+        from sklearn.dummy import DummyClassifier
+
+        if type(init) is not DummyClassifier or init.strategy != "prior":
+            refuse("GradientBoostingClassifier with init=%r" % (init,),
+                   "only the default init (class priors) or init='zero' is constant")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = model._raw_predict_init(np.zeros((1, model.n_features_in_), dtype=np.float32))
+    return raw[0].astype(np.float64)
+
+
+def convert_gradient_boosting(model):
+    """Build the ONNX model for a fitted GradientBoostingClassifier."""
+    loss = type(model._loss).__name__
+    if loss not in ("BinomialDeviance", "MultinomialDeviance", "ExponentialLoss"):
+        refuse("GradientBoostingClassifier with loss %s" % loss)
+    stages = model.estimators_
+    n_columns = stages.shape[1]
+    n_classes = len(model.classes_)
+    base = init_raw_predictions(model)
+    if len(base) != n_columns:
+        raise ExportError("unexpected init shape %d for %d score columns" % (len(base), n_columns))
+
+    nodes = TreeNodes()
+    target_tree_ids, target_node_ids, target_ids, target_weights = [], [], [], []
+    tree_id = 0
+    for stage in stages:
+        for column, estimator in enumerate(stage):
+            tree = estimator.tree_
+            leaves = nodes.add_tree(tree, tree_id)
+            # predict_stages adds scale * value, so the product is formed the same way here.
+            weights = model.learning_rate * tree.value[leaves, 0, 0]
+            target_tree_ids.extend([tree_id] * len(leaves))
+            target_node_ids.extend(int(leaf) for leaf in leaves)
+            target_ids.extend([column] * len(leaves))
+            target_weights.extend(weights.tolist())
+            tree_id += 1
+
+    g = GraphBuilder()
+    x = g.input_as_double()
+    raw_float = g.op(
+        "TreeEnsembleRegressor",
+        [x],
+        domain="ai.onnx.ml",
+        n_targets=n_columns,
+        target_treeids=target_tree_ids,
+        target_nodeids=target_node_ids,
+        target_ids=target_ids,
+        target_weights_as_tensor=numpy_helper.from_array(np.asarray(target_weights, dtype=np.float64)),
+        base_values_as_tensor=numpy_helper.from_array(base),
+        aggregate_function="SUM",
+        post_transform="NONE",
+        **nodes.attributes()
+    )
+    raw = g.op("Cast", [raw_float], to=TensorProto.DOUBLE)
+    if n_columns == 1:
+        if loss == "ExponentialLoss":
+            raw = g.op("Mul", [raw, g.const(np.array([2.0]))])
+        positive = g.op("Sigmoid", [raw])
+        negative = g.op("Sub", [g.const(np.array([1.0])), positive])
+        proba = g.op("Concat", [negative, positive], axis=1)
+        index = None  # binary predict is argmax(predict_proba)
+    else:
+        proba = g.op("Softmax", [raw], axis=1)
+        index = g.op("ArgMax", [raw], axis=1, keepdims=0)  # multiclass predict is argmax(raw)
+    g.finish_classifier(proba, model.classes_, index=index)
+    return g.build(model.n_features_in_, n_classes, "GradientBoostingClassifier exported by mlserve-sklearn")

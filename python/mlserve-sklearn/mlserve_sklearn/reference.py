@@ -1,0 +1,67 @@
+"""Reference outputs: what scikit-learn answers for raw records, for parity tests in mlserve.
+
+Records are JSON objects as a client would send them: a missing value is ``null`` or an absent
+key. scikit-learn receives them as a DataFrame with NaN in those places.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from .json_values import to_json_list
+from .onnx_graph import class_label_values
+
+
+def records_to_frame(records, input_names, string_columns=()):
+    """A DataFrame of ``records`` with columns ``input_names``; null/absent become NaN.
+
+    ``string_columns`` are kept as object columns even when every value is missing.
+    """
+    columns = {}
+    for name in input_names:
+        values = [r.get(name) for r in records]
+        if name in string_columns or any(isinstance(v, str) for v in values):
+            columns[name] = pd.Series([np.nan if v is None else v for v in values], dtype=object)
+        else:
+            columns[name] = pd.Series([np.nan if v is None else v for v in values], dtype=np.float64)
+    return pd.DataFrame(columns, columns=list(input_names))
+
+
+def transform_inputs(model, frame):
+    """The float32 matrix the ONNX model receives (the preprocessing's output, cast once)."""
+    if type(model) is Pipeline and len(model.steps) > 1:
+        matrix = model[:-1].transform(frame)
+    else:
+        matrix = frame.to_numpy(dtype=np.float64)
+    if hasattr(matrix, "toarray"):
+        matrix = matrix.toarray()
+    return np.asarray(matrix, dtype=np.float64).astype(np.float32)
+
+
+def reference_outputs(model, records, input_names, string_columns=()):
+    """``{records, predict, label, predict_proba, transformed}`` computed by scikit-learn.
+
+    ``label`` is what model.onnx's ``label`` output must hold: ``predict`` for integer classes,
+    the class index otherwise. ``transformed`` holds exact float32 values.
+    """
+    frame = records_to_frame(records, input_names, string_columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        predicted = model.predict(frame)
+        proba = model.predict_proba(frame)
+        transformed = transform_inputs(model, frame)
+    classes = list(model.classes_)
+    index = [classes.index(p) for p in predicted]
+    label_values = class_label_values(model.classes_)
+    label = [int(label_values[i]) for i in index] if label_values is not None else index
+    return {
+        "records": records,
+        "predict": to_json_list(np.asarray(predicted, dtype=object)),
+        "label": label,
+        "predict_proba": [[float(p) for p in row] for row in proba],
+        "transformed": [[float(v) for v in row] for row in transformed],
+    }
+
+

@@ -1,0 +1,41 @@
+"""The estimators and transformers the exporter translates, and the refusal message."""
+
+from .errors import UnsupportedError
+
+#: Final estimators written to model.onnx.
+SUPPORTED_ESTIMATORS = (
+    "RandomForestClassifier",
+    "ExtraTreesClassifier",
+    "DecisionTreeClassifier",
+    "GradientBoostingClassifier",
+    "LogisticRegression",
+)
+
+#: Preprocessing steps written to pipeline.json.
+SUPPORTED_TRANSFORMERS = (
+    "Pipeline",
+    "ColumnTransformer",
+    "SimpleImputer",
+    "StandardScaler",
+    "MinMaxScaler",
+    "OneHotEncoder",
+)
+
+
+def supported_summary():
+    """One line per kind, used at the end of every refusal."""
+    return (
+        "Supported estimators: " + ", ".join(SUPPORTED_ESTIMATORS) + ". "
+        "Supported preprocessing: " + ", ".join(SUPPORTED_TRANSFORMERS)
+        + " (and 'passthrough'/'drop' inside a Pipeline or ColumnTransformer)."
+    )
+
+
+def refuse(what, reason=None):
+    """Raise UnsupportedError for ``what`` (an object or a description), naming what is supported."""
+    if not isinstance(what, str):
+        what = "%s (from %s)" % (type(what).__name__, type(what).__module__)
+    message = "mlserve-sklearn cannot export %s" % what
+    if reason:
+        message += ": " + reason
+    raise UnsupportedError(message + ". " + supported_summary())

@@ -1,0 +1,58 @@
+"""Flatten fitted scikit-learn trees into the node lists of ai.onnx.ml TreeEnsemble* operators."""
+
+import numpy as np
+from onnx import numpy_helper
+
+from .onnx_graph import round_down_to_float32
+
+_TREE_LEAF = -1
+
+
+class TreeNodes:
+    """Node attributes of many trees; leaves are reported back to the caller for weights."""
+
+    def __init__(self):
+        self.tree_ids = []
+        self.node_ids = []
+        self.feature_ids = []
+        self.modes = []
+        self.values = []
+        self.true_ids = []
+        self.false_ids = []
+
+    def add_tree(self, tree, tree_id):
+        """Add one ``sklearn.tree._tree.Tree``; returns the node ids of its leaves.
+
+        scikit-learn goes left when ``x[feature] <= threshold``: that is BRANCH_LEQ with the
+        left child as the true branch, and the threshold rounded down to float32.
+        """
+        left = tree.children_left
+        right = tree.children_right
+        thresholds = round_down_to_float32(tree.threshold)
+        n = tree.node_count
+        is_leaf = left == _TREE_LEAF
+        self.tree_ids.extend([tree_id] * n)
+        self.node_ids.extend(range(n))
+        self.feature_ids.extend(np.where(is_leaf, 0, tree.feature).astype(int).tolist())
+        self.modes.extend("LEAF" if leaf else "BRANCH_LEQ" for leaf in is_leaf)
+        self.values.extend(np.where(is_leaf, 0.0, thresholds).tolist())
+        self.true_ids.extend(np.where(is_leaf, 0, left).astype(int).tolist())
+        self.false_ids.extend(np.where(is_leaf, 0, right).astype(int).tolist())
+        return np.flatnonzero(is_leaf)
+
+    def attributes(self):
+        """The nodes_* attributes; thresholds as a double tensor (exactly float32 values).
+
+        The graph feeds the ensemble a double input (the float32 input cast exactly), so
+        onnxruntime accumulates leaf weights in double; the thresholds stay float32 values
+        rounded down, so every split decides as scikit-learn's float32 comparison does.
+        """
+        return dict(
+            nodes_treeids=self.tree_ids,
+            nodes_nodeids=self.node_ids,
+            nodes_featureids=self.feature_ids,
+            nodes_modes=self.modes,
+            nodes_values_as_tensor=numpy_helper.from_array(np.asarray(self.values, dtype=np.float64)),
+            nodes_truenodeids=self.true_ids,
+            nodes_falsenodeids=self.false_ids,
+        )

@@ -1,0 +1,63 @@
+"""RandomForestClassifier, ExtraTreesClassifier and DecisionTreeClassifier -> TreeEnsembleClassifier.
+
+scikit-learn's forest ``predict_proba`` is the mean over trees of each tree's leaf class
+distribution (leaf values normalised to sum 1). Each leaf therefore carries weight
+``p_leaf / n_trees`` per class and the ensemble sums them (post_transform NONE). The
+ensemble runs on a double copy of the input so onnxruntime sums in double; ``label`` is the
+first argmax of the probabilities, as ``predict`` is.
+"""
+
+import numpy as np
+from onnx import numpy_helper
+
+from .errors import ExportError
+from .onnx_graph import GraphBuilder
+from .tree_nodes import TreeNodes
+
+
+def leaf_probabilities(tree):
+    """Per-node class distribution, normalised like DecisionTreeClassifier.predict_proba."""
+    value = tree.value[:, 0, :].astype(np.float64)
+    normalizer = value.sum(axis=1)[:, np.newaxis]
+    normalizer[normalizer == 0.0] = 1.0
+    return value / normalizer
+
+
+def convert_tree_classifier(model):
+    """Build the ONNX model for a fitted tree or forest classifier."""
+    if getattr(model, "n_outputs_", 1) != 1:
+        raise ExportError("multi-output classifiers cannot be exported (n_outputs_ = %d)" % model.n_outputs_)
+    trees = list(model.estimators_) if hasattr(model, "estimators_") else [model]
+    n_classes = len(model.classes_)
+    nodes = TreeNodes()
+    class_tree_ids, class_node_ids, class_ids, class_weights = [], [], [], []
+    for tree_id, estimator in enumerate(trees):
+        tree = estimator.tree_
+        leaves = nodes.add_tree(tree, tree_id)
+        proba = leaf_probabilities(tree) / len(trees)
+        # Every leaf lists every class, zeros included: leaving zero weights out (smaller file)
+        # made onnxruntime 1.30 return scores such as [-1, 1] for two-class pure leaves.
+        for leaf in leaves:
+            class_tree_ids.extend([tree_id] * n_classes)
+            class_node_ids.extend([int(leaf)] * n_classes)
+            class_ids.extend(range(n_classes))
+            class_weights.extend(proba[leaf].tolist())
+
+    g = GraphBuilder()
+    x = g.input_as_double()
+    _, scores = g.op(
+        "TreeEnsembleClassifier",
+        [x],
+        [g.name("ensemble_label"), g.name("ensemble_scores")],
+        domain="ai.onnx.ml",
+        classlabels_int64s=list(range(n_classes)),
+        class_treeids=class_tree_ids,
+        class_nodeids=class_node_ids,
+        class_ids=class_ids,
+        class_weights_as_tensor=numpy_helper.from_array(np.asarray(class_weights, dtype=np.float64)),
+        post_transform="NONE",
+        **nodes.attributes()
+    )
+    # The ensemble's own label output is ignored: in the two-class case it is not argmax.
+    g.finish_classifier(scores, model.classes_, proba_is_double=False)
+    return g.build(model.n_features_in_, n_classes, "%s exported by mlserve-sklearn" % type(model).__name__)

@@ -1,0 +1,107 @@
+"""Anything the exporter cannot translate exactly is refused, naming what is supported."""
+
+import os
+import tempfile
+import unittest
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, PolynomialFeatures, StandardScaler
+from sklearn.svm import SVC
+
+from helpers import numeric, passengers
+from mlserve_sklearn import ExportError, UnsupportedError, export_model
+
+
+class Doubler(BaseEstimator, TransformerMixin):
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return np.asarray(X) * 2
+
+
+class MyForest(RandomForestClassifier):
+    pass
+
+
+class RefusalTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.out = os.path.join(self.tmp.name, "out")
+
+    def assert_refused(self, model, *words):
+        with self.assertRaises(UnsupportedError) as ctx:
+            export_model(model, self.out)
+        message = str(ctx.exception)
+        for word in words + ("Supported estimators: RandomForestClassifier", "GradientBoostingClassifier",
+                             "LogisticRegression", "OneHotEncoder", "ColumnTransformer"):
+            self.assertIn(word, message)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "model.onnx")), "nothing is written")
+        return message
+
+    def test_unsupported_estimators_are_refused(self):
+        X, y = numeric()
+        self.assert_refused(SVC(probability=True).fit(X, y), "SVC")
+        self.assert_refused(KNeighborsClassifier().fit(X, y), "KNeighborsClassifier")
+        self.assert_refused(RandomForestRegressor(n_estimators=2).fit(X, y), "RandomForestRegressor")
+        self.assert_refused(Pipeline([("scale", StandardScaler()), ("svc", SVC())]).fit(X, y), "SVC")
+
+    def test_subclasses_of_supported_estimators_are_refused(self):
+        X, y = numeric()
+        self.assert_refused(MyForest(n_estimators=2).fit(X, y), "MyForest")
+
+    def test_custom_and_function_transformers_are_refused(self):
+        X, y = numeric()
+        self.assert_refused(Pipeline([("double", Doubler()), ("clf", LogisticRegression())]).fit(X, y), "Doubler")
+        self.assert_refused(Pipeline([("log", FunctionTransformer(np.log1p)), ("clf", LogisticRegression())])
+                            .fit(X.abs(), y), "FunctionTransformer")
+        self.assert_refused(Pipeline([("poly", PolynomialFeatures()), ("clf", LogisticRegression())]).fit(X, y),
+                            "PolynomialFeatures")
+
+    def test_unsupported_options_are_refused(self):
+        X, y = passengers()
+        cases = [
+            (ColumnTransformer([("num", SimpleImputer(add_indicator=True), ["Age"])]), "add_indicator"),
+            (ColumnTransformer([("num", SimpleImputer(missing_values=-1), ["Pclass"])]), "missing_values"),
+            (ColumnTransformer([("sex", OneHotEncoder(drop=["male"]), ["Sex"])]), "drop"),
+            (ColumnTransformer([("sex", OneHotEncoder(min_frequency=0.4, handle_unknown="infrequent_if_exist"),
+                                 ["Sex"])]), "infrequent"),
+            (ColumnTransformer([("sex", OneHotEncoder(), ["Sex"])], remainder=StandardScaler()), "remainder"),
+            (ColumnTransformer([("sex", OneHotEncoder(), ["Sex"]), ("p", "passthrough", ["Pclass"])],
+                               transformer_weights={"sex": 2.0}), "transformer_weights"),
+        ]
+        for pre, word in cases:
+            with self.subTest(word=word):
+                if word == "remainder":
+                    X_ = X[["Sex", "Fare"]]
+                else:
+                    X_ = X
+                model = Pipeline([("pre", pre), ("clf", LogisticRegression())]).fit(X_, y)
+                self.assert_refused(model, word)
+
+    def test_a_data_dependent_boosting_init_is_refused(self):
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        X, y = numeric()
+        model = GradientBoostingClassifier(n_estimators=2, init=LogisticRegression()).fit(X, y)
+        self.assert_refused(model, "init")
+
+    def test_unfitted_models_are_refused(self):
+        with self.assertRaises(ExportError) as ctx:
+            export_model(Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())]), self.out)
+        self.assertIn("not fitted", str(ctx.exception))
+
+    def test_non_models_are_refused(self):
+        self.assert_refused({"not": "a model"}, "dict")
+
+
+if __name__ == "__main__":
+    unittest.main()
