@@ -1,0 +1,62 @@
+/**
+ * numpy's pairwise summation (`pairwise_sum` in numpy/core/src/umath/loops_utils.h), which
+ * `np.sum` uses along a contiguous axis: scikit-learn sums pandas columns this way, so the same
+ * order of additions gives bit-identical means and variances.
+ */
+export function pairwiseSum(values: Float64Array, start = 0, n = values.length): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += values[start + i]!;
+    return res;
+  }
+  if (n <= 128) {
+    const r = new Float64Array(8);
+    for (let j = 0; j < 8; j++) r[j] = values[start + j]!;
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      for (let j = 0; j < 8; j++) r[j]! += values[start + i + j]!;
+    }
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n; i++) res += values[start + i]!;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(values, start, n2) + pairwiseSum(values, start + n2, n - n2);
+}
+
+/** Compares strings by Unicode code point, as Python's `sorted` does (JS `<` compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Only surrogates (U+D800..U+DFFF) disagree between the two orders: they stand for code points
+    // above U+FFFF, which sort after every BMP character.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Python's `repr` of a float (`1.0`, `1e+16`, `1.5e-05`), used in scikit-learn's feature names. */
+export function formatPythonFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  // toExponential() without an argument gives the shortest round-trip digits, like Python's repr.
+  const [mantissa, exp] = Math.abs(x).toExponential().split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  const e = Number(exp);
+  if (e >= -4 && e < 16) {
+    if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+    if (digits.length <= e + 1) return `${sign}${digits}${'0'.repeat(e + 1 - digits.length)}.0`;
+    return `${sign}${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
+  }
+  const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}

@@ -1,0 +1,265 @@
+import type { MlserveError } from '@mlserve/errors';
+import type { Node } from './column';
+import { createPipelineError } from './errors';
+
+const enum Op {
+  RawNumber,
+  RawString,
+  ImputeNumber,
+  ImputeString,
+  Standard,
+  MinMax,
+  OneHotNumber,
+  OneHotString,
+  Slot,
+}
+
+// Every instruction has the same shape so the hot loop's property accesses stay monomorphic.
+interface Instr {
+  op: Op;
+  input: number;
+  out: number;
+  source: string;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  flags: number;
+  fill: string | null;
+  index: Map<number | string, number> | null;
+  node: Node;
+}
+
+const kSubtract = 1;
+const kDivide = 2;
+const kClip = 4;
+const kIgnore = 8;
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+function hasKey(record: object, key: string): boolean {
+  const value = (record as Record<string, unknown>)[key];
+  return value !== undefined && Object.hasOwn(record, key);
+}
+
+/** The error for a missing value that nothing downstream accepts: absent key or null/NaN. */
+export function createMissingError(record: unknown, row: number, column: string): MlserveError {
+  if (typeof record === 'object' && record !== null && !hasKey(record, column)) {
+    return createPipelineError('MLS_ERR_PIPELINE_MISSING_COLUMN', `Row ${row}: column "${column}" is missing and no imputer fills it`, {
+      details: { row, column },
+    });
+  }
+  return createPipelineError('MLS_ERR_PIPELINE_MISSING_VALUE', `Row ${row}, column "${column}": the value is missing (null or NaN) and no imputer fills it`, {
+    details: { row, column },
+  });
+}
+
+/** The error for a value of the wrong JSON type. */
+export function createTypeError(row: number, column: string, expected: string, value: unknown): MlserveError {
+  return createPipelineError('MLS_ERR_PIPELINE_INVALID_TYPE', `Row ${row}, column "${column}": expected ${expected}, got ${typeName(value)}`, {
+    details: { row, column },
+  });
+}
+
+/** The error for a record that is not an object. */
+export function createRecordError(row: number, value: unknown): MlserveError {
+  return createPipelineError('MLS_ERR_PIPELINE_INVALID_TYPE', `Row ${row}: expected an object (one record), got ${typeName(value)}`, {
+    details: { row, column: null },
+  });
+}
+
+function createUnknownError(row: number, node: Node, value: number | string): MlserveError {
+  const known = node.op === 'onehot' ? node.categories.filter((c) => c !== null) : [];
+  const list = known.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (known.length > 20 ? ', ...' : '');
+  return createPipelineError(
+    'MLS_ERR_PIPELINE_UNKNOWN_CATEGORY',
+    `Row ${row}, column "${node.source}": unknown category ${JSON.stringify(value)} (known: ${list})`,
+    { details: { row, column: node.source } },
+  );
+}
+
+/**
+ * A pipeline compiled for the hot path: the nodes the outputs need, in topological order, each
+ * one instruction over a register file reused for every row, so a transform allocates nothing
+ * per row.
+ */
+export class Program {
+  readonly nodes: Node[];
+  readonly outputs: Int32Array;
+  readonly num: Float64Array;
+  readonly str: Array<string | null>;
+  private readonly instrs: Instr[];
+
+  constructor(outputs: readonly Node[]) {
+    const seen = new Set<Node>();
+    const visit = (node: Node): void => {
+      if (seen.has(node)) return;
+      seen.add(node);
+      if (node.op !== 'raw') visit(node.input);
+    };
+    outputs.forEach(visit);
+    this.nodes = [...seen].sort((x, y) => x.id - y.id);
+    const reg = new Map<Node, number>(this.nodes.map((node, i) => [node, i]));
+    this.instrs = this.nodes.map((node, i) => compile(node, i, node.op === 'raw' ? -1 : reg.get(node.input)!));
+    this.outputs = Int32Array.from(outputs, (node) => reg.get(node)!);
+    this.num = new Float64Array(this.nodes.length);
+    this.str = new Array<string | null>(this.nodes.length).fill(null);
+  }
+
+  /** Computes every node for one record into `num`/`str`; throws input errors naming `row`. */
+  run(record: unknown, row: number): void {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw createRecordError(row, record);
+    const rec = record as Record<string, unknown>;
+    const num = this.num;
+    const str = this.str;
+    const instrs = this.instrs;
+    for (let i = 0; i < instrs.length; i++) {
+      const ins = instrs[i]!;
+      switch (ins.op) {
+        case Op.RawNumber: {
+          const v = rec[ins.source];
+          if (typeof v === 'number') {
+            // v - v is 0 for finite numbers, NaN for NaN and the infinities.
+            if (v - v === 0 || v !== v) num[ins.out] = v;
+            else throw createTypeError(row, ins.source, 'a finite number', v);
+          } else if (v === undefined || v === null || !hasKey(rec, ins.source)) {
+            num[ins.out] = NaN;
+          } else {
+            throw createTypeError(row, ins.source, 'a number', v);
+          }
+          break;
+        }
+        case Op.RawString: {
+          const v = rec[ins.source];
+          if (typeof v === 'string') str[ins.out] = v;
+          else if (v === undefined || v === null || (typeof v === 'number' && v !== v) || !hasKey(rec, ins.source)) str[ins.out] = null;
+          else throw createTypeError(row, ins.source, 'a string', v);
+          break;
+        }
+        case Op.ImputeNumber: {
+          const x = num[ins.input]!;
+          num[ins.out] = x !== x ? ins.a : x;
+          break;
+        }
+        case Op.ImputeString: {
+          const s = str[ins.input]!;
+          str[ins.out] = s === null ? ins.fill : s;
+          break;
+        }
+        case Op.Standard: {
+          let x = num[ins.input]!;
+          if (x !== x) throw createMissingError(rec, row, ins.source);
+          if (ins.flags & kSubtract) x -= ins.a;
+          if (ins.flags & kDivide) x /= ins.b;
+          num[ins.out] = x;
+          break;
+        }
+        case Op.MinMax: {
+          let x = num[ins.input]!;
+          if (x !== x) throw createMissingError(rec, row, ins.source);
+          x = x * ins.a + ins.b;
+          if (ins.flags & kClip) x = x < ins.c ? ins.c : x > ins.d ? ins.d : x;
+          num[ins.out] = x;
+          break;
+        }
+        case Op.OneHotNumber: {
+          const x = num[ins.input]!;
+          const k = x !== x ? ins.c : (ins.index!.get(x) ?? -1);
+          if (k < 0 && !(ins.flags & kIgnore)) {
+            throw x !== x ? createMissingError(rec, row, ins.source) : createUnknownError(row, ins.node, x);
+          }
+          num[ins.out] = k;
+          break;
+        }
+        case Op.OneHotString: {
+          const s = str[ins.input]!;
+          const k = s === null ? ins.c : (ins.index!.get(s) ?? -1);
+          if (k < 0 && !(ins.flags & kIgnore)) {
+            throw s === null ? createMissingError(rec, row, ins.source) : createUnknownError(row, ins.node, s);
+          }
+          num[ins.out] = k;
+          break;
+        }
+        case Op.Slot:
+          num[ins.out] = num[ins.input] === ins.a ? 1 : 0;
+          break;
+      }
+    }
+  }
+
+  /** Runs one record and writes the outputs, as float32, at `data[offset...]`. */
+  write(record: unknown, row: number, data: Float32Array, offset: number): void {
+    this.run(record, row);
+    const num = this.num;
+    const outputs = this.outputs;
+    for (let j = 0; j < outputs.length; j++) {
+      const x = num[outputs[j]!]!;
+      if (x !== x) throw createMissingError(record, row, this.nodes[outputs[j]!]!.source);
+      data[offset + j] = x;
+    }
+  }
+}
+
+/**
+ * The same string, internalized by V8 (property keys are): a keyed load with a string parsed from
+ * JSON would otherwise look it up in the string table on every record.
+ */
+function internalize(key: string): string {
+  return Object.keys({ [key]: 0 })[0] ?? key;
+}
+
+function compile(node: Node, out: number, input: number): Instr {
+  const ins: Instr = { op: Op.RawNumber, input, out, source: internalize(node.source), a: 0, b: 0, c: -1, d: 0, flags: 0, fill: null, index: null, node };
+  switch (node.op) {
+    case 'raw':
+      ins.op = node.kind === 'number' ? Op.RawNumber : Op.RawString;
+      break;
+    case 'impute':
+      if (typeof node.fill === 'number') {
+        ins.op = Op.ImputeNumber;
+        ins.a = node.fill;
+      } else {
+        ins.op = Op.ImputeString;
+        ins.fill = node.fill;
+      }
+      break;
+    case 'standard':
+      ins.op = Op.Standard;
+      if (node.mean !== null) {
+        ins.flags |= kSubtract;
+        ins.a = node.mean;
+      }
+      if (node.scale !== null) {
+        ins.flags |= kDivide;
+        ins.b = node.scale;
+      }
+      break;
+    case 'minmax':
+      ins.op = Op.MinMax;
+      ins.a = node.scale;
+      ins.b = node.min;
+      if (node.clip) {
+        ins.flags |= kClip;
+        ins.c = node.clip[0];
+        ins.d = node.clip[1];
+      }
+      break;
+    case 'onehot':
+      ins.op = node.input.kind === 'number' ? Op.OneHotNumber : Op.OneHotString;
+      ins.index = node.index;
+      ins.c = node.nullIndex;
+      if (node.ignoreUnknown) ins.flags |= kIgnore;
+      break;
+    case 'slot':
+      ins.op = Op.Slot;
+      ins.a = node.category;
+      break;
+  }
+  return ins;
+}

@@ -1,0 +1,40 @@
+import { ColumnTransformer, MinMaxScaler, OneHotEncoder, Pipeline, SimpleImputer, StandardScaler } from '../../src';
+import type { Step } from '../../src';
+
+/** A step of a fixture's `config` (generate_fixtures.py builds the same one in scikit-learn). */
+export interface StepSpec {
+  type: string;
+  name: string;
+  [option: string]: unknown;
+}
+
+/** Builds the unfitted TypeScript step a fixture's configuration describes. */
+export function buildStep(spec: StepSpec): Step {
+  const o = spec as unknown as Record<string, never>;
+  switch (spec.type) {
+    case 'SimpleImputer':
+      return new SimpleImputer({ strategy: o.strategy, fillValue: o.fillValue });
+    case 'StandardScaler':
+      return new StandardScaler({ withMean: o.withMean, withStd: o.withStd });
+    case 'MinMaxScaler':
+      return new MinMaxScaler({ featureRange: o.featureRange, clip: o.clip });
+    case 'OneHotEncoder':
+      return new OneHotEncoder({ handleUnknown: o.handleUnknown, drop: o.drop });
+    case 'ColumnTransformer': {
+      const transformers = (spec.transformers as Array<{ name: string; columns: string[]; steps: StepSpec[] }>).map(
+        (t) => [t.name, t.steps.length === 0 ? 'passthrough' : t.steps.map((s) => [s.name, buildStep(s)] as [string, Step]), t.columns] as const,
+      );
+      return new ColumnTransformer(
+        transformers.map(([n, s, c]) => [n, s, c]),
+        { remainder: o.remainder, verboseFeatureNamesOut: o.verboseFeatureNamesOut },
+      );
+    }
+    default:
+      throw new Error(`unknown step type ${spec.type}`);
+  }
+}
+
+/** Builds the unfitted Pipeline of a fixture's configuration. */
+export function buildPipeline(steps: StepSpec[]): Pipeline {
+  return new Pipeline(steps.map((s) => [s.name, buildStep(s)] as [string, Step]));
+}
