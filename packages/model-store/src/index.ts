@@ -1,0 +1,20 @@
+export { ModelStore, kDefaultModelStoreOptions } from './model-store';
+export { parseTag, formatTag, isValidName } from './tag';
+export type { ParsedTag } from './tag';
+export { createVersion, kVersionPattern } from './version';
+export { kModelManifestFormat } from './manifest';
+export { kStoreErrors, createStoreError } from './errors';
+export type { StoreErrorCode } from './errors';
+export type {
+  FileDigest,
+  ImportModelOptions,
+  ModelInfo,
+  ModelManifest,
+  ModelRef,
+  ModelSignature,
+  ModelStoreOptions,
+  SaveModelInput,
+  StoredModel,
+  TensorSpec,
+  TensorType,
+} from './types';

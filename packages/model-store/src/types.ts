@@ -1,0 +1,111 @@
+import type { Pipeline, PipelineJSON } from '@mlserve/pipeline';
+
+/** Element type of a tensor, as onnxruntime names it. */
+export type TensorType =
+  | 'float32'
+  | 'float64'
+  | 'float16'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'string'
+  | 'bool'
+  | (string & {});
+
+/** One input or output of a model: its name, element type and shape (a string or null for a free dimension). */
+export interface TensorSpec {
+  name: string;
+  type: TensorType;
+  shape: Array<number | string | null>;
+}
+
+/** The inputs and outputs of a model, read from the ONNX graph when it is saved. */
+export interface ModelSignature {
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+/** Size and sha256 (hex) of one stored file. */
+export interface FileDigest {
+  size: number;
+  sha256: string;
+}
+
+/** The contents of `model.json`, format `mlserve.model/v1`. */
+export interface ModelManifest {
+  format: 'mlserve.model/v1';
+  name: string;
+  version: string;
+  createdAt: string;
+  mlserveVersion: string;
+  onnxruntimeVersion: string;
+  files: { 'model.onnx': FileDigest; 'pipeline.json'?: FileDigest };
+  signature: ModelSignature;
+  classes?: Array<string | number>;
+  labels: Record<string, string>;
+  metadata: Record<string, unknown>;
+  metrics: Record<string, number>;
+}
+
+/** What `store.save()` stores. */
+export interface SaveModelInput {
+  /** Path to a `.onnx` file, or its bytes. */
+  model: string | Uint8Array;
+  /** A fitted @mlserve/pipeline `Pipeline`, its JSON (`mlserve.pipeline/v1`), or a path to a pipeline.json. */
+  pipeline?: Pipeline | PipelineJSON | string;
+  /** Class names in the order of the model's probability columns. */
+  classes?: Array<string | number>;
+  /** BentoML-style string labels, e.g. `{ owner: 'risk-team' }`. */
+  labels?: Record<string, string>;
+  /** Free JSON metadata. */
+  metadata?: Record<string, unknown>;
+  /** Numeric metrics, e.g. `{ test_accuracy: 0.82 }`. */
+  metrics?: Record<string, number>;
+}
+
+/** Names one stored version. */
+export interface ModelRef {
+  name: string;
+  version: string;
+  /** `name:version` */
+  tag: string;
+  /** Absolute path of the version directory. */
+  path: string;
+}
+
+/** A stored version with its manifest. */
+export interface ModelInfo extends ModelRef {
+  createdAt: string;
+  /** Total bytes of the files listed in the manifest (model.onnx and pipeline.json). */
+  size: number;
+  manifest: ModelManifest;
+}
+
+/** A stored version ready to serve: `get()`'s answer. */
+export interface StoredModel extends ModelInfo {
+  /** Absolute path of model.onnx. */
+  modelPath: string;
+  /** The loaded pipeline when the version has a pipeline.json. */
+  pipeline?: Pipeline;
+  classes?: Array<string | number>;
+  signature: ModelSignature;
+}
+
+/** Options of `new ModelStore()`. */
+export interface ModelStoreOptions {
+  /** Store directory; defaults to `$MLSERVE_HOME`, then `~/.mlserve`. */
+  root?: string;
+  /** How long to wait for another process's lock on a name before failing (ms). */
+  lockTimeoutMs?: number;
+}
+
+/** Options of `store.importModel()`. */
+export interface ImportModelOptions {
+  /** Store under this name instead of the one recorded in the archive or metadata.json. */
+  name?: string;
+}
