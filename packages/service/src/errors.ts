@@ -1,0 +1,28 @@
+import { defineErrors } from '@mlserve/errors';
+
+/**
+ * Every error code @mlserve/service answers with, grouped by area. Errors raised by runners
+ * (`MLS_ERR_RUNNER_*`) and pipelines (`MLS_ERR_PIPELINE_*`) pass through with their own status.
+ */
+export const kServiceErrors = {
+  MLS_ERR_IO_MALFORMED_JSON: { status: 400, message: 'Request body is not valid JSON' },
+  MLS_ERR_IO_VALIDATION: { status: 400, message: 'Request body does not match the schema' },
+  MLS_ERR_IO_TENSOR: { status: 400, message: 'Request body is not a tensor of the declared shape and dtype' },
+  MLS_ERR_IO_BODY_TOO_LARGE: { status: 413, message: 'Request body is larger than the limit' },
+  MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type' },
+  MLS_ERR_IO_OUTPUT: { status: 500, message: 'The API produced a result its output descriptor cannot encode' },
+  MLS_ERR_HTTP_NOT_FOUND: { status: 404, message: 'Route not found' },
+  MLS_ERR_HTTP_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  MLS_ERR_HTTP_BAD_REQUEST: { status: 400, message: 'Bad request' },
+  MLS_ERR_AUTH_UNAUTHORIZED: { status: 401, message: 'A valid API key is required' },
+  MLS_ERR_SERVICE_NOT_READY: { status: 503, message: 'Service is not ready' },
+  MLS_ERR_SERVICE_SHUTTING_DOWN: { status: 503, message: 'Service is shutting down' },
+  MLS_ERR_SERVICE_TIMEOUT: { status: 504, message: 'The API did not answer in time' },
+  MLS_ERR_INTERNAL: { status: 500, message: 'Internal server error' },
+} as const;
+
+/** A code from {@link kServiceErrors}. */
+export type ServiceErrorCode = keyof typeof kServiceErrors;
+
+/** Creates an MlserveError whose status comes from {@link kServiceErrors}. */
+export const createServiceError = defineErrors<ServiceErrorCode>(kServiceErrors);

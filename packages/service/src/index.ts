@@ -1,0 +1,18 @@
+export { createService, isService, Service } from './service';
+export type { ApiOptions, ListenOptions, ListenResult } from './service';
+export type { ApiDefinition } from './openapi';
+export { kDefaultServiceOptions } from './options';
+export type { CorsOptions, ServiceOptions } from './options';
+export { json } from './json';
+export type { JsonOptions } from './json';
+export { records } from './records';
+export type { InputRecord, RecordsOptions } from './records';
+export { tensor } from './tensor';
+export type { TensorDType, TensorOptions, TensorValue, TensorDataMap } from './tensor';
+export { text } from './text';
+export type { TextOptions } from './text';
+export type { DecodedInput, IODescriptor, InputOf } from './io-descriptor';
+export type { ValidationIssue } from './validation';
+export { kServiceErrors, createServiceError } from './errors';
+export type { ServiceErrorCode } from './errors';
+export type { ApiContext, ApiHandler, JSONSchema, PipelineLike, RunnerBatchEvent, RunnerLike } from './types';

@@ -1,0 +1,172 @@
+import type { Logger, LevelWithSilent } from 'pino';
+import type { RunnerLike } from './types';
+
+/** CORS settings; `cors: true` allows every origin. */
+export interface CorsOptions {
+  /** Allowed origins: `'*'`, one origin, a list, or `true` to reflect the request's origin. */
+  origin?: string | string[] | true;
+  /** Allow cookies and credentials (sends `Access-Control-Allow-Credentials: true`). */
+  credentials?: boolean;
+  /** Headers the browser may send (default: the requested ones). */
+  allowedHeaders?: string[];
+  /** Response headers the browser may read (default: `x-request-id`, `retry-after`). */
+  exposedHeaders?: string[];
+  /** Seconds a preflight answer may be cached (default 600). */
+  maxAge?: number;
+}
+
+/** Options of `createService()`. */
+export interface ServiceOptions {
+  /** Runners the service waits for (readiness), reports (metrics) and closes (shutdown). */
+  runners?: RunnerLike[];
+  /** Largest request body, in bytes or as `'512kb'`, `'1mb'` (default 1 MiB). */
+  bodyLimit?: number | string;
+  /** Accepted API keys. Default: `MLSERVE_API_KEYS` (comma separated); none means no authentication. */
+  apiKeys?: string[];
+  /** Require an API key for `/metrics` too (default false; health endpoints are always open). */
+  protectMetrics?: boolean;
+  /** Require an API key for `/`, `/docs.json` and the Swagger UI files (default false). */
+  protectDocs?: boolean;
+  /** CORS for every route: `true`, or {@link CorsOptions} (default off). */
+  cors?: boolean | CorsOptions;
+  /** A pino logger to use (a child is created per request). */
+  logger?: Logger;
+  /** Level of the service's own pino logger when `logger` is absent (default `MLSERVE_LOG_LEVEL` or `info`). */
+  logLevel?: LevelWithSilent;
+  /** How long `close()` waits for in-flight requests before cutting connections (default 10000). */
+  shutdownTimeoutMs?: number;
+  /** Longest an API handler may run before the client gets 504 (default 60000; 0 disables). */
+  timeoutMs?: number;
+  /** Version shown in the OpenAPI document (default `'0.0.0'`). */
+  version?: string;
+  /** Description shown in the OpenAPI document and Swagger UI. */
+  description?: string;
+  /** Serve API routes on the lean path when no user middleware stands before them (default true). */
+  fastPath?: boolean;
+  /** Collect Node process metrics (`mlserve_process_*`, `mlserve_nodejs_*`) in this service's registry (default true). */
+  processMetrics?: boolean;
+}
+
+/** Defaults of {@link ServiceOptions}. */
+export const kDefaultServiceOptions = {
+  bodyLimit: 1024 * 1024,
+  protectMetrics: false,
+  protectDocs: false,
+  shutdownTimeoutMs: 10_000,
+  timeoutMs: 60_000,
+  version: '0.0.0',
+  fastPath: true,
+  processMetrics: true,
+} as const;
+
+/** Options after validation and defaults. */
+export interface ResolvedServiceOptions {
+  runners: RunnerLike[];
+  bodyLimit: number;
+  apiKeys: string[];
+  protectMetrics: boolean;
+  protectDocs: boolean;
+  cors: CorsOptions | undefined;
+  logger: Logger | undefined;
+  logLevel: LevelWithSilent;
+  shutdownTimeoutMs: number;
+  timeoutMs: number;
+  version: string;
+  description: string | undefined;
+  fastPath: boolean;
+  processMetrics: boolean;
+}
+
+const kLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const kUnits: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Parses `1048576`, `'512kb'`, `'1mb'` into bytes; `undefined` when it is not a size. */
+export function parseBytes(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  if (!match) return undefined;
+  const bytes = Math.floor(Number(match[1]) * kUnits[(match[2] ?? 'b').toLowerCase()]!);
+  return bytes > 0 ? bytes : undefined;
+}
+
+function checkBoolean(options: Record<string, unknown>, name: string): void {
+  if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new TypeError(`options.${name} must be a boolean`);
+}
+
+function checkNonNegativeInteger(options: Record<string, unknown>, name: string): void {
+  const v = options[name];
+  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+    throw new RangeError(`options.${name} must be a non-negative integer`);
+  }
+}
+
+/** Validates options (errors name the option) and applies defaults and environment variables. */
+export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.ProcessEnv = process.env): ResolvedServiceOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const o = options as Record<string, unknown>;
+  const runners = options.runners ?? [];
+  if (!Array.isArray(runners)) throw new TypeError('options.runners must be an array of runners');
+  runners.forEach((r, i) => {
+    const ok = typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.ready === 'function' && typeof r.close === 'function';
+    if (!ok) throw new TypeError(`options.runners[${i}] must be a runner (name, isReady, ready(), close())`);
+  });
+  const names = new Set<string>();
+  for (const r of runners) {
+    if (names.has(r.name)) throw new TypeError(`options.runners has two runners named "${r.name}"`);
+    names.add(r.name);
+  }
+  let bodyLimit: number = kDefaultServiceOptions.bodyLimit;
+  if (options.bodyLimit !== undefined) {
+    const parsed = typeof options.bodyLimit === 'number' || typeof options.bodyLimit === 'string' ? parseBytes(options.bodyLimit) : undefined;
+    if (parsed === undefined) throw new RangeError("options.bodyLimit must be a positive integer (bytes) or a size such as '1mb'");
+    bodyLimit = parsed;
+  }
+  let apiKeys: string[];
+  if (options.apiKeys !== undefined) {
+    if (!Array.isArray(options.apiKeys) || !options.apiKeys.every((k) => typeof k === 'string' && k.length > 0)) {
+      throw new TypeError('options.apiKeys must be an array of non-empty strings');
+    }
+    apiKeys = [...options.apiKeys];
+  } else {
+    apiKeys = (env.MLSERVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  }
+  for (const name of ['protectMetrics', 'protectDocs', 'fastPath', 'processMetrics']) checkBoolean(o, name);
+  checkNonNegativeInteger(o, 'shutdownTimeoutMs');
+  checkNonNegativeInteger(o, 'timeoutMs');
+  let cors: CorsOptions | undefined;
+  if (options.cors === true) cors = { origin: '*' };
+  else if (options.cors === undefined || options.cors === false) cors = undefined;
+  else if (typeof options.cors === 'object' && options.cors !== null) cors = { origin: '*', ...options.cors };
+  else throw new TypeError('options.cors must be a boolean or an object');
+  if (cors !== undefined) {
+    const origin = cors.origin;
+    const okOrigin = origin === true || typeof origin === 'string' || (Array.isArray(origin) && origin.every((x) => typeof x === 'string'));
+    if (!okOrigin) throw new TypeError('options.cors.origin must be a string, an array of strings or true');
+    if (cors.maxAge !== undefined && (!Number.isInteger(cors.maxAge) || cors.maxAge < 0)) {
+      throw new RangeError('options.cors.maxAge must be a non-negative integer');
+    }
+  }
+  if (options.logger !== undefined && (typeof options.logger !== 'object' || typeof options.logger.child !== 'function')) {
+    throw new TypeError('options.logger must be a pino logger');
+  }
+  const logLevel = options.logLevel ?? (env.MLSERVE_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
+  if (!kLevels.includes(logLevel)) throw new TypeError(`options.logLevel must be one of ${kLevels.join(', ')}`);
+  if (options.version !== undefined && typeof options.version !== 'string') throw new TypeError('options.version must be a string');
+  if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
+  return {
+    runners: [...runners],
+    bodyLimit,
+    apiKeys,
+    protectMetrics: options.protectMetrics ?? kDefaultServiceOptions.protectMetrics,
+    protectDocs: options.protectDocs ?? kDefaultServiceOptions.protectDocs,
+    cors,
+    logger: options.logger,
+    logLevel,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? kDefaultServiceOptions.shutdownTimeoutMs,
+    timeoutMs: options.timeoutMs ?? kDefaultServiceOptions.timeoutMs,
+    version: options.version ?? kDefaultServiceOptions.version,
+    description: options.description,
+    fastPath: options.fastPath ?? kDefaultServiceOptions.fastPath,
+    processMetrics: options.processMetrics ?? kDefaultServiceOptions.processMetrics,
+  };
+}

@@ -1,0 +1,93 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { MlserveError } from '@mlserve/errors';
+import { createServiceError } from './errors';
+import type { JSONSchema } from './types';
+
+/** One failing field of a request body. */
+export interface ValidationIssue {
+  /** JSON Pointer of the failing value (`/0/Age`), `/` for the body itself. */
+  path: string;
+  message: string;
+  keyword: string;
+}
+
+/** Compiles a JSON Schema once, with every error reported (ajv `allErrors`). */
+export function compileSchema(schema: JSONSchema): ValidateFunction {
+  // One ajv per schema: schemas carrying the same `$id` must not collide.
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
+  return ajv.compile(stripDialect(schema));
+}
+
+/** Drops a top-level `$schema` so draft-07 schemas compile under the 2020-12 dialect too. */
+export function stripDialect(schema: JSONSchema): JSONSchema {
+  if (!('$schema' in schema)) return schema;
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
+/** Turns ajv errors into issues whose paths name the failing field, missing ones included. */
+export function toIssues(errors: readonly ErrorObject[], prefix = ''): ValidationIssue[] {
+  return errors.map((e) => {
+    let path = prefix + e.instancePath;
+    const params = e.params as { missingProperty?: string; additionalProperty?: string };
+    if (e.keyword === 'required' && params.missingProperty !== undefined) path += `/${params.missingProperty}`;
+    if (e.keyword === 'additionalProperties' && params.additionalProperty !== undefined) path += `/${params.additionalProperty}`;
+    const message = e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not allowed' : (e.message ?? 'is invalid');
+    return { path: path === '' ? '/' : path, message, keyword: e.keyword };
+  });
+}
+
+/** The 400 error listing every issue, in the message and in `details`. */
+export function createValidationError(issues: ValidationIssue[]): MlserveError {
+  const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
+  return createServiceError('MLS_ERR_IO_VALIDATION', `Request body does not match the schema: ${list}`, { details: issues });
+}
+
+/** Parses JSON, mapping a syntax error to `MLS_ERR_IO_MALFORMED_JSON` (400). */
+export function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    const reason = raw.trim() === '' ? 'the body is empty' : (err as Error).message;
+    throw createServiceError('MLS_ERR_IO_MALFORMED_JSON', `Request body is not valid JSON: ${reason}`);
+  }
+}
+
+/** A small example value built from a schema, for the OpenAPI document. */
+export function exampleFromSchema(schema: unknown, depth = 0): unknown {
+  if (typeof schema !== 'object' || schema === null || depth > 8) return null;
+  const s = schema as Record<string, unknown>;
+  if ('example' in s) return s.example;
+  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
+  if ('default' in s) return s.default;
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum)) return s.enum.find((v) => v !== null) ?? null;
+  for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
+    const list = s[key];
+    if (Array.isArray(list) && list.length > 0) return exampleFromSchema(list[0], depth + 1);
+  }
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  switch (type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      const props = (s.properties ?? {}) as Record<string, unknown>;
+      for (const [name, sub] of Object.entries(props)) out[name] = exampleFromSchema(sub, depth + 1);
+      return out;
+    }
+    case 'array': {
+      const min = typeof s.minItems === 'number' ? Math.max(1, s.minItems) : 1;
+      return Array.from({ length: Math.min(min, 16) }, () => exampleFromSchema(s.items, depth + 1));
+    }
+    case 'number':
+    case 'integer':
+      return typeof s.minimum === 'number' ? s.minimum : 0;
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return true;
+    default:
+      return null;
+  }
+}
