@@ -1,0 +1,124 @@
+import { builtinModules } from 'node:module';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { createCliError } from './errors';
+
+/** Packages the CLI needs only to build or to load TypeScript; a bento never installs them. */
+const kBuildOnlyPackages = new Set(['esbuild', 'tsx']);
+
+/** Third-party packages a bundle imports, with the exact versions installed where it was built. */
+export type ExternalDeps = Map<string, string>;
+
+/** The name of the package a bare specifier points into (`@scope/pkg/sub` -> `@scope/pkg`). */
+export function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** Finds the installed version of a package as Node would resolve it from `fromDir`. */
+export function installedVersion(name: string, fromDir: string): string | undefined {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const pkgJson = path.join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(pkgJson)) {
+      const pkg = JSON.parse(readFileSync(realpathSync(pkgJson), 'utf8')) as { version?: string };
+      return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+const kBuiltins = new Set(builtinModules);
+
+/**
+ * An esbuild plugin that bundles the `@mlserve/*` workspace packages (they are not published) and
+ * keeps every other package external, recording its installed version for the bento's package.json.
+ */
+export function externalsPlugin(deps: ExternalDeps, warnings: string[]): { name: string; setup(build: unknown): void } {
+  return {
+    name: 'mlserve-externals',
+    setup(build) {
+      (build as { onResolve(o: { filter: RegExp }, cb: (a: { path: string; resolveDir: string }) => unknown): void }).onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:') || kBuiltins.has(args.path) || kBuiltins.has(args.path.split('/')[0]!)) return { path: args.path, external: true };
+        if (args.path.startsWith('@mlserve/')) return undefined;
+        const name = packageNameOf(args.path);
+        if (!kBuildOnlyPackages.has(name)) {
+          const version = installedVersion(name, args.resolveDir);
+          if (!version) warnings.push(`${name} is imported from ${args.resolveDir} but is not installed`);
+          else if (deps.has(name) && deps.get(name) !== version) warnings.push(`${name}: both ${deps.get(name)} and ${version} are installed; the bento pins ${deps.get(name)}`);
+          else deps.set(name, version);
+        }
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/** Makes `require()` work for CommonJS externals inside an ESM bundle. */
+export const kEsmRequireBanner = "import { createRequire as __mlserveCreateRequire } from 'node:module';\nconst require = __mlserveCreateRequire(import.meta.url);";
+
+/** Bundles one entry with esbuild; errors become MLS_ERR_CLI_BUNDLE with esbuild's first message. */
+export async function bundleEntry(options: {
+  entry?: string;
+  stdin?: { contents: string; resolveDir: string; sourcefile: string };
+  outfile: string;
+  format: 'esm' | 'cjs';
+  deps: ExternalDeps;
+  warnings: string[];
+}): Promise<{ inputs: string[] }> {
+  const esbuild = await import('esbuild');
+  try {
+    const result = await esbuild.build({
+      ...(options.entry ? { entryPoints: [options.entry] } : {}),
+      ...(options.stdin ? { stdin: { ...options.stdin, loader: 'js' as const } } : {}),
+      outfile: options.outfile,
+      bundle: true,
+      platform: 'node',
+      format: options.format,
+      target: 'node20',
+      sourcemap: true,
+      metafile: true,
+      logLevel: 'silent',
+      banner: options.format === 'esm' ? { js: kEsmRequireBanner } : {},
+      plugins: [externalsPlugin(options.deps, options.warnings) as never],
+    });
+    return { inputs: Object.keys(result.metafile?.inputs ?? {}) };
+  } catch (err) {
+    const first = (err as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors?.[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    throw createCliError('MLS_ERR_CLI_BUNDLE', `Bundling ${options.entry ?? options.stdin?.sourcefile} failed: ${first?.text ?? (err as Error).message}${where}`, { cause: err });
+  }
+}
+
+/** The directories of the `@mlserve/*` packages whose files went into a bundle (from its inputs). */
+export function mlservePackageDirs(inputs: string[], cwd: string): string[] {
+  const dirs = new Set<string>();
+  for (const input of inputs) {
+    let dir = path.dirname(path.resolve(cwd, input));
+    for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+      const pkgJson = path.join(dir, 'package.json');
+      if (existsSync(pkgJson)) {
+        const name = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { name?: string }).name ?? '';
+        if (name.startsWith('@mlserve/')) dirs.add(realpathSync(dir));
+        break;
+      }
+    }
+  }
+  return [...dirs];
+}
+
+/**
+ * Adds the third-party runtime dependencies declared by the bundled `@mlserve/*` packages, at the
+ * versions installed beside them: some are loaded in ways a bundler cannot see (swagger-ui-dist is
+ * found with `require.resolve` to serve its files).
+ */
+export function addDeclaredDependencies(packageDirs: string[], deps: ExternalDeps, warnings: string[]): void {
+  for (const dir of packageDirs) {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(pkg.dependencies ?? {})) {
+      if (name.startsWith('@mlserve/') || kBuildOnlyPackages.has(name) || deps.has(name)) continue;
+      const version = installedVersion(name, dir);
+      if (version) deps.set(name, version);
+      else warnings.push(`${name}, a dependency of ${dir}, is not installed`);
+    }
+  }
+}

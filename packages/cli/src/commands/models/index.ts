@@ -1,0 +1,10 @@
+export { listModels } from './list';
+export type { ListModelsOptions } from './list';
+export { getModel } from './get';
+export type { GetModelOptions, ModelDetails } from './get';
+export { deleteModel } from './delete';
+export type { DeleteModelOptions } from './delete';
+export { importModel } from './import';
+export type { ImportModelOptions } from './import';
+export { exportModel } from './export';
+export type { ExportModelOptions } from './export';

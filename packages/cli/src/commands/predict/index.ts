@@ -1,0 +1,215 @@
+import { createWriteStream, statSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { ModelStore } from '@mlserve/model-store';
+import { createContext, println, type CommandOptions, type Writer } from '../../context';
+import { createCliError } from '../../errors';
+import { createProgress } from '../../progress';
+import { columnTypesOf, formatOf, readRows, toCsvCell, type InputRow, type RecordFormat } from '../../records';
+
+/** Options of `mlserve predict <model> --input <file>`. */
+export interface PredictOptions extends CommandOptions {
+  /** Model tag. */
+  model: string;
+  /** data.csv (with a header line) or data.jsonl. */
+  input: string;
+  /** out.csv or out.jsonl; defaults to stdout in the input's format. */
+  output?: string;
+  /** Rows per runner call; default 256. */
+  batchSize?: number;
+  /** Runner worker threads. */
+  workers?: number;
+  /** Batches in flight at once (bounds memory); default 4. */
+  maxInFlight?: number;
+}
+
+/** A row that could not be scored. */
+export interface RejectedRow {
+  line: number;
+  message: string;
+  code?: string;
+}
+
+/** What `predict` did. */
+export interface PredictResult {
+  rows: number;
+  scored: number;
+  rejected: RejectedRow[];
+  output?: string;
+}
+
+interface Prediction {
+  label: unknown;
+  probabilities: ArrayLike<number>;
+}
+
+interface RunnerLike {
+  predict(records: Array<Record<string, unknown>>): Promise<Prediction[]>;
+  close(): Promise<void>;
+}
+
+type Outcome = { line: number; prediction: Prediction } | { line: number; error: RejectedRow };
+
+/** Errors that concern one row's data (so the row is rejected and the rest go on). */
+function isRowError(err: unknown): boolean {
+  const e = err as { code?: unknown; statusCode?: unknown };
+  if (typeof e?.code !== 'string') return false;
+  return e.code.startsWith('MLS_ERR_PIPELINE_') || e.code === 'MLS_ERR_RUNNER_INPUT' || e.statusCode === 400 || e.statusCode === 422;
+}
+
+function rowIndexOf(err: unknown): number | undefined {
+  const row = (err as { details?: { row?: unknown } })?.details?.row;
+  return typeof row === 'number' && Number.isInteger(row) ? row : undefined;
+}
+
+/**
+ * Scores a batch. When the pipeline rejects a row, that row is set aside with its message and the
+ * rest of the batch is retried, so one bad row costs one retry, not the batch.
+ */
+async function predictBatch(runner: RunnerLike, items: Array<{ line: number; record: Record<string, unknown> }>): Promise<Outcome[]> {
+  if (items.length === 0) return [];
+  try {
+    const predictions = await runner.predict(items.map((i) => i.record));
+    return items.map((item, i) => ({ line: item.line, prediction: predictions[i]! }));
+  } catch (err) {
+    if (!isRowError(err)) throw err;
+    const reject = (item: { line: number }): Outcome => ({
+      line: item.line,
+      // The pipeline counts rows within the batch; the file's line number replaces that.
+      error: { line: item.line, message: (err as Error).message.replace(/^row \d+,?\s*/i, ''), code: (err as { code?: string }).code },
+    });
+    if (items.length === 1) return [reject(items[0]!)];
+    const bad = rowIndexOf(err);
+    if (bad !== undefined && bad >= 0 && bad < items.length) {
+      const rest = await predictBatch(runner, items.filter((_, i) => i !== bad));
+      rest.splice(bad, 0, reject(items[bad]!));
+      return rest;
+    }
+    // No row index: bisect until the bad rows are found.
+    const mid = Math.ceil(items.length / 2);
+    return [...(await predictBatch(runner, items.slice(0, mid))), ...(await predictBatch(runner, items.slice(mid)))];
+  }
+}
+
+function toArray(values: ArrayLike<number>): number[] {
+  return Array.from(values, (v) => Number(v));
+}
+
+function plainLabel(label: unknown): unknown {
+  return typeof label === 'bigint' ? Number(label) : label;
+}
+
+/**
+ * Scores a CSV or JSON Lines file through the model's pipeline and a runner, streaming: rows are
+ * read line by line and at most `maxInFlight` batches are in flight, so memory stays flat however
+ * large the file. Rows that fail validation are reported with their line number; the rest go on.
+ */
+export async function predict(options: PredictOptions): Promise<PredictResult> {
+  const ctx = createContext(options);
+  const batchSize = options.batchSize ?? 256;
+  const maxInFlight = options.maxInFlight ?? 4;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw createCliError('MLS_ERR_CLI_USAGE', `--batch-size must be a positive integer, got ${options.batchSize}`);
+  const inputPath = path.resolve(ctx.cwd, options.input);
+  const inputFormat = formatOf(inputPath, 'input');
+  let size: number;
+  try {
+    size = statSync(inputPath).size;
+  } catch {
+    throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No input file ${options.input}`);
+  }
+  const outputPath = options.output ? path.resolve(ctx.cwd, options.output) : undefined;
+  const outputFormat: RecordFormat = outputPath ? formatOf(outputPath, 'output') : inputFormat;
+
+  const store = new ModelStore({ root: ctx.home });
+  const model = await store.get(options.model);
+  const { createRunner } = await import('@mlserve/runner');
+  const runnerOptions: Record<string, unknown> = { maxBatchSize: batchSize, maxQueue: batchSize * (maxInFlight + 1), maxLatencyMs: 600_000, timeoutMs: 600_000 };
+  if (options.workers) runnerOptions.workers = options.workers;
+  const runner = createRunner(model, runnerOptions as never) as unknown as RunnerLike;
+  const classes = model.classes;
+  // Without a pipeline the runner takes rows as arrays of numbers, in the file's column order.
+  const toInput = model.pipeline ? (r: Record<string, unknown>): Record<string, unknown> => r : (r: Record<string, unknown>) => Object.values(r) as unknown as Record<string, unknown>;
+  const types = columnTypesOf(model.pipeline?.inputSchema());
+
+  const file = outputPath ? createWriteStream(outputPath) : undefined;
+  const out: Writer = file ?? ctx.stdout;
+  const write = async (text: string): Promise<void> => {
+    if (file && !file.write(text)) await once(file, 'drain');
+    else if (!file) out.write(text);
+  };
+  const progress = createProgress(ctx.stderr, `Scoring ${path.basename(inputPath)}`, size);
+  const result: PredictResult = { rows: 0, scored: 0, rejected: [] };
+  if (outputPath) result.output = outputPath;
+  let headerWritten = false;
+  const writeOutcomes = async (outcomes: Outcome[]): Promise<void> => {
+    let chunk = '';
+    for (const o of outcomes) {
+      if ('error' in o) {
+        result.rejected.push(o.error);
+        if (result.rejected.length <= 20) {
+          progress.done();
+          println(ctx.stderr, `line ${o.line}: ${o.error.message}`);
+        }
+        continue;
+      }
+      result.scored += 1;
+      const probabilities = toArray(o.prediction.probabilities);
+      const label = plainLabel(o.prediction.label);
+      if (outputFormat === 'jsonl') {
+        chunk += `${JSON.stringify({ line: o.line, label, probabilities })}\n`;
+      } else {
+        if (!headerWritten) {
+          const names = classes && classes.length === probabilities.length ? classes.map(String) : probabilities.map((_, i) => String(i));
+          chunk += `${['line', 'label', ...names.map((n) => `probability_${n}`)].map(toCsvCell).join(',')}\n`;
+          headerWritten = true;
+        }
+        chunk += `${[o.line, label, ...probabilities].map(toCsvCell).join(',')}\n`;
+      }
+    }
+    if (chunk) await write(chunk);
+  };
+
+  // Batches are scored concurrently but written in input order.
+  const inFlight: Array<Promise<Outcome[]>> = [];
+  let batch: Array<{ line: number; record: Record<string, unknown> }> = [];
+  let early: Outcome[] = [];
+  let bytesRead = 0;
+  const flushBatch = async (): Promise<void> => {
+    const items = batch;
+    const pre = early;
+    batch = [];
+    early = [];
+    inFlight.push(predictBatch(runner, items).then((outcomes) => mergeByLine(pre, outcomes)));
+    if (inFlight.length >= maxInFlight) await writeOutcomes(await inFlight.shift()!);
+  };
+  try {
+    for await (const row of readRows(inputPath, inputFormat, types, (b) => (bytesRead = b)) as AsyncGenerator<InputRow>) {
+      result.rows += 1;
+      if (row.error !== undefined) early.push({ line: row.line, error: { line: row.line, message: row.error } });
+      else batch.push({ line: row.line, record: toInput(row.record) });
+      if (batch.length >= batchSize) await flushBatch();
+      progress.update(bytesRead, `${result.rows} rows`);
+    }
+    if (batch.length > 0 || early.length > 0) await flushBatch();
+    while (inFlight.length > 0) await writeOutcomes(await inFlight.shift()!);
+  } finally {
+    // Settle every pending batch before closing, so no rejection goes unhandled.
+    await Promise.allSettled(inFlight);
+    await runner.close();
+    if (file) {
+      file.end();
+      await once(file, 'close');
+    }
+  }
+  const rejected = result.rejected.length;
+  progress.done();
+  if (rejected > 20) println(ctx.stderr, `... and ${rejected - 20} more rejected rows`);
+  const summary = `Scored ${result.scored} of ${result.rows} rows${rejected ? `; ${rejected} rejected` : ''}${outputPath ? ` -> ${outputPath}` : ''}`;
+  if (outputPath || ctx.stderr.isTTY || rejected) println(ctx.stderr, summary);
+  return result;
+}
+
+function mergeByLine(a: Outcome[], b: Outcome[]): Outcome[] {
+  if (a.length === 0) return b;
+  return [...a, ...b].sort((x, y) => x.line - y.line);
+}

@@ -1,0 +1,53 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { captureWriter, kTinyModelDir, makeTempDir } from '../../../test/helpers';
+import { importModel } from '../models/index';
+import { predict } from './index';
+
+describe('predict', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    await importModel({ home: tmp.dir, file: kTinyModelDir, stdout: captureWriter() });
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('scores a CSV file in batches, rejects bad rows by line number and keeps going', async () => {
+    const input = path.join(tmp.dir, 'in.csv');
+    const rows = ['length,width,color'];
+    for (let i = 0; i < 25; i += 1) rows.push(i === 7 ? '5.1,3.0,green' : i === 12 ? 'oops' : `${4 + (i % 3)},${i % 2 ? '' : '3.2'},${i % 2 ? 'red' : 'blue'}`);
+    writeFileSync(input, `${rows.join('\n')}\n`);
+    const output = path.join(tmp.dir, 'out.csv');
+    const stderr = captureWriter();
+    const result = await predict({ home: tmp.dir, model: 'tiny', input, output, batchSize: 4, maxInFlight: 2, workers: 1, stdout: captureWriter(), stderr });
+    expect(result).toMatchObject({ rows: 25, scored: 23 });
+    expect(result.rejected.map((r) => r.line)).toEqual([9, 14]);
+    expect(stderr.text()).toMatch(/line 9: .*green/);
+    expect(stderr.text()).toContain('line 14: expected 3 columns, found 1');
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('line,label,probability_setosa,probability_versicolor,probability_virginica');
+    expect(lines).toHaveLength(24);
+    // Output keeps input order: line numbers ascend.
+    const numbers = lines.slice(1).map((l) => Number(l.split(',')[0]));
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(['setosa', 'versicolor', 'virginica']).toContain(lines[1]!.split(',')[1]);
+  });
+
+  it('writes JSON Lines to stdout when no output is given', async () => {
+    const input = path.join(tmp.dir, 'in.jsonl');
+    writeFileSync(input, '{"length":5,"width":3,"color":"red"}\n{"length":6,"width":null,"color":"blue"}\n');
+    const stdout = captureWriter();
+    const result = await predict({ home: tmp.dir, model: 'tiny', input, workers: 1, stdout, stderr: captureWriter() });
+    expect(result.rejected).toEqual([]);
+    const out = stdout.text().trim().split('\n').map((l) => JSON.parse(l));
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ line: 1, label: expect.any(String) });
+    expect(out[0].probabilities).toHaveLength(3);
+  });
+
+  it('refuses unsupported files and missing inputs before starting a runner', async () => {
+    await expect(predict({ home: tmp.dir, model: 'tiny', input: 'data.parquet' })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INPUT_FORMAT' });
+    await expect(predict({ home: tmp.dir, model: 'tiny', input: 'missing.csv' })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_FILE_NOT_FOUND' });
+    await expect(predict({ home: tmp.dir, model: 'tiny', input: 'x.csv', batchSize: 0 })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
+  });
+});

@@ -1,0 +1,118 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createCliError } from './errors';
+
+/** Formats `predict` reads and writes. */
+export type RecordFormat = 'csv' | 'jsonl';
+
+/** One input row: its 1-based line number in the file, and the record or why it could not be read. */
+export type InputRow = { line: number; record: Record<string, unknown>; error?: undefined } | { line: number; record?: undefined; error: string };
+
+/** The format of a path, from its extension. */
+export function formatOf(file: string, role: 'input' | 'output'): RecordFormat {
+  if (/\.csv$/i.test(file)) return 'csv';
+  if (/\.(jsonl|ndjson)$/i.test(file)) return 'jsonl';
+  throw createCliError('MLS_ERR_CLI_INPUT_FORMAT', `Unsupported ${role} file ${file}: use .csv or .jsonl`);
+}
+
+/** Splits one CSV line (RFC 4180 quoting; a quoted field may not span lines). */
+export function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      out.push(field);
+      field = '';
+    } else field += ch;
+  }
+  out.push(field);
+  return out;
+}
+
+/** Quotes a CSV cell when it needs it. */
+export function toCsvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Column types taken from a pipeline's input JSON Schema, used to turn CSV strings into values. */
+export type ColumnTypes = Map<string, 'number' | 'string' | 'any'>;
+
+/** Reads the column types of an input schema (`properties.<col>.type`). */
+export function columnTypesOf(schema: unknown): ColumnTypes {
+  const types: ColumnTypes = new Map();
+  const props = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {};
+  for (const [name, prop] of Object.entries(props)) {
+    const t = ([] as unknown[]).concat(prop?.type ?? []);
+    types.set(name, t.includes('number') || t.includes('integer') ? 'number' : t.includes('string') ? 'string' : 'any');
+  }
+  return types;
+}
+
+/** Turns one CSV cell into a value: empty is missing (null); numbers where the schema wants them. */
+export function coerceCell(raw: string, type: 'number' | 'string' | 'any' | undefined): unknown {
+  if (raw === '') return null;
+  if (type === 'string') return raw;
+  const n = Number(raw);
+  if (type === 'number') return Number.isNaN(n) || raw.trim() === '' ? raw : n;
+  return Number.isFinite(n) && raw.trim() !== '' ? n : raw;
+}
+
+/**
+ * Streams the rows of a CSV (with a header line) or JSON Lines file, one at a time, so memory does
+ * not grow with the file. `onBytes` reports progress. Blank lines are skipped.
+ */
+export async function* readRows(file: string, format: RecordFormat, types: ColumnTypes, onBytes?: (bytes: number) => void): AsyncGenerator<InputRow> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let header: string[] | undefined;
+  let lineNo = 0;
+  let bytes = 0;
+  try {
+    for await (const line of lines) {
+      lineNo += 1;
+      bytes += Buffer.byteLength(line) + 1;
+      onBytes?.(bytes);
+      if (line.trim() === '') continue;
+      if (format === 'jsonl') {
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch (err) {
+          yield { line: lineNo, error: `not valid JSON: ${(err as Error).message}` };
+          continue;
+        }
+        if (!record || typeof record !== 'object' || Array.isArray(record)) yield { line: lineNo, error: 'expected a JSON object' };
+        else yield { line: lineNo, record: record as Record<string, unknown> };
+        continue;
+      }
+      const cells = parseCsvLine(line);
+      if (!header) {
+        header = cells.map((c) => c.trim());
+        continue;
+      }
+      if (cells.length !== header.length) {
+        yield { line: lineNo, error: `expected ${header.length} columns, found ${cells.length}` };
+        continue;
+      }
+      const record: Record<string, unknown> = {};
+      header.forEach((name, i) => {
+        record[name] = coerceCell(cells[i] ?? '', types.get(name));
+      });
+      yield { line: lineNo, record };
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}

@@ -1,0 +1,66 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readBentoManifest, getBentoInfo } from './bento-store';
+import { readBuildFile } from './build-file';
+import { createCliError } from './errors';
+
+/** What `mlserve serve <target>` resolved to. */
+export interface ServeTarget {
+  kind: 'file' | 'bento';
+  /** The module to import. */
+  file: string;
+  /** The export holding the Service. */
+  exportName: string;
+  /** Directory watched by `--reload`. */
+  watchDir: string;
+  /** For bentos: the bento directory, used as the model store root. */
+  bentoDir?: string;
+}
+
+async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
+  const s = await stat(p).catch(() => undefined);
+  if (!s) return undefined;
+  return s.isDirectory() ? 'dir' : 'file';
+}
+
+/** Splits `path/to/file.ts:export` (Windows drive letters aside) into file and export name. */
+export function splitModuleSpec(spec: string): { file: string; exportName: string } {
+  const colon = spec.lastIndexOf(':');
+  if (colon > 1 && !spec.slice(colon + 1).includes('/')) return { file: spec.slice(0, colon), exportName: spec.slice(colon + 1) || 'svc' };
+  return { file: spec, exportName: 'svc' };
+}
+
+/** Resolves `<file>[:export]`, a bento directory, a project directory with mlserve.yaml, or a bento tag. */
+export async function resolveServeTarget(target: string, cwd: string, home: string): Promise<ServeTarget> {
+  const whole = path.resolve(cwd, target);
+  const wholeKind = await kindOf(whole);
+  if (wholeKind === 'dir') {
+    if (await kindOf(path.join(whole, 'bento.yaml'))) return bentoTarget(whole);
+    if (await kindOf(path.join(whole, 'mlserve.yaml'))) {
+      const build = await readBuildFile(path.join(whole, 'mlserve.yaml'));
+      const { file, exportName } = splitModuleSpec(build.service);
+      return { kind: 'file', file: path.resolve(whole, file), exportName, watchDir: whole };
+    }
+    throw createCliError('MLS_ERR_CLI_SERVE_TARGET', `${target} is a directory without bento.yaml or mlserve.yaml`);
+  }
+  if (wholeKind === 'file') return { kind: 'file', file: whole, exportName: 'svc', watchDir: path.dirname(whole) };
+  const { file, exportName } = splitModuleSpec(target);
+  const abs = path.resolve(cwd, file);
+  if (file !== target && (await kindOf(abs)) === 'file') return { kind: 'file', file: abs, exportName, watchDir: path.dirname(abs) };
+  if (/\.(m|c)?[jt]sx?$/.test(file)) throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No service file ${file}`);
+  try {
+    const bento = await getBentoInfo(home, target);
+    return await bentoTarget(bento.path);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MLS_ERR_CLI_BENTO_NOT_FOUND') {
+      throw createCliError('MLS_ERR_CLI_SERVE_TARGET', `Nothing to serve at "${target}": not a service file, a bento directory or a bento tag`);
+    }
+    throw err;
+  }
+}
+
+async function bentoTarget(dir: string): Promise<ServeTarget> {
+  const manifest = await readBentoManifest(dir);
+  const { file, exportName } = splitModuleSpec(manifest.service);
+  return { kind: 'bento', file: path.resolve(dir, file), exportName, watchDir: path.join(dir, 'src'), bentoDir: dir };
+}

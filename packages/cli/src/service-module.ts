@@ -1,0 +1,63 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createCliError } from './errors';
+
+/** The parts of an `@mlserve/service` Service the CLI uses (structural, so any copy of the package works). */
+export interface ServiceLike {
+  readonly name: string;
+  readonly apis: ReadonlyArray<{ name: string; route: string; method?: string; description?: string }>;
+  readonly runners?: ReadonlyArray<{ name?: string; model?: { name?: string; tag?: string } }>;
+  listen(port?: number, host?: string): Promise<{ port: number; host: string; url: string }>;
+  close(): Promise<void>;
+  openapi(): object;
+}
+
+const kTypeScriptExtensions = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/** True when the value looks like an mlserve Service. */
+export function isService(value: unknown): value is ServiceLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ServiceLike).listen === 'function' &&
+    typeof (value as ServiceLike).openapi === 'function' &&
+    typeof (value as ServiceLike).name === 'string'
+  );
+}
+
+/**
+ * Imports a service module and returns its exported Service. TypeScript files go through tsx's
+ * `tsImport`, which transpiles with esbuild (the same compiler `mlserve build` bundles with) and
+ * loads everything else through Node's own ESM loader, so packages resolve exactly as they will in
+ * the built bento; it is scoped to this import and does not register a global hook.
+ */
+export async function loadService(file: string, exportName = 'svc'): Promise<ServiceLike> {
+  const absolute = path.resolve(file);
+  if (!(await stat(absolute).then((s) => s.isFile(), () => false))) {
+    throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No service file ${file}`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    if (kTypeScriptExtensions.has(path.extname(absolute))) {
+      const { tsImport } = (await import('tsx/esm/api')) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
+      mod = await tsImport(pathToFileURL(absolute).href, import.meta.url);
+    } else {
+      mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('MLS_ERR_')) throw err;
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw createCliError('MLS_ERR_CLI_SERVICE_LOAD', `Loading ${file} failed: ${reason}`, { cause: err });
+  }
+  // A CommonJS module imported from ESM puts its exports under `default`.
+  const candidates = [mod[exportName], (mod.default as Record<string, unknown> | undefined)?.[exportName]];
+  if (exportName === 'default') candidates.push(mod.default);
+  const svc = candidates.find(isService);
+  if (!svc) {
+    const names = Object.keys(mod).filter((k) => isService(mod[k]));
+    const hint = names.length > 0 ? `; it exports a service as ${names.map((n) => `"${n}"`).join(', ')} (use ${file}:${names[0]})` : '';
+    throw createCliError('MLS_ERR_CLI_SERVICE_EXPORT', `${file} has no exported service named "${exportName}"${hint}`);
+  }
+  return svc;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import path from 'node:path';
+import { kTinyModelDir, kServiceDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
+
+// Spawns the real binary: the layer that checks exit codes, stderr lines and the server's lifecycle.
+describe('the mlserve binary', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    env = { MLSERVE_HOME: tmp.dir };
+    const imported = await runBin(['models', 'import', kTinyModelDir], { env });
+    expect(imported).toMatchObject({ code: 0, stderr: '' });
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('prints its version and help', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await runBin(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await runBin(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['models', 'serve', 'build', 'bentos', 'containerize', 'predict']) expect(help.stdout).toContain(`mlserve ${command}`);
+    expect((await runBin(['models', 'import', '--help'])).stdout).toContain('--classes');
+  });
+
+  it('lists models as JSON', async () => {
+    const list = await runBin(['models', 'list', '--json'], { env });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'tiny' })]);
+  });
+
+  it('fails on a bad tag with exit code 1 and one line on stderr, without a stack', async () => {
+    const result = await runBin(['models', 'get', 'no_such_model'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^mlserve: error: .*no_such_model.* \[MLS_ERR_STORE_\w+\]\n$/);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const result = await runBin(['models', 'frobnicate'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('mlserve --help');
+  });
+
+  it('refuses to delete without a terminal or -y', async () => {
+    const result = await runBin(['models', 'delete', 'tiny'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('pass -y');
+  });
+
+  it('serves a TypeScript service file, answers predictions, and stops gracefully on SIGTERM', async () => {
+    const proc = spawnCli(['serve', `${path.join(kServiceDir, 'service.ts')}:svc`, '--port', '0'], { env });
+    try {
+      const url = await waitForUrl(proc);
+      expect(proc.stdout()).toContain(`Swagger UI:  ${url}/`);
+      const res = await postJson(`${url}/predict`, [{ length: 5, width: 3, color: 'red' }]);
+      expect(res).toEqual({ status: 200, body: [expect.objectContaining({ label: expect.any(String), marker: 'v1' })] });
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('serves with two API worker processes sharing one port', async () => {
+    const proc = spawnCli(['serve', path.join(kServiceDir, 'service.ts'), '--port', '0', '--api-workers', '2', '--workers', '1'], { env });
+    try {
+      const url = await waitForUrl(proc, 60_000);
+      expect(proc.stdout()).toContain('(2 API worker processes)');
+      const results = await Promise.all([1, 2, 3, 4].map(() => postJson(`${url}/predict`, { length: 5, width: 3, color: 'red' })));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
+
+  it('says clearly that a port is taken', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await runBin(['serve', path.join(kServiceDir, 'service.ts'), '--port', String(port)], { env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`mlserve: error: Port ${port} on 127.0.0.1 is already in use; stop the other server or pick another port with --port [MLS_ERR_CLI_PORT_IN_USE]\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('names the export it could not find', async () => {
+    const result = await runBin(['serve', `${path.join(kServiceDir, 'service.ts')}:nope`, '--port', '0'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no exported service named "nope".*use .*service\.ts:svc/);
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+import { kBaseTsupOptions } from '../../tsup.config.base';
+import pkg from './package.json';
+
+// The version is baked in so the CLI bundled into a bento (which has no package.json of ours) knows it.
+const define = { __MLSERVE_VERSION__: JSON.stringify(pkg.version) };
+
+export default defineConfig([
+  // The library: command functions, dual ESM + CJS like every package.
+  { ...kBaseTsupOptions, entry: ['src/index.ts'], clean: false, define },
+  // The binary's entry: ESM with code splitting, so each command's module loads only when used.
+  { ...kBaseTsupOptions, entry: { main: 'src/main.ts' }, format: ['esm'], dts: false, clean: false, splitting: true, define },
+]);
