@@ -1,16 +1,18 @@
+import { createRequire } from 'node:module';
 import type { InferenceSession } from 'onnxruntime-node';
 import { createStoreError } from './errors';
 import type { ModelSignature, TensorSpec } from './types';
 
 type OrtModule = typeof import('onnxruntime-node');
-let ortModule: Promise<OrtModule> | undefined;
+let ortModule: OrtModule | undefined;
 
-/** onnxruntime-node is loaded on first use: reading and listing models never needs its native binding. */
-function loadOrt(): Promise<OrtModule> {
-  ortModule ??= import('onnxruntime-node').then((mod) => {
-    const withDefault = mod as OrtModule & { default?: OrtModule };
-    return withDefault.InferenceSession ? mod : (withDefault.default as OrtModule);
-  });
+/**
+ * onnxruntime-node is loaded on first use: reading and listing models never needs its native
+ * binding. It is required rather than imported so the CommonJS build (and jest) need no
+ * `--experimental-vm-modules`; tsup shims `__filename` in the ESM build.
+ */
+async function loadOrt(): Promise<OrtModule> {
+  ortModule ??= createRequire(__filename)('onnxruntime-node') as OrtModule;
   return ortModule;
 }
 
