@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
+import type { WireTensor } from './tensor';
+import type { WorkerData, WorkerTask } from './worker-protocol';
+
+/**
+ * Where batches run: a piscina pool of session-holding workers, or the calling thread. `run`
+ * rejects only when the worker itself failed (crashed, or the pool was destroyed).
+ */
+export interface Executor {
+  /** How many batches may run at once. */
+  readonly capacity: number;
+  /** Resolves once every session exists, with each one's result. */
+  load(): Promise<LoadResult[]>;
+  run(inputs: Record<string, WireTensor>, transferList: ArrayBuffer[]): Promise<RunResult>;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The compiled worker entry. From dist (normal use) it is the sibling `worker.cjs`; when jest runs
+ * the TypeScript sources it is the built `../dist/worker.cjs`, so tests run after `pnpm build`.
+ */
+export function resolveWorkerFile(): string {
+  const candidates = [join(__dirname, 'worker.cjs'), join(__dirname, '..', 'dist', 'worker.cjs')];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`@mlserve/runner: worker entry not found (looked for ${candidates.join(', ')}); run \`pnpm build\` first`);
+  return found;
+}
+
+/** Batches run in worker threads, one ONNX Runtime session each. */
+export class PoolExecutor implements Executor {
+  readonly capacity: number;
+  readonly #pool: Piscina<WorkerTask, RunResult | LoadResult>;
+  /** Called when a worker fails outside of any task (piscina's 'error'). */
+  onWorkerError: (err: Error) => void = () => {};
+
+  constructor(options: { workers: number; workerFile: string; modelPath: string; sessionOptions: SessionOptions; name: string }) {
+    this.capacity = options.workers;
+    const workerData: WorkerData = { modelPath: options.modelPath, sessionOptions: options.sessionOptions as Record<string, unknown> };
+    this.#pool = new Piscina({
+      filename: options.workerFile,
+      name: 'default',
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      // Sessions are created once per worker and never recycled: workers never idle out.
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: 1,
+      recordTiming: false,
+      workerData,
+    });
+    this.#pool.on('error', (err: Error) => this.onWorkerError(err));
+  }
+
+  async load(): Promise<LoadResult[]> {
+    // Slot 0 counts arrived workers, slot 1 is set when one failed (see worker.ts).
+    const barrier = new Int32Array(new SharedArrayBuffer(8));
+    const release = (): void => {
+      Atomics.store(barrier, 1, 1);
+      Atomics.notify(barrier, 0);
+    };
+    const tasks: Array<Promise<LoadResult>> = [];
+    for (let i = 0; i < this.capacity; i++) {
+      tasks.push(
+        this.#pool.run({ op: 'load', barrier, total: this.capacity }).then(
+          (result) => {
+            if (!(result as LoadResult).ok) release();
+            return result as LoadResult;
+          },
+          (err: unknown) => {
+            release();
+            throw err;
+          },
+        ),
+      );
+    }
+    const settled = await Promise.allSettled(tasks);
+    return settled.map((s) => (s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` }));
+  }
+
+  run(inputs: Record<string, WireTensor>, transferList: ArrayBuffer[]): Promise<RunResult> {
+    return this.#pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>;
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  destroy(): Promise<void> {
+    return this.#pool.destroy();
+  }
+}
+
+/** Batches run on the calling thread: no worker hop, but inference blocks the event loop. */
+export class InProcessExecutor implements Executor {
+  readonly capacity = 1;
+  readonly #host: SessionHost;
+
+  constructor(options: { modelPath: string; sessionOptions: SessionOptions }) {
+    this.#host = new SessionHost(options.modelPath, options.sessionOptions);
+  }
+
+  async load(): Promise<LoadResult[]> {
+    return [await this.#host.loaded];
+  }
+
+  run(inputs: Record<string, WireTensor>): Promise<RunResult> {
+    return this.#host.run(inputs);
+  }
+
+  close(): Promise<void> {
+    return this.#host.release();
+  }
+
+  destroy(): Promise<void> {
+    return this.#host.release();
+  }
+}

@@ -1,0 +1,64 @@
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture } from '../test/helpers';
+import { createRunner } from './index';
+
+describe('runner.ready()', () => {
+  it('resolves once the session exists and exposes the model signature', async () => {
+    const runner = createRunner({ modelPath: fixture('two_inputs.onnx') }, { workers: 2 });
+    try {
+      await runner.ready();
+      expect(runner.isReady).toBe(true);
+      expect(runner.model.signature).toEqual({
+        inputs: [
+          { name: 'a', type: 'float32', shape: ['N', 2] },
+          { name: 'b', type: 'float32', shape: ['N', 2] },
+        ],
+        outputs: [
+          { name: 'sum', type: 'float32', shape: ['N', 2] },
+          { name: 'dot', type: 'float32', shape: ['N'] },
+        ],
+      });
+      expect(runner.stats()).toMatchObject({ state: 'ready', workers: 2 });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('rejects a model with a ZipMap (non-tensor) output, saying why', async () => {
+    const runner = createRunner({ modelPath: fixture('zipmap.onnx') }, { workers: 2 });
+    const err = await runner.ready().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MLS_ERR_RUNNER_MODEL_LOAD', statusCode: 500 });
+    expect((err as Error).message).toMatch(/zipmap\.onnx/);
+    expect((err as Error).message).toMatch(/"probabilities" is not a tensor \(a ZipMap/);
+    await expect(runner.run({})).rejects.toBe(err);
+    expect(runner.stats().state).toBe('failed');
+    await runner.close();
+  });
+
+  it('rejects a missing model file, naming it', async () => {
+    const runner = createRunner({ modelPath: fixture('no-such-model.onnx') });
+    await expect(runner.ready()).rejects.toMatchObject({
+      code: 'MLS_ERR_RUNNER_MODEL_LOAD',
+      message: expect.stringContaining(`file not found: ${fixture('no-such-model.onnx')}`),
+      details: { modelPath: fixture('no-such-model.onnx') },
+    });
+    await runner.close();
+  });
+
+  it('rejects a file that is not an ONNX model, naming it and ONNX Runtime’s reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-runner-'));
+    const file = join(dir, 'broken.onnx');
+    writeFileSync(file, 'not a model');
+    const runner = createRunner(file, { workers: 1 });
+    try {
+      const err = await runner.ready().catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'MLS_ERR_RUNNER_MODEL_LOAD' });
+      expect((err as Error).message).toContain(file);
+    } finally {
+      await runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

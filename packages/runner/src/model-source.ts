@@ -1,0 +1,86 @@
+import { createRequire } from 'node:module';
+import { basename, extname, resolve } from 'node:path';
+import type { PipelineJSON } from '@mlserve/pipeline';
+import type { ModelSignature } from './tensor';
+
+/**
+ * Preprocessing a runner applies in predict(): a fitted @mlserve/pipeline `Pipeline` (or anything
+ * with the same `transform`).
+ */
+export interface RunnerPipeline {
+  transform(records: Array<Record<string, unknown>>): { data: Float32Array; shape: [number, number] | number[] };
+  /** Optional fast path for a single record. */
+  transformOne?(record: Record<string, unknown>): { data: Float32Array; shape: [number, number] | number[] };
+}
+
+/**
+ * A model to run: a model-store `StoredModel` fits as it is; otherwise a path to an `.onnx` file
+ * with, optionally, its pipeline and class names.
+ */
+export interface RunnerModelSource {
+  /** Path to the `.onnx` file. */
+  modelPath: string;
+  /** Applied by predict() to raw records: a fitted Pipeline, or its JSON (loaded with Pipeline.fromJSON). */
+  pipeline?: RunnerPipeline | PipelineJSON | undefined;
+  /** predict() labels: `classes[argmax(probabilities)]`. */
+  classes?: ReadonlyArray<string | number> | undefined;
+  name?: string | undefined;
+  tag?: string | undefined;
+  signature?: ModelSignature | undefined;
+}
+
+/** What a runner tells about its model (`runner.model`). */
+export interface RunnerModelInfo {
+  name: string;
+  tag: string | undefined;
+  modelPath: string;
+  classes: ReadonlyArray<string | number> | undefined;
+  /** From the store when given, replaced by the session's own once ready. */
+  signature: ModelSignature | undefined;
+}
+
+/** Checks the model argument of createRunner() and reads what the runner needs from it. */
+export function resolveModelSource(model: unknown): { info: RunnerModelInfo; pipeline: RunnerPipeline | undefined } {
+  if (typeof model === 'string') model = { modelPath: model };
+  if (typeof model !== 'object' || model === null) {
+    throw new TypeError('model must be a StoredModel, { modelPath, pipeline?, classes? } or a path to an .onnx file');
+  }
+  const m = model as Partial<RunnerModelSource>;
+  if (typeof m.modelPath !== 'string' || m.modelPath === '') throw new TypeError('model.modelPath must be a non-empty string');
+  let pipeline: RunnerPipeline | undefined;
+  if (m.pipeline !== undefined && m.pipeline !== null) {
+    if (typeof (m.pipeline as RunnerPipeline).transform === 'function') pipeline = m.pipeline as RunnerPipeline;
+    else if (typeof m.pipeline === 'object' && (m.pipeline as { format?: unknown }).format !== undefined) {
+      // Pipeline format errors (MLS_ERR_PIPELINE_FORMAT, naming the JSON path) pass through.
+      pipeline = loadPipelineJSON(m.pipeline);
+    } else {
+      throw new TypeError('model.pipeline must be a fitted @mlserve/pipeline Pipeline (with transform(records)) or its JSON');
+    }
+  }
+  if (m.classes !== undefined && m.classes !== null) {
+    if (!Array.isArray(m.classes) || m.classes.length === 0 || !m.classes.every((c) => typeof c === 'string' || typeof c === 'number')) {
+      throw new TypeError('model.classes must be a non-empty array of strings or numbers');
+    }
+  }
+  if (m.name !== undefined && typeof m.name !== 'string') throw new TypeError('model.name must be a string');
+  const modelPath = resolve(m.modelPath);
+  return {
+    info: {
+      name: m.name || basename(modelPath, extname(modelPath)),
+      tag: typeof m.tag === 'string' ? m.tag : undefined,
+      modelPath,
+      classes: m.classes ?? undefined,
+      signature: m.signature ?? undefined,
+    },
+    pipeline,
+  };
+}
+
+/**
+ * Loads a PipelineJSON with @mlserve/pipeline, required only when a runner is given pipeline JSON
+ * (a Pipeline instance needs nothing from the package).
+ */
+function loadPipelineJSON(json: unknown): RunnerPipeline {
+  const { Pipeline } = createRequire(__filename)('@mlserve/pipeline') as typeof import('@mlserve/pipeline');
+  return Pipeline.fromJSON(json);
+}

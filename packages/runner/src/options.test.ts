@@ -1,0 +1,60 @@
+import { fixture } from '../test/helpers';
+import { type RunnerOptions, createRunner, kDefaultRunnerOptions } from './index';
+
+const model = { modelPath: fixture('linear.onnx') };
+
+describe('runner options', () => {
+  it.each<[string, unknown, ErrorConstructor, string]>([
+    ['workers', 0, RangeError, 'options.workers must be a positive integer'],
+    ['workers', 1.5, RangeError, 'options.workers must be a positive integer'],
+    ['maxBatchSize', -1, RangeError, 'options.maxBatchSize must be a positive integer'],
+    ['maxBatchSize', '64', RangeError, 'options.maxBatchSize must be a positive integer'],
+    ['maxLatencyMs', 0, RangeError, 'options.maxLatencyMs must be a positive number or Infinity'],
+    ['maxLatencyMs', Number.NaN, RangeError, 'options.maxLatencyMs must be a positive number or Infinity'],
+    ['maxQueue', 2.5, RangeError, 'options.maxQueue must be a positive integer or Infinity'],
+    ['timeoutMs', -5, RangeError, 'options.timeoutMs must be a positive number or Infinity'],
+    ['batchWaitMs', -1, RangeError, 'options.batchWaitMs must be a finite number >= 0'],
+    ['batchWaitMs', Infinity, RangeError, 'options.batchWaitMs must be a finite number >= 0'],
+    ['inProcess', 'yes', TypeError, 'options.inProcess must be a boolean'],
+    ['sessionOptions', 3, TypeError, 'options.sessionOptions must be an object'],
+    ['name', '', TypeError, 'options.name must be a non-empty string'],
+    ['workerFile', 'relative/worker.cjs', TypeError, 'options.workerFile must be an absolute path'],
+    ['maxBatchsize', 8, TypeError, 'options.maxBatchsize is not a runner option'],
+  ])('options.%s = %p throws', (key, value, ErrorClass, message) => {
+    const create = () => createRunner(model, { [key]: value } as RunnerOptions);
+    expect(create).toThrow(ErrorClass);
+    expect(create).toThrow(message);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['no model', undefined, 'model must be a StoredModel'],
+    ['no modelPath', {}, 'model.modelPath must be a non-empty string'],
+    ['a pipeline without transform', { modelPath: 'm.onnx', pipeline: { steps: [] } }, 'model.pipeline must be a fitted @mlserve/pipeline Pipeline'],
+    ['empty classes', { modelPath: 'm.onnx', classes: [] }, 'model.classes must be a non-empty array'],
+  ])('a model with %s throws a TypeError', (_name, value, message) => {
+    expect(() => createRunner(value as never)).toThrow(TypeError);
+    expect(() => createRunner(value as never)).toThrow(message);
+  });
+
+  it('applies the defaults, and merges sessionOptions over one intra-op and one inter-op thread', () => {
+    const runner = createRunner(model, { sessionOptions: { graphOptimizationLevel: 'basic' } });
+    expect(runner.options).toMatchObject({
+      workers: kDefaultRunnerOptions.workers,
+      maxBatchSize: 64,
+      maxLatencyMs: 10_000,
+      maxQueue: 10_000,
+      timeoutMs: 30_000,
+      batchWaitMs: 0,
+      inProcess: false,
+      sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'basic' },
+    });
+    expect(runner.name).toBe('linear');
+    expect(runner.isReady).toBe(false);
+  });
+
+  it('takes its name from the model, a path, or options.name', () => {
+    expect(createRunner({ name: 'titanic_model', tag: 'titanic_model:abc', modelPath: 'x.onnx' }).name).toBe('titanic_model');
+    expect(createRunner('/models/iris.onnx').name).toBe('iris');
+    expect(createRunner(model, { name: 'clf', maxQueue: Infinity }).name).toBe('clf');
+  });
+});

@@ -1,0 +1,43 @@
+import { fixture } from '../test/helpers';
+import { createRunner } from './index';
+
+// The slow fixture worker blocks for (first value - 1000) ms, so a 1-worker runner stays busy.
+const slow = (ms: number) => ({ input: { type: 'float32' as const, data: [1000 + ms, 0], dims: [1, 2] } });
+const fast = () => ({ input: { type: 'float32' as const, data: [0, 0], dims: [1, 2] } });
+
+describe('overload', () => {
+  it('refuses at once a request that would push the queue past maxQueue rows', async () => {
+    const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, maxQueue: 3, workerFile: fixture('slow-worker.cjs') });
+    try {
+      await runner.ready();
+      const busy = runner.run(slow(300));
+      await new Promise((r) => setImmediate(r));
+      expect(runner.stats().inFlightBatches).toBe(1);
+      const queued = [runner.run(fast()), runner.run(fast()), runner.run(fast())];
+      expect(runner.stats().queueRows).toBe(3);
+      await expect(runner.run(fast())).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_OVERLOADED', statusCode: 503, message: expect.stringMatching(/maxQueue 3/) });
+      await expect(Promise.all([busy, ...queued])).resolves.toHaveLength(4);
+      expect(runner.stats().counters).toMatchObject({ overloaded: 1, completed: 4 });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('refuses a request that waited in the queue longer than maxLatencyMs', async () => {
+    const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, maxLatencyMs: 50, workerFile: fixture('slow-worker.cjs') });
+    try {
+      await runner.ready();
+      const busy = runner.run(slow(1000));
+      await new Promise((r) => setImmediate(r));
+      const err = await runner.run(fast()).catch((e: unknown) => ({ e, inFlight: runner.stats().inFlightBatches }));
+      expect(err).toMatchObject({ e: { code: 'MLS_ERR_RUNNER_OVERLOADED', statusCode: 503, message: expect.stringMatching(/maxLatencyMs/) } });
+      // Refused while the worker was still busy, not when it freed up.
+      expect(err).toMatchObject({ inFlight: 1 });
+      await expect(busy).resolves.toBeDefined();
+      await expect(runner.run(fast())).resolves.toBeDefined();
+      expect(runner.stats().queueRows).toBe(0);
+    } finally {
+      await runner.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import * as ort from 'onnxruntime-node';
+import { type ModelSignature, type TensorType, type TypedArray, type WireOutput, type WireTensor, kTransferMinBytes, toWireOutputData } from './tensor';
+
+/** ONNX Runtime session options a runner passes to every session it creates. */
+export type SessionOptions = ort.InferenceSession.SessionOptions;
+
+/** What a session host reports once its session exists. */
+export type LoadResult = { ok: true; signature: ModelSignature } | { ok: false; message: string };
+
+/** The result of one batch: outputs by name, or the message of ONNX Runtime's error. */
+export type RunResult = { ok: true; outputs: Record<string, WireOutput> } | { ok: false; message: string };
+
+/**
+ * One ONNX Runtime session, created once and kept for the life of its thread (session churn leaks
+ * memory in onnxruntime-node). Runs in a worker, or on the calling thread with `inProcess`.
+ */
+export class SessionHost {
+  readonly loaded: Promise<LoadResult>;
+  #session: ort.InferenceSession | undefined;
+
+  constructor(modelPath: string, options: SessionOptions) {
+    this.loaded = this.#load(modelPath, options);
+  }
+
+  async #load(modelPath: string, options: SessionOptions): Promise<LoadResult> {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, options);
+      const nonTensor = session.outputMetadata.filter((m) => !m.isTensor).map((m) => m.name);
+      if (nonTensor.length > 0) {
+        await session.release();
+        return {
+          ok: false,
+          message:
+            `output ${nonTensor.map((n) => `"${n}"`).join(', ')} is not a tensor (a ZipMap or a sequence); ` +
+            'onnxruntime-node only returns tensors. Re-export the classifier without ZipMap ' +
+            "(skl2onnx: options={'zipmap': False}) so probabilities are a float tensor [N, classes]",
+        };
+      }
+      this.#session = session;
+      return { ok: true, signature: { inputs: session.inputMetadata.map(toSpec), outputs: session.outputMetadata.map(toSpec) } };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  }
+
+  /** Runs one (already merged) batch. Never rejects: ONNX Runtime errors come back as results. */
+  async run(inputs: Record<string, WireTensor>): Promise<RunResult> {
+    const loaded = await this.loaded;
+    if (!loaded.ok) return loaded;
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const name in inputs) {
+      const t = inputs[name]!;
+      feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
+    }
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await this.#session!.run(feeds);
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+    const outputs: Record<string, WireOutput> = {};
+    for (const name in results) {
+      const t = results[name]!;
+      outputs[name] = { type: t.type as TensorType, data: toWireOutputData(t.data), dims: t.dims as number[] };
+    }
+    return { ok: true, outputs };
+  }
+
+  /** Frees the native session (used by in-process runners; a worker's session ends with its thread). */
+  async release(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    await session?.release();
+  }
+}
+
+function toSpec(m: ort.InferenceSession.ValueMetadata): ModelSignature['inputs'][number] {
+  return m.isTensor ? { name: m.name, type: m.type, shape: m.shape.slice() } : { name: m.name, type: 'non-tensor', shape: [] };
+}
+
+/** The large ArrayBuffers of a batch's outputs, to transfer them instead of copying. */
+export function transferablesOf(outputs: Record<string, WireOutput>): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [];
+  for (const name in outputs) {
+    const data = outputs[name]!.data;
+    if (!Array.isArray(data)) {
+      const view = data as TypedArray;
+      if (view.byteLength >= kTransferMinBytes && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer && !list.includes(view.buffer)) {
+        list.push(view.buffer);
+      }
+    }
+  }
+  return list;
+}

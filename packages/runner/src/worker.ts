@@ -1,0 +1,59 @@
+/**
+ * The piscina worker: one ONNX Runtime session per thread, created as soon as the thread starts
+ * and never recycled. The default export is a promise of the handler: piscina awaits it before it
+ * reports the worker ready, so a replacement for a crashed worker loads its session before it is
+ * given a batch (and before the thread starts blocking in Atomics.wait between tasks).
+ */
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { type LoadResult, type RunResult, SessionHost, transferablesOf } from './session-host';
+import type { WorkerTask } from './worker-protocol';
+
+const data = workerData as { modelPath: string; sessionOptions: ConstructorParameters<typeof SessionHost>[1] };
+const host = new SessionHost(data.modelPath, data.sessionOptions);
+
+/** Carries a result and the buffers to transfer with it back to the main thread. */
+class Moved {
+  constructor(
+    private readonly value: RunResult,
+    private readonly buffers: ArrayBuffer[],
+  ) {}
+  get [transferableSymbol](): ArrayBuffer[] {
+    return this.buffers;
+  }
+  get [valueSymbol](): RunResult {
+    return this.value;
+  }
+}
+
+/** Handles one task from the runner: a load barrier at ready(), or a batch to run. */
+async function handleTask(task: WorkerTask): Promise<RunResult | LoadResult> {
+  if (task.op === 'run') {
+    const result = await host.run(task.inputs);
+    if (!result.ok) return result;
+    const buffers = transferablesOf(result.outputs);
+    return buffers.length === 0 ? result : (move(new Moved(result, buffers)) as unknown as RunResult);
+  }
+  const loaded = await host.loaded;
+  if (task.barrier) awaitBarrier(task.barrier, task.total, !loaded.ok);
+  return loaded;
+}
+
+/**
+ * Holds this thread until every worker has loaded its session: each load task blocks its worker,
+ * so piscina has to hand the N load tasks of ready() to N different workers. A failed load (here,
+ * or one the runner saw) sets slot 1, which releases everyone at once: ready() rejects anyway.
+ */
+function awaitBarrier(barrier: Int32Array, total: number, failed: boolean): void {
+  const deadline = Date.now() + 120_000;
+  if (failed) Atomics.store(barrier, 1, 1);
+  let arrived = Atomics.add(barrier, 0, 1) + 1;
+  Atomics.notify(barrier, 0);
+  while (arrived < total && Atomics.load(barrier, 1) === 0 && Date.now() < deadline) {
+    Atomics.wait(barrier, 0, arrived, 1000);
+    arrived = Atomics.load(barrier, 0);
+  }
+}
+
+/** Resolves to the task handler once this thread's session is loaded (or failed to load). */
+const handler: Promise<typeof handleTask> = host.loaded.then(() => handleTask);
+export default handler;
