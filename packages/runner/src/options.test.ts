@@ -52,6 +52,20 @@ describe('runner options', () => {
     expect(runner.isReady).toBe(false);
   });
 
+  it('takes its default worker count from MLSERVE_RUNNER_WORKERS, as `mlserve serve --workers` sets it', () => {
+    const saved = process.env.MLSERVE_RUNNER_WORKERS;
+    try {
+      process.env.MLSERVE_RUNNER_WORKERS = '3';
+      expect(createRunner(model).options.workers).toBe(3);
+      expect(createRunner(model, { workers: 2 }).options.workers).toBe(2);
+      process.env.MLSERVE_RUNNER_WORKERS = 'many';
+      expect(() => createRunner(model)).toThrow('MLSERVE_RUNNER_WORKERS must be a positive integer');
+    } finally {
+      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
+      else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
   it('takes its name from the model, a path, or options.name', () => {
     expect(createRunner({ name: 'titanic_model', tag: 'titanic_model:abc', modelPath: 'x.onnx' }).name).toBe('titanic_model');
     expect(createRunner('/models/iris.onnx').name).toBe('iris');

@@ -55,9 +55,18 @@ export const kDefaultRunnerOptions = Object.freeze({
 
 const kKnownOptions = new Set(['name', 'workers', 'maxBatchSize', 'maxLatencyMs', 'maxQueue', 'timeoutMs', 'batchWaitMs', 'inProcess', 'sessionOptions', 'workerFile']);
 
-function positiveInteger(options: RunnerOptions, key: 'workers' | 'maxBatchSize'): number {
-  const value = options[key] ?? kDefaultRunnerOptions[key];
+function positiveInteger(options: RunnerOptions, key: 'workers' | 'maxBatchSize', fallback: number = kDefaultRunnerOptions[key]): number {
+  const value = options[key] ?? fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`options.${key} must be a positive integer`);
+  return value;
+}
+
+/** `mlserve serve --workers N` reaches runners created by the user's service file through this variable. */
+function defaultWorkers(): number {
+  const fromEnv = process.env.MLSERVE_RUNNER_WORKERS;
+  if (fromEnv === undefined || fromEnv === '') return kDefaultRunnerOptions.workers;
+  const value = Number(fromEnv);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError('MLSERVE_RUNNER_WORKERS must be a positive integer');
   return value;
 }
 
@@ -96,7 +105,7 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined): Resolv
   }
   return {
     name: options.name,
-    workers: positiveInteger(options, 'workers'),
+    workers: positiveInteger(options, 'workers', defaultWorkers()),
     maxBatchSize: positiveInteger(options, 'maxBatchSize'),
     maxLatencyMs: positiveOrInfinity(options, 'maxLatencyMs', false),
     maxQueue: positiveOrInfinity(options, 'maxQueue', true),
