@@ -2,7 +2,8 @@
 // `src/*.ts` directly while other workspace packages resolve to their built `dist/*.cjs`.
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Shares the outer realm's typed arrays with each test context (see jest.environment.cjs).
+  testEnvironment: require.resolve('./jest.environment.cjs'),
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': [

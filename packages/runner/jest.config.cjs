@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.config.base.js'), testEnvironment: '<rootDir>/test/ort-environment.cjs' };
+module.exports = { ...require('../../jest.config.base.js') };
