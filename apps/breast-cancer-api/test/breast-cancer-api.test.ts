@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
+import { parse } from 'csv-parse/sync';
 import type { Service } from '@mlserve/service';
 import { createDiagnosisService } from '../src/create-service';
-import { saveModel } from '../src/save-model';
-import { parseCsv } from './csv';
 
 /** fixtures/reference.json, written by train.py: scikit-learn's answers and the test split. */
 interface Reference {
@@ -36,7 +35,7 @@ let url: string;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'breast-cancer-api-'));
   const store = new ModelStore({ root: home });
-  await saveModel({ artifactsDir: join(kApp, 'artifacts'), name: 'breast_cancer_model', store });
+  await store.importModel(join(kApp, 'artifacts'), { name: 'breast_cancer_model' });
   svc = await createDiagnosisService({ store, runner: { workers: 1 }, service: { logLevel: 'silent' } });
   ({ url } = await svc.listen(0, '127.0.0.1'));
 });
@@ -143,7 +142,7 @@ describe('parity with scikit-learn', () => {
 
   (existsSync(kCsv) ? it : it.skip)('serves the test-split accuracy scikit-learn measured', async () => {
     const { indices, target, accuracy } = kReference.testSplit;
-    const rows = parseCsv(readFileSync(kCsv, 'utf8'));
+    const rows: Array<Record<string, string>> = parse(readFileSync(kCsv, 'utf8'), { columns: true, skip_empty_lines: true });
     const split = indices.map((i) => rows[i]!);
     const res = await post(split.map((row) => Object.fromEntries(kFeatures.map((f) => [f, Number(row[f])]))));
     expect(res.status).toBe(200);
@@ -152,12 +151,12 @@ describe('parity with scikit-learn', () => {
   });
 });
 
-describe('saveModel', () => {
+describe('importing artifacts/ into the store', () => {
   it('skips the save when the latest version holds the same files', async () => {
     const store = new ModelStore({ root: home });
     const before = await store.list('breast_cancer_model');
-    const again = await saveModel({ artifactsDir: join(kApp, 'artifacts'), name: 'breast_cancer_model', store, ifChanged: true });
-    expect(again).toEqual({ ref: expect.objectContaining({ tag: before[0]!.tag }), saved: false });
+    const again = await store.importModel(join(kApp, 'artifacts'), { name: 'breast_cancer_model', ifChanged: true });
+    expect(again).toEqual(expect.objectContaining({ tag: before[0]!.tag, saved: false }));
     expect(await store.list('breast_cancer_model')).toHaveLength(before.length);
   });
 });

@@ -18,6 +18,7 @@ describe('the command line', () => {
       { file: 'model.onnx', name: 'm', pipeline: 'p.json', classes: ['died', 'survived'], metadata: { a: '1', b: 'x=y' } },
     ],
     ['models import out/ --classes 0,1', 'models import', { file: 'out/', classes: [0, 1] }],
+    ['models import out/ --if-changed', 'models import', { file: 'out/', ifChanged: true }],
     ['models export tiny', 'models export', { tag: 'tiny' }],
     ['models export tiny out.mlmodel', 'models export', { tag: 'tiny', out: 'out.mlmodel' }],
     ['serve src/service.ts:svc', 'serve', { target: 'src/service.ts:svc', port: 3000, host: '127.0.0.1' }],

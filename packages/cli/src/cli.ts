@@ -88,6 +88,7 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
                 classes: { type: 'string', describe: 'Class names in index order, comma separated' },
                 metadata: { type: 'string', array: true, describe: 'Metadata key=value (repeatable)' },
                 label: { type: 'string', array: true, describe: 'Label key=value (repeatable)' },
+                'if-changed': { type: 'boolean', describe: 'Save nothing when the latest version already holds the same model.onnx and pipeline' },
               }),
           (a) =>
             run('models import', {
@@ -98,6 +99,7 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
               classes: parseClasses(a.classes),
               metadata: parseKeyValues(a.metadata, 'metadata'),
               labels: parseKeyValues(a.label, 'label'),
+              ifChanged: a.ifChanged,
             }),
         )
         .command('export <tag> [out]', 'Write a model to a portable .mlmodel archive', (c) =>

@@ -8,6 +8,7 @@ export type { StoreErrorCode } from './errors';
 export type {
   FileDigest,
   ImportModelOptions,
+  ImportedModel,
   ModelInfo,
   ModelManifest,
   ModelRef,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Pipeline } from '@mlserve/pipeline';
 import { version as kMlserveVersion } from '../package.json';
 import { createArchive, extractArchive } from './archive';
@@ -14,6 +15,7 @@ import { onnxruntimeVersion, readSignature } from './signature';
 import { assertValidName, formatTag, isValidName, parseTag } from './tag';
 import type {
   FileDigest,
+  ImportedModel,
   ImportModelOptions,
   ModelInfo,
   ModelManifest,
@@ -39,6 +41,9 @@ export const kDefaultModelStoreOptions = { lockTimeoutMs: 10_000 } as const;
 const kStaleStagingMs = 60 * 60 * 1000;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Options of `importModel()` that only make sense when the import saves a new version. */
+const kSaveOnlyImportOptions = ['ifChanged', 'pipeline', 'classes', 'labels', 'metadata'] as const;
 
 /**
  * Models on disk, BentoML-style: `$root/models/<name>/<version>/{model.onnx,pipeline.json,model.json}`
@@ -70,6 +75,11 @@ export class ModelStore {
    * (ZipMap) are refused, as are pickles and invalid pipelines.
    */
   async save(name: string, input: SaveModelInput): Promise<ModelRef> {
+    const { version } = await this.#save(name, input, false);
+    return this.#ref(name, version);
+  }
+
+  async #save(name: string, input: SaveModelInput, ifChanged: boolean): Promise<ImportedModel> {
     assertValidName(name, 'name');
     if (!isPlainObject(input)) throw createStoreError('MLS_ERR_STORE_INVALID_INPUT', 'input must be an object { model, pipeline?, classes?, ... }');
     const { bytes, source } = await readModelInput(input.model);
@@ -96,6 +106,9 @@ export class ModelStore {
         metrics: { ...input.metrics },
       } as const;
       return await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
+        // checked under the lock: two processes importing the same files save it once
+        const unchanged = ifChanged ? await this.#findUnchangedLatest(name, files['model.onnx'].sha256, pipelineText) : undefined;
+        if (unchanged) return { ...unchanged, saved: false };
         // the version is chosen under the lock, after the newest existing one: versions of a name
         // are strictly ordered by save order even across processes and clock steps
         let version = createVersion((await this.#versions(name))[0]);
@@ -115,7 +128,7 @@ export class ModelStore {
         }
         await syncDir(this.#nameDir(name));
         await this.#updateLatest(name);
-        return this.#ref(name, version);
+        return { ...this.#ref(name, version), saved: true };
       });
     } finally {
       await rm(staging, { recursive: true, force: true });
@@ -211,12 +224,14 @@ export class ModelStore {
    *   the version is kept; `MLS_ERR_STORE_ALREADY_EXISTS` when that name:version is already stored;
    * - an exporter output directory (model.onnx, optional pipeline.json and metadata.json): saved as a new version;
    * - a `.onnx` file: saved as a new version named after the file unless `options.name` is given.
-   * Pickles (`.pkl`, `.joblib`, `.pickle`) are refused.
+   * Pickles (`.pkl`, `.joblib`, `.pickle`) are refused. With `options.ifChanged`, a directory or
+   * `.onnx` file whose model and pipeline the latest version already holds is not saved again.
    */
-  async importModel(file: string, options: ImportModelOptions = {}): Promise<ModelRef> {
+  async importModel(file: string, options: ImportModelOptions = {}): Promise<ImportedModel> {
     if (typeof file !== 'string' || file === '') throw new TypeError('file must be a non-empty string');
     if (!isPlainObject(options)) throw new TypeError('options must be an object');
     if (options.name !== undefined) assertValidName(options.name, 'name');
+    if (options.ifChanged !== undefined && typeof options.ifChanged !== 'boolean') throw new TypeError('options.ifChanged must be a boolean');
     const path = resolve(file);
     if (isPicklePath(path)) throw pickleRefused(path);
     const info = await stat(path).catch((err: unknown) => {
@@ -228,9 +243,13 @@ export class ModelStore {
     if (extname(path).toLowerCase() === '.onnx') {
       const name = options.name ?? basename(path, extname(path));
       this.#assertDerivedName(name, path);
-      return this.save(name, { model: path });
+      const { pipeline, classes, labels, metadata }: ImportModelOptions = options;
+      return this.#save(name, { model: path, pipeline, classes, labels, metadata }, options.ifChanged === true);
     }
-    return this.#importArchive(path, options);
+    // an archive keeps its version and files: nothing is re-saved, so nothing can be skipped or replaced
+    const given = kSaveOnlyImportOptions.find((key) => options[key] !== undefined);
+    if (given) throw new TypeError(`options.${given} cannot be used when importing a .mlmodel archive`);
+    return { ...(await this.#importArchive(path, options)), saved: true };
   }
 
   /** Re-hashes every file of a version and rejects with `MLS_ERR_STORE_CORRUPT` on any difference. */
@@ -251,7 +270,7 @@ export class ModelStore {
     return this.#ref(name, version);
   }
 
-  async #importDirectory(dir: string, options: ImportModelOptions): Promise<ModelRef> {
+  async #importDirectory(dir: string, options: ImportModelOptions): Promise<ImportedModel> {
     const entries = await readdir(dir);
     if (!entries.includes('model.onnx')) {
       const pickle = entries.find((e) => isPicklePath(e));
@@ -282,12 +301,40 @@ export class ModelStore {
     for (const key of ['estimator', 'framework', 'featureNames', 'featureImportances'] as const) {
       if (meta[key] !== undefined) metadata[key] = meta[key];
     }
-    const input: SaveModelInput = { model: join(dir, 'model.onnx'), metadata };
-    if (entries.includes('pipeline.json')) input.pipeline = join(dir, 'pipeline.json');
-    if (meta.classes !== undefined) input.classes = meta.classes as SaveModelInput['classes'];
-    if (meta.labels !== undefined) input.labels = meta.labels as SaveModelInput['labels'];
-    if (meta.metrics !== undefined) input.metrics = meta.metrics as SaveModelInput['metrics'];
-    return this.save(name, input);
+    const input: SaveModelInput = {
+      model: join(dir, 'model.onnx'),
+      pipeline: options.pipeline ?? (entries.includes('pipeline.json') ? join(dir, 'pipeline.json') : undefined),
+      classes: options.classes ?? (meta.classes as SaveModelInput['classes']),
+      labels: options.labels === undefined ? (meta.labels as SaveModelInput['labels']) : { ...(meta.labels as SaveModelInput['labels']), ...options.labels },
+      metrics: meta.metrics as SaveModelInput['metrics'],
+      metadata: { ...metadata, ...options.metadata },
+    };
+    return this.#save(name, input, options.ifChanged === true);
+  }
+
+  /**
+   * The latest version of `name` when it holds a model.onnx with this sha256 and a pipeline equal
+   * to this one (compared as JSON values, so formatting does not count). Caller holds the lock.
+   */
+  async #findUnchangedLatest(name: string, modelSha256: string, pipelineText: string | undefined): Promise<ModelRef | undefined> {
+    let latest: { name: string; version: string };
+    try {
+      latest = await this.#resolve(name);
+    } catch (err) {
+      // no version yet, or latest points nowhere: saving is what fixes it
+      const code = (err as { code?: unknown }).code;
+      if (code === 'MLS_ERR_STORE_NOT_FOUND' || code === 'MLS_ERR_STORE_DANGLING_LATEST') return undefined;
+      throw err;
+    }
+    const info = await this.#readInfo(latest.name, latest.version);
+    const { 'model.onnx': model, 'pipeline.json': pipeline } = info.manifest.files;
+    if (model.sha256 !== modelSha256 || (pipeline === undefined) !== (pipelineText === undefined)) return undefined;
+    await this.#checkSize(info, 'model.onnx', model);
+    if (pipeline !== undefined && pipelineText !== undefined) {
+      const stored: unknown = JSON.parse((await this.#readPipelineFile(info, pipeline)).toString('utf8'));
+      if (!isDeepStrictEqual(stored, JSON.parse(pipelineText))) return undefined;
+    }
+    return this.#ref(latest.name, latest.version);
   }
 
   async #importArchive(file: string, options: ImportModelOptions): Promise<ModelRef> {
@@ -464,14 +511,19 @@ export class ModelStore {
     }
   }
 
-  async #loadPipeline(info: ModelInfo, expected: FileDigest): Promise<Pipeline> {
-    const path = join(info.path, 'pipeline.json');
-    const text = await readFile(path);
+  /** The bytes of a version's pipeline.json, checked against its sha256 in model.json. */
+  async #readPipelineFile(info: ModelInfo, expected: FileDigest): Promise<Buffer> {
+    const text = await readFile(join(info.path, 'pipeline.json'));
     if (digestBytes(text).sha256 !== expected.sha256) {
       throw createStoreError('MLS_ERR_STORE_CORRUPT', `${info.tag}: pipeline.json does not match its sha256 in model.json; it was modified after it was saved`, {
         details: { tag: info.tag, file: 'pipeline.json' },
       });
     }
+    return text;
+  }
+
+  async #loadPipeline(info: ModelInfo, expected: FileDigest): Promise<Pipeline> {
+    const text = await this.#readPipelineFile(info, expected);
     try {
       return Pipeline.fromJSON(JSON.parse(text.toString('utf8')));
     } catch (err) {

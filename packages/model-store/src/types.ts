@@ -104,8 +104,23 @@ export interface ModelStoreOptions {
   lockTimeoutMs?: number;
 }
 
-/** Options of `store.importModel()`. */
-export interface ImportModelOptions {
+/**
+ * Options of `store.importModel()`. `pipeline`, `classes`, `labels` and `metadata` apply to
+ * directories and `.onnx` files only: for a directory, `pipeline` and `classes` replace the
+ * directory's, and `labels` and `metadata` are merged over metadata.json's.
+ */
+export interface ImportModelOptions extends Pick<SaveModelInput, 'pipeline' | 'classes' | 'labels' | 'metadata'> {
   /** Store under this name instead of the one recorded in the archive or metadata.json. */
   name?: string;
+  /**
+   * Save nothing when the latest version of the name already holds the same model.onnx (sha256)
+   * and an equal pipeline; resolve to that version with `saved: false`. Directories and `.onnx` only.
+   */
+  ifChanged?: boolean;
+}
+
+/** What `store.importModel()` resolves to: the version now stored, and whether this call wrote it. */
+export interface ImportedModel extends ModelRef {
+  /** False only when `ifChanged` found the latest version unchanged. */
+  saved: boolean;
 }

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelStore, type ModelRef, type SaveModelInput } from '@mlserve/model-store';
+import { ModelStore, type ImportedModel } from '@mlserve/model-store';
 import { createContext, println, type CommandOptions } from '../../context';
 import { createCliError } from '../../errors';
 import { withSpinner } from '../../progress';
@@ -19,26 +19,18 @@ export interface ImportModelOptions extends CommandOptions {
   metadata?: Record<string, string>;
   /** Labels (`--label owner=team`, repeatable). */
   labels?: Record<string, string>;
+  /** Save nothing when the latest version already holds the same model.onnx and pipeline (`--if-changed`). */
+  ifChanged?: boolean;
 }
 
-interface ExportMetadata {
-  name?: string;
-  classes?: Array<string | number>;
-  labels?: Record<string, string>;
-  metrics?: Record<string, number>;
-  metadata?: Record<string, unknown>;
-  estimator?: string;
-  framework?: unknown;
-  featureNames?: string[];
-  featureImportances?: Record<string, number>;
-}
+const kArchiveExtensions = ['.mlmodel', '.tar.gz', '.tgz'];
 
 /**
  * Imports a model into the store: a bare `.onnx` (with optional pipeline and classes), a directory
  * written by the Python exporter (model.onnx, pipeline.json, metadata.json), or a `.mlmodel`
- * archive made by `models export`.
+ * archive made by `models export`. Resolves to the stored version and whether this call saved it.
  */
-export async function importModel(options: ImportModelOptions): Promise<ModelRef> {
+export async function importModel(options: ImportModelOptions): Promise<ImportedModel> {
   const ctx = createContext(options);
   const store = new ModelStore({ root: ctx.home });
   const file = path.resolve(ctx.cwd, options.file);
@@ -48,48 +40,17 @@ export async function importModel(options: ImportModelOptions): Promise<ModelRef
   if (pipeline && !(await stat(pipeline).catch(() => undefined))) {
     throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No such pipeline file: ${options.pipeline}`);
   }
-  let ref: ModelRef;
-  if (info.isDirectory()) {
-    ref = await withSpinner(ctx.stderr, `Importing ${options.file}`, () => importDirectory(store, file, options, pipeline));
-  } else if (file.endsWith('.mlmodel') || file.endsWith('.tar.gz') || file.endsWith('.tgz')) {
-    ref = await withSpinner(ctx.stderr, `Importing ${options.file}`, () =>
-      store.importModel(file, options.name ? { name: options.name } : undefined),
-    );
-  } else if (file.endsWith('.onnx')) {
-    const input: SaveModelInput = { model: file };
-    if (pipeline) input.pipeline = pipeline;
-    if (options.classes) input.classes = options.classes;
-    if (options.metadata) input.metadata = options.metadata;
-    if (options.labels) input.labels = options.labels;
-    const name = options.name ?? path.basename(file, '.onnx');
-    ref = await withSpinner(ctx.stderr, `Importing ${options.file}`, () => store.save(name, input));
+  const { name, classes, metadata, labels, ifChanged } = options;
+  let ref: ImportedModel;
+  if (info.isDirectory() || file.endsWith('.onnx')) {
+    ref = await withSpinner(ctx.stderr, `Importing ${options.file}`, () => store.importModel(file, { name, pipeline, classes, metadata, labels, ifChanged }));
+  } else if (kArchiveExtensions.some((ext) => file.endsWith(ext))) {
+    // an archive keeps its stored files and version: only its name can change
+    if (ifChanged) throw createCliError('MLS_ERR_CLI_USAGE', '--if-changed applies to a .onnx file or an exported directory, not to an archive');
+    ref = await withSpinner(ctx.stderr, `Importing ${options.file}`, () => store.importModel(file, { name }));
   } else {
     throw createCliError('MLS_ERR_CLI_INPUT_FORMAT', `Cannot import ${options.file}: expected a .onnx file, an exported model directory or a .mlmodel archive`);
   }
-  println(ctx.stdout, `Imported ${ref.tag}`);
+  println(ctx.stdout, ref.saved ? `Imported ${ref.tag}` : `Unchanged: ${ref.tag} already holds this model and pipeline`);
   return ref;
-}
-
-async function importDirectory(store: ModelStore, dir: string, options: ImportModelOptions, pipelineOverride?: string): Promise<ModelRef> {
-  const modelPath = path.join(dir, 'model.onnx');
-  if (!(await stat(modelPath).catch(() => undefined))) {
-    throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No model.onnx in ${dir}`);
-  }
-  const meta = await readFile(path.join(dir, 'metadata.json'), 'utf8').then((s) => JSON.parse(s) as ExportMetadata, () => ({}) as ExportMetadata);
-  const pipelinePath = pipelineOverride ?? path.join(dir, 'pipeline.json');
-  const input: SaveModelInput = { model: modelPath };
-  if (await stat(pipelinePath).catch(() => undefined)) input.pipeline = pipelinePath;
-  const classes = options.classes ?? meta.classes;
-  if (classes) input.classes = classes;
-  const labels = { ...meta.labels, ...options.labels };
-  if (Object.keys(labels).length > 0) input.labels = labels;
-  if (meta.metrics) input.metrics = meta.metrics;
-  // The store keeps the exporter's facts about the estimator next to the user's free metadata.
-  const metadata: Record<string, unknown> = { ...meta.metadata };
-  for (const key of ['estimator', 'framework', 'featureNames', 'featureImportances'] as const) {
-    if (meta[key] !== undefined) metadata[key] = meta[key];
-  }
-  Object.assign(metadata, options.metadata);
-  if (Object.keys(metadata).length > 0) input.metadata = metadata;
-  return store.save(options.name ?? meta.name ?? path.basename(dir), input);
 }

@@ -38,6 +38,20 @@ describe('models commands on a temporary store', () => {
     expect(stdout.text()).toContain('team: x');
   });
 
+  it('imports nothing with ifChanged when the latest version holds the same model and pipeline', async () => {
+    const first = await importModel({ home: tmp.dir, file: kTinyModelDir, stdout: captureWriter() });
+    expect(first.saved).toBe(true);
+    const stdout = captureWriter();
+    const again = await importModel({ home: tmp.dir, file: kTinyModelDir, ifChanged: true, stdout });
+    expect(again).toEqual({ ...first, saved: false });
+    expect(stdout.text()).toBe(`Unchanged: ${first.tag} already holds this model and pipeline\n`);
+    expect(await listModels({ home: tmp.dir, stdout: captureWriter() })).toHaveLength(1);
+    const archive = await exportModel({ home: tmp.dir, tag: first.tag, out: tmp.dir, stdout: captureWriter() });
+    await expect(importModel({ home: tmp.dir, file: archive, name: 'copy', ifChanged: true, stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_USAGE',
+    });
+  });
+
   it('lists models newest first as a table or JSON', async () => {
     const first = await importModel({ home: tmp.dir, file: kTinyModelDir, stdout: captureWriter() });
     const second = await importModel({ home: tmp.dir, file: kTinyModelDir, stdout: captureWriter() });
