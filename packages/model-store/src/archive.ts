@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { Transform } from 'node:stream';
 import { create, list, type ReadEntry } from 'tar';
 import { createStoreError } from './errors';
 import { syncFile } from './fs-utils';
@@ -45,6 +46,7 @@ export async function extractArchive(file: string, dir: string): Promise<Map<str
   const digests = new Map<string, FileDigest>();
   const writes: Array<Promise<void>> = [];
   let problem: { reason: string; entry?: string } | undefined;
+  let writeError: unknown;
   try {
     await list({
       file,
@@ -61,17 +63,30 @@ export async function extractArchive(file: string, dir: string): Promise<Map<str
         const hash = createHash('sha256');
         const digest: FileDigest = { size: 0, sha256: '' };
         digests.set(name, digest);
-        entry.on('data', (chunk: Buffer) => {
-          hash.update(chunk);
-          digest.size += chunk.byteLength;
+        // One consumer hashes and passes on: a 'data' listener beside pipe() would start the flow
+        // before the pipe exists, and small entries would reach the hash but never the file.
+        const hashing = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            digest.size += chunk.byteLength;
+            done(null, chunk);
+          },
         });
         const out = createWriteStream(join(dir, name), { flags: 'wx' });
-        entry.pipe(out);
-        writes.push(
-          finished(out).then(() => {
+        // a failed write (disk full, a file in the way) is recorded here at once: a rejection left
+        // unhandled until list() ends would be reported by Node as unhandled, and could crash the process
+        const written = finished(out).then(
+          () => {
             digest.sha256 = hash.digest('hex');
-          }),
+          },
+          (err: unknown) => {
+            writeError ??= err;
+            entry.unpipe(hashing);
+            entry.resume(); // keep reading, so the parser is not left waiting on a dead stream
+          },
         );
+        writes.push(written);
+        entry.pipe(hashing).pipe(out);
       },
     });
     await Promise.all(writes);
@@ -84,6 +99,8 @@ export async function extractArchive(file: string, dir: string): Promise<Map<str
       details: { file },
     });
   }
+  // the store's own disk failed, not the archive: report the system error as is
+  if (writeError !== undefined) throw writeError;
   if (problem) refuse(file, problem.reason, problem.entry);
   if (!digests.has('model.json')) refuse(file, 'it holds no model.json');
   for (const name of digests.keys()) await syncFile(join(dir, name));

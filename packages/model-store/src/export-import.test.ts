@@ -42,6 +42,15 @@ describe('exportModel() and importModel()', () => {
     expect(await store.exportModel(ref.tag, root)).toBe(join(root, `iris-${ref.version}.mlmodel`));
   });
 
+  it('refuses to export into a missing directory, naming it', async () => {
+    const missing = join(root, 'no', 'such', 'dir');
+    await expect(store.exportModel('iris', join(missing, 'iris.mlmodel'))).rejects.toMatchObject({
+      code: 'MLS_ERR_STORE_NOT_FOUND',
+      statusCode: 404,
+      message: expect.stringContaining(`the directory ${missing} does not exist`),
+    });
+  });
+
   it('refuses to import a version that already exists, unless renamed', async () => {
     const file = await store.exportModel('iris', root);
     await expect(store.importModel(file)).rejects.toMatchObject({ code: 'MLS_ERR_STORE_ALREADY_EXISTS', statusCode: 409 });
@@ -134,6 +143,16 @@ describe('exportModel() and importModel()', () => {
       await expect(importEntries(build(await good(), escaped))).rejects.toMatchObject({ code: 'MLS_ERR_STORE_INVALID_ARCHIVE', statusCode: 422, message: expect.stringMatching(message) });
       expect(await exists(escaped)).toBe(false);
       expect(await exists(join(otherRoot, 'escaped'))).toBe(false);
+    });
+
+    it('with a version the store does not generate, which would sort above every later save', async () => {
+      const files = await good();
+      const manifest = { ...JSON.parse(files['model.json']!.toString('utf8')), version: 'zz-handmade' };
+      const entries = Object.entries({ ...files, 'model.json': JSON.stringify(manifest) }).map(([name, data]) => ({ name, data }));
+      await expect(importEntries(entries)).rejects.toMatchObject({
+        code: 'MLS_ERR_STORE_INVALID_ARCHIVE',
+        message: expect.stringContaining('version "zz-handmade" is not a version the store generates'),
+      });
     });
 
     it('with a model.onnx whose sha256 differs from model.json', async () => {

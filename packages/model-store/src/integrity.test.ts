@@ -58,6 +58,7 @@ describe('damaged stores give clear errors', () => {
     ['a missing sha256', (m: any) => ({ ...m, files: { 'model.onnx': { size: 383 } } }), 'files["model.onnx"].sha256'],
     ['a file outside the model', (m: any) => ({ ...m, files: { ...m.files, '../../x': m.files['model.onnx'] } }), 'files.../../x is not a file'],
     ['another version', (m: any) => ({ ...m, version: '0000000000000000' }), 'describes iris:0000000000000000'],
+    ['a hand-made version', (m: any) => ({ ...m, version: 'zz-handmade' }), 'version "zz-handmade" is not a version the store generates'],
     ['non-numeric metrics', (m: any) => ({ ...m, metrics: { accuracy: 'high' } }), 'metrics must be an object of numbers'],
   ])('a model.json with %s is refused with the field named', async (_what, edit, message) => {
     const manifest = await readJSON(join(ref.path, 'model.json'));

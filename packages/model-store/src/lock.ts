@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createStoreError } from './errors';
@@ -24,16 +24,62 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-async function isStale(file: string): Promise<boolean> {
+/**
+ * What the lock file holds now: undefined when it was released meanwhile, `live` when its owner may
+ * still be using it, otherwise its exact contents (the stale lock, identified by its token).
+ * Stat and read go through one handle, so both describe the same lock even if it is replaced meanwhile.
+ */
+export async function judgeLock(file: string): Promise<'live' | { stale: string } | undefined> {
+  let handle;
   try {
-    const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
-    if (Date.now() - info.mtimeMs > kStaleLockMs) return true;
-    const owner = JSON.parse(text) as Partial<LockOwner>;
-    // a lock of a dead process on this machine can be taken over at once
-    return owner.host === hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
+    handle = await open(file, 'r');
   } catch (err) {
-    // released meanwhile (ENOENT), or not written by this code: not worth waiting 30 s for
-    return errnoCode(err) === 'ENOENT' || err instanceof SyntaxError;
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const info = await handle.stat();
+    const text = await handle.readFile('utf8');
+    if (Date.now() - info.mtimeMs > kStaleLockMs) return { stale: text };
+    let owner: Partial<LockOwner>;
+    try {
+      owner = JSON.parse(text) as Partial<LockOwner>;
+    } catch {
+      return { stale: text }; // not written by this code (the lock never exists half-written): not worth waiting 30 s for
+    }
+    // a lock of a dead process on this machine can be taken over at once
+    const dead = owner.host === hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
+    return dead ? { stale: text } : 'live';
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Removes the lock judged stale, whose contents were `staleText`; `token` names the aside file.
+ * rename() is the only way to remove it that one taker alone can win, but it cannot be made
+ * conditional: between our judgment and our rename, another process may have taken the same stale
+ * lock over and linked its own live lock in its place. So the file moved aside is read back, and if
+ * it is not the lock judged stale it is linked back (same inode, same contents) for its owner to keep.
+ * Returns whether the stale lock was removed. (Left: a third taker linking its lock in the instant
+ * between our rename and our link-back; it needs two takers and a crashed owner at once.)
+ */
+export async function takeOverStaleLock(file: string, staleText: string, token: string): Promise<boolean> {
+  const aside = `${file}.stale-${token}`;
+  try {
+    await rename(file, aside);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false; // another taker (or the owner) got there first
+    throw err;
+  }
+  try {
+    if ((await readFile(aside, 'utf8')) === staleText) return true;
+    await link(aside, file).catch((err: unknown) => {
+      if (errnoCode(err) !== 'EEXIST') throw err;
+    });
+    return false;
+  } finally {
+    await rm(aside, { force: true });
   }
 }
 
@@ -59,10 +105,10 @@ export async function withLock<T>(file: string, timeoutMs: number, fn: () => Pro
     } finally {
       await rm(mine, { force: true });
     }
-    if (await isStale(file)) {
-      // rename first: of several processes stealing the same stale lock, only one rename succeeds
-      const aside = `${file}.stale-${owner.token}`;
-      await rename(file, aside).then(() => rm(aside, { force: true }), () => undefined);
+    const state = await judgeLock(file);
+    if (state === undefined) continue; // released meanwhile: try again at once
+    if (state !== 'live') {
+      await takeOverStaleLock(file, state.stale, owner.token);
       continue;
     }
     if (Date.now() > deadline) {

@@ -1,6 +1,7 @@
 import { createStoreError } from './errors';
 import { isValidName } from './tag';
 import type { FileDigest, ModelManifest, TensorSpec } from './types';
+import { kVersionPattern } from './version';
 
 /** The `format` of model.json. */
 export const kModelManifestFormat = 'mlserve.model/v1';
@@ -43,7 +44,11 @@ export function parseManifest(
   const m = value as Record<string, unknown>;
   if (m.format !== kModelManifestFormat) fail(`format must be "${kModelManifestFormat}", got ${JSON.stringify(m.format)}`);
   if (!isValidName(m.name)) fail(`name ${JSON.stringify(m.name)} is not a valid model name`);
-  if (!isValidName(m.version) || m.version === 'latest') fail(`version ${JSON.stringify(m.version)} is not a valid version`);
+  // only generated versions: they sort by creation time, which `latest` relies on (a hand-made
+  // "zz-..." would stay newest forever)
+  if (typeof m.version !== 'string' || !kVersionPattern.test(m.version)) {
+    fail(`version ${JSON.stringify(m.version)} is not a version the store generates (16 characters of lowercase Crockford base32)`);
+  }
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) fail('createdAt must be an ISO date string');
   if (typeof m.mlserveVersion !== 'string') fail('mlserveVersion must be a string');
   if (typeof m.onnxruntimeVersion !== 'string') fail('onnxruntimeVersion must be a string');

@@ -5,14 +5,16 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Pipeline } from '@mlserve/pipeline';
 import { version as kMlserveVersion } from '../package.json';
-import { createArchive, extractArchive } from './archive';
+import { createArchive } from './archive';
 import { createStoreError } from './errors';
 import { digestBytes, digestFile, errnoCode, syncDir, writeFileAtomic, writeFileDurable } from './fs-utils';
+import { unpackArchive } from './import-archive';
+import { readExportDirectory } from './import-directory';
 import { withLock } from './lock';
 import { kModelManifestFormat, parseManifest } from './manifest';
 import { checkSaveExtras, isPicklePath, pickleRefused, readModelInput, readPipelineInput } from './save-input';
 import { onnxruntimeVersion, readSignature } from './signature';
-import { assertValidName, formatTag, isValidName, parseTag } from './tag';
+import { assertDerivedName, assertValidName, formatTag, isValidName, parseTag } from './tag';
 import type {
   FileDigest,
   ImportedModel,
@@ -20,19 +22,11 @@ import type {
   ModelInfo,
   ModelManifest,
   ModelRef,
-  ModelSignature,
   ModelStoreOptions,
   SaveModelInput,
   StoredModel,
-  TensorSpec,
 } from './types';
 import { createVersion } from './version';
-
-/** Compares signatures field by field: key order in a model.json written elsewhere does not matter. */
-function sameSignature(a: ModelSignature, b: ModelSignature): boolean {
-  const key = (specs: TensorSpec[]) => JSON.stringify(specs.map((s) => [s.name, s.type, s.shape]));
-  return key(a.inputs) === key(b.inputs) && key(a.outputs) === key(b.outputs);
-}
 
 /** Defaults of {@link ModelStoreOptions}. */
 export const kDefaultModelStoreOptions = { lockTimeoutMs: 10_000 } as const;
@@ -207,6 +201,13 @@ export class ModelStore {
     let target = resolve(file);
     const targetStat = await stat(target).catch(() => undefined);
     if (targetStat?.isDirectory()) target = join(target, `${ref.name}-${ref.version}.mlmodel`);
+    // checked first: otherwise the error would name the temporary file, not the missing directory
+    const targetDir = dirname(target);
+    if (!(await stat(targetDir).then((s) => s.isDirectory(), () => false))) {
+      throw createStoreError('MLS_ERR_STORE_NOT_FOUND', `Cannot export ${ref.tag} to ${target}: the directory ${targetDir} does not exist`, {
+        details: { file: target, directory: targetDir },
+      });
+    }
     const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await createArchive(info.path, ['model.json', ...Object.keys(info.manifest.files)], tmp);
@@ -239,10 +240,13 @@ export class ModelStore {
         cause: err,
       });
     });
-    if (info.isDirectory()) return this.#importDirectory(path, options);
+    if (info.isDirectory()) {
+      const { name, input } = await readExportDirectory(path, options);
+      return this.#save(name, input, options.ifChanged === true);
+    }
     if (extname(path).toLowerCase() === '.onnx') {
       const name = options.name ?? basename(path, extname(path));
-      this.#assertDerivedName(name, path);
+      assertDerivedName(name, path);
       const { pipeline, classes, labels, metadata }: ImportModelOptions = options;
       return this.#save(name, { model: path, pipeline, classes, labels, metadata }, options.ifChanged === true);
     }
@@ -268,48 +272,6 @@ export class ModelStore {
       }
     }
     return this.#ref(name, version);
-  }
-
-  async #importDirectory(dir: string, options: ImportModelOptions): Promise<ImportedModel> {
-    const entries = await readdir(dir);
-    if (!entries.includes('model.onnx')) {
-      const pickle = entries.find((e) => isPicklePath(e));
-      if (pickle) throw pickleRefused(join(dir, pickle));
-      throw createStoreError(
-        'MLS_ERR_STORE_INVALID_MODEL',
-        `${dir} holds no model.onnx: expected the scikit-learn exporter's output directory (model.onnx, pipeline.json, metadata.json)`,
-        { details: { file: dir } },
-      );
-    }
-    let meta: Record<string, unknown> = {};
-    if (entries.includes('metadata.json')) {
-      const file = join(dir, 'metadata.json');
-      try {
-        const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-        if (!isPlainObject(parsed)) throw new Error('expected a JSON object');
-        meta = parsed;
-      } catch (err) {
-        throw createStoreError('MLS_ERR_STORE_INVALID_INPUT', `${file} is not valid: ${(err as Error).message}`, { cause: err });
-      }
-      if (meta.format !== undefined && meta.format !== 'mlserve.export/v1') {
-        throw createStoreError('MLS_ERR_STORE_INVALID_INPUT', `${file} has format ${JSON.stringify(meta.format)}; expected "mlserve.export/v1"`);
-      }
-    }
-    const name = options.name ?? (typeof meta.name === 'string' ? meta.name : basename(dir));
-    this.#assertDerivedName(name, dir);
-    const metadata: Record<string, unknown> = { ...(isPlainObject(meta.metadata) ? meta.metadata : {}) };
-    for (const key of ['estimator', 'framework', 'featureNames', 'featureImportances'] as const) {
-      if (meta[key] !== undefined) metadata[key] = meta[key];
-    }
-    const input: SaveModelInput = {
-      model: join(dir, 'model.onnx'),
-      pipeline: options.pipeline ?? (entries.includes('pipeline.json') ? join(dir, 'pipeline.json') : undefined),
-      classes: options.classes ?? (meta.classes as SaveModelInput['classes']),
-      labels: options.labels === undefined ? (meta.labels as SaveModelInput['labels']) : { ...(meta.labels as SaveModelInput['labels']), ...options.labels },
-      metrics: meta.metrics as SaveModelInput['metrics'],
-      metadata: { ...metadata, ...options.metadata },
-    };
-    return this.#save(name, input, options.ifChanged === true);
   }
 
   /**
@@ -340,43 +302,7 @@ export class ModelStore {
   async #importArchive(file: string, options: ImportModelOptions): Promise<ModelRef> {
     const staging = await this.#createStaging();
     try {
-      const digests = await extractArchive(file, staging);
-      const invalid = (message: string, details?: unknown): Error =>
-        createStoreError('MLS_ERR_STORE_INVALID_ARCHIVE', `${file}: ${message}`, { details: { file, ...(details as object) } });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(await readFile(join(staging, 'model.json'), 'utf8'));
-      } catch (err) {
-        throw invalid(`model.json is not valid JSON: ${(err as Error).message}`);
-      }
-      const manifest = parseManifest(parsed, `${file}: model.json`, 'MLS_ERR_STORE_INVALID_ARCHIVE');
-      for (const [entry, expected] of Object.entries(manifest.files) as Array<[string, FileDigest]>) {
-        const actual = digests.get(entry);
-        if (!actual) throw invalid(`${entry} is listed in model.json but missing from the archive`, { entry });
-        if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
-          throw invalid(`${entry} does not match model.json (sha256 ${actual.sha256}, ${actual.size} bytes; expected ${expected.sha256}, ${expected.size} bytes)`, {
-            entry,
-            expected,
-            actual,
-          });
-        }
-      }
-      for (const entry of digests.keys()) {
-        if (entry !== 'model.json' && !(entry in manifest.files)) throw invalid(`${entry} is not listed in model.json`, { entry });
-      }
-      // the hashes only prove the archive is what its model.json says: the model itself must still load
-      const bytes = await readFile(join(staging, 'model.onnx'));
-      const signature = await readSignature(bytes, `${file}: model.onnx`);
-      if (!sameSignature(signature, manifest.signature)) {
-        throw invalid('the signature in model.json does not match model.onnx');
-      }
-      if (manifest.files['pipeline.json']) await readPipelineInput(join(staging, 'pipeline.json'), signature);
-      const name = options.name ?? manifest.name;
-      if (name !== manifest.name) {
-        await writeFileDurable(join(staging, 'model.json'), `${JSON.stringify({ ...manifest, name }, null, 2)}\n`, 'w');
-      }
-      await syncDir(staging);
-      const { version } = manifest;
+      const { name, version } = await unpackArchive(file, staging, options.name);
       return await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
         const target = this.#versionDir(name, version);
         if (await stat(target).then(() => true, () => false)) {
@@ -395,14 +321,6 @@ export class ModelStore {
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-  }
-
-  #assertDerivedName(name: string, from: string): void {
-    if (isValidName(name)) return;
-    throw createStoreError(
-      'MLS_ERR_STORE_INVALID_TAG',
-      `Cannot name the model after ${from}: ${JSON.stringify(name)} is not a valid model name; pass options.name`,
-    );
   }
 
   /** Points `latest` at the newest version, or removes the name when none is left. Caller holds the lock. */
