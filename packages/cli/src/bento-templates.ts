@@ -4,7 +4,12 @@ import type { BentoManifest } from './bento-store';
 /** The command a container (and `npm start`) runs; relative to the bento directory. */
 export const kBentoCliPath = 'bin/mlserve.mjs';
 
-/** `env/docker/Dockerfile`: Node 20, non-root, pinned deps installed with npm, HEALTHCHECK on /readyz. */
+/** Seconds the pod keeps serving after it is marked terminating, while Services and load balancers drop it. */
+export const kPreStopSleepSeconds = 5;
+/** The service's default graceful shutdown bound (`shutdownTimeoutMs`, 10 s) for requests in flight. */
+export const kShutdownSeconds = 10;
+
+/** `env/docker/Dockerfile`: Node 20, non-root, locked deps installed with npm ci, HEALTHCHECK on /readyz. */
 export function renderDockerfile(manifest: BentoManifest, build: BuildFile): string {
   const env = Object.entries(build.docker.env).map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}\n`).join('');
   const system = build.docker.systemPackages.length
@@ -15,12 +20,15 @@ export function renderDockerfile(manifest: BentoManifest, build: BuildFile): str
 FROM ${build.docker.baseImage}
 ${system}
 # onnxruntime-node's install script downloads GPU libraries from outside the npm registry; the CPU
-# runtime ships inside the npm package, so the download is skipped.
+# runtime ships inside the npm package, so the download is skipped. swagger-ui-dist depends on
+# @scarf/scarf, whose install script reports the installation to scarf.sh: turned off.
 ENV NODE_ENV=production \\
     ONNXRUNTIME_NODE_INSTALL=skip \\
+    SCARF_ANALYTICS=false \\
     PORT=3000
 ${env}
 WORKDIR /home/node/bento
+# package-lock.json is written by \`mlserve build\` (unless --no-lock, or npm could not reach the registry).
 COPY --chown=node:node package.json package-lock.json* ./
 RUN if [ -f package-lock.json ]; then npm ci --omit=dev; else npm install --omit=dev; fi && npm cache clean --force
 COPY --chown=node:node . .
@@ -30,7 +38,8 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \\
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "${kBentoCliPath}", "serve", ".", "--host", "0.0.0.0", "--port", "3000"]
+# exec: node is PID 1 and gets SIGTERM itself; \$PORT (default 3000) is the port the HEALTHCHECK probes.
+CMD ["sh", "-c", "exec node ${kBentoCliPath} serve . --host 0.0.0.0 --port \${PORT:-3000}"]
 `;
 }
 
@@ -69,13 +78,19 @@ spec:
       securityContext:
         runAsNonRoot: true
         runAsUser: 1000
-      terminationGracePeriodSeconds: 30
+      # Above preStop + the server's graceful shutdown, so requests in flight finish before SIGKILL.
+      terminationGracePeriodSeconds: ${kPreStopSleepSeconds + kShutdownSeconds + 15}
       containers:
         - name: ${name}
           image: ${manifest.name.toLowerCase()}:${manifest.version}
           ports:
             - name: http
               containerPort: 3000
+          lifecycle:
+            # Keeps serving while endpoints and load balancers drop this pod; SIGTERM comes after.
+            preStop:
+              exec:
+                command: ["sleep", "${kPreStopSleepSeconds}"]
           readinessProbe:
             httpGet:
               path: /readyz
@@ -154,11 +169,12 @@ Built ${manifest.creationTime} by mlserve ${manifest.mlserveVersion}.
 ## Run
 
 \`\`\`sh
-ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev     # npm install --omit=dev without package-lock.json
 npm start                      # or: node ${kBentoCliPath} serve . --port 3000
 \`\`\`
 
-Then open http://localhost:3000/docs (Swagger UI). Health: \`/livez\`, readiness: \`/readyz\`.
+Then open http://localhost:3000/ (Swagger UI); the OpenAPI document is at \`/docs.json\`. Health:
+\`/livez\`, readiness: \`/readyz\`.
 
 ## Container
 

@@ -29,6 +29,7 @@ describe('the command line', () => {
     ],
     ['build', 'build', { file: 'mlserve.yaml' }],
     ['build -f other.yaml --output dist/bento --bento-version v1', 'build', { file: 'other.yaml', output: 'dist/bento', version: 'v1' }],
+    ['build --no-lock', 'build', { file: 'mlserve.yaml', lock: false }],
     ['bentos list --json', 'bentos list', { json: true }],
     ['bentos get svc:1', 'bentos get', { tag: 'svc:1' }],
     ['bentos delete svc -y', 'bentos delete', { tag: 'svc', yes: true }],
@@ -39,6 +40,7 @@ describe('the command line', () => {
       { model: 'tiny', input: 'data.csv', output: 'out.jsonl', batchSize: 64 },
     ],
     ['predict tiny -i data.jsonl', 'predict', { model: 'tiny', input: 'data.jsonl', batchSize: 256 }],
+    ['predict tiny -i data.csv --errors bad.txt', 'predict', { model: 'tiny', input: 'data.csv', batchSize: 256, errors: 'bad.txt' }],
   ];
 
   it.each(table)('turns `mlserve %s` into the %s command with its options', async (line, command, options) => {

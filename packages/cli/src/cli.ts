@@ -132,8 +132,9 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
           file: { alias: 'f', type: 'string', default: 'mlserve.yaml', describe: 'Build file' },
           output: { alias: 'o', type: 'string', describe: 'Write the bento here instead of $MLSERVE_HOME/bentos/<name>/<version>' },
           'bento-version': { type: 'string', describe: 'Bento version (default: generated)' },
+          lock: { type: 'boolean', describe: 'Write package-lock.json with npm (needs the registry; the default); --no-lock skips it' },
         }),
-      (a) => run('build', { ...common(a as Args), file: a.file, output: a.output, version: a['bento-version'] }),
+      (a) => run('build', { ...common(a as Args), file: a.file, output: a.output, version: a['bento-version'], lock: a.lock }),
     )
     .command('bentos', 'Manage built bentos', (y) =>
       y
@@ -166,9 +167,10 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
           output: { alias: 'o', type: 'string', describe: 'out.csv or out.jsonl (default: stdout, same format as the input)' },
           'batch-size': { type: 'number', default: 256, describe: 'Rows per batch' },
           workers: { type: 'number', describe: 'Runner worker threads' },
+          errors: { type: 'string', describe: 'Write the "line N: message" of each rejected row to this file instead of stderr' },
         }),
       (a) =>
-        run('predict', { ...common(a as Args), model: a.model, input: a.input, output: a.output, batchSize: a['batch-size'], workers: a.workers }),
+        run('predict', { ...common(a as Args), model: a.model, input: a.input, output: a.output, batchSize: a['batch-size'], workers: a.workers, errors: a.errors }),
     )
     .demandCommand(1, 'Name a command; see mlserve --help')
     .strict()

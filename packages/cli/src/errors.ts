@@ -19,6 +19,7 @@ export const kCliErrors = {
   MLS_ERR_CLI_DOCKER_BUILD: { status: 500, message: 'docker build failed' },
   MLS_ERR_CLI_INPUT_FORMAT: { status: 400, message: 'Unsupported input file' },
   MLS_ERR_CLI_ROWS_REJECTED: { status: 422, message: 'Some rows were rejected' },
+  MLS_ERR_CLI_CRASH_LOOP: { status: 500, message: 'API workers keep crashing' },
 } as const;
 
 /** A code of the CLI's error table. */

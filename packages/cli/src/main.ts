@@ -31,7 +31,7 @@ export function formatError(err: unknown, verbose: boolean): string {
 }
 
 function waitForShutdown(handle: ServeHandle): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let closing = false;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (closing) {
@@ -46,7 +46,7 @@ function waitForShutdown(handle: ServeHandle): Promise<void> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    handle.closed.then(resolve, resolve);
+    handle.closed.then(resolve, reject);
   });
 }
 
@@ -65,14 +65,21 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(exitCodeOf(err));
   }
   if (state.command === 'serve') {
-    await waitForShutdown(state.result as ServeHandle);
+    try {
+      await waitForShutdown(state.result as ServeHandle);
+    } catch (err) {
+      // The server gave up on its own (API workers in a crash loop).
+      process.stderr.write(formatError(err, verbose));
+      process.exit(exitCodeOf(err));
+    }
     // Worker pools and stray sockets must not keep a stopped server alive.
     process.exit(kExitCodes.ok);
   }
-  const result = state.result as { rejected?: unknown[]; rows?: number } | undefined;
-  if (state.command === 'predict' && result?.rejected && result.rejected.length > 0) {
+  const result = state.result as { rejectedCount?: number; rows?: number; errors?: string } | undefined;
+  if (state.command === 'predict' && result?.rejectedCount) {
     // Every other row was written; the exit code still tells scripts that the output is incomplete.
-    const err = createCliError('MLS_ERR_CLI_ROWS_REJECTED', `${result.rejected.length} of ${result.rows} rows were rejected; see the "line N:" messages above`);
+    const where = result.errors ? `in ${result.errors}` : 'above';
+    const err = createCliError('MLS_ERR_CLI_ROWS_REJECTED', `${result.rejectedCount} of ${result.rows} rows were rejected; see the "line N:" messages ${where}`);
     process.stderr.write(formatError(err, false));
     process.exitCode = kExitCodes.error;
   }

@@ -27,6 +27,30 @@ export function isService(value: unknown): value is ServiceLike {
 }
 
 /**
+ * One line for a load error. esbuild's (through tsx) starts with "Transform failed with N error(s):"
+ * and puts the useful part, `file:line:column: ERROR: text`, on the next lines; that part is kept.
+ */
+export function describeLoadError(err: Error): string {
+  const lines = err.message.split('\n');
+  const first = lines[0] ?? '';
+  const structured = (err as { errors?: Array<{ text?: string; location?: { file?: string; line?: number; column?: number } | null }> }).errors?.[0];
+  let where: string | undefined;
+  let text: string | undefined;
+  if (structured?.text) {
+    text = structured.text;
+    const loc = structured.location;
+    if (loc?.file) where = `${loc.file}:${loc.line}:${loc.column}`;
+  } else {
+    const match = lines.map((l) => /^(.+:\d+:\d+): ERROR: (.*)$/.exec(l.trim())).find(Boolean);
+    if (match) [, where, text] = match;
+  }
+  if (!text) return first;
+  const total = Number(/failed with (\d+) error/.exec(first)?.[1] ?? 1);
+  const more = total > 1 ? ` (and ${total - 1} more error${total > 2 ? 's' : ''})` : '';
+  return `${where ? `${where}: ` : ''}${text}${more}`;
+}
+
+/**
  * Imports a service module and returns its exported Service. TypeScript files go through tsx's
  * `tsImport`, which transpiles with esbuild (the same compiler `mlserve build` bundles with) and
  * loads everything else through Node's own ESM loader, so packages resolve exactly as they will in
@@ -47,7 +71,7 @@ export async function loadService(file: string, exportName = 'svc'): Promise<Ser
     }
   } catch (err) {
     if ((err as { code?: string }).code?.startsWith('MLS_ERR_')) throw err;
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const reason = err instanceof Error ? describeLoadError(err) : String(err);
     throw createCliError('MLS_ERR_CLI_SERVICE_LOAD', `Loading ${file} failed: ${reason}`, { cause: err });
   }
   // A CommonJS module imported from ESM puts its exports under `default`.

@@ -33,9 +33,12 @@ describe('a built bento', () => {
         expect(name.startsWith('@mlserve/')).toBe(false);
       }
       const dockerfile = readFileSync(path.join(source, 'env', 'docker', 'Dockerfile'), 'utf8');
-      for (const line of ['FROM node:20', 'USER node', 'EXPOSE 3000', 'HEALTHCHECK', '/readyz', 'ONNXRUNTIME_NODE_INSTALL=skip', 'npm install --omit=dev', '"serve"']) {
+      for (const line of ['FROM node:20', 'USER node', 'EXPOSE 3000', 'HEALTHCHECK', '/readyz', 'ONNXRUNTIME_NODE_INSTALL=skip', 'SCARF_ANALYTICS=false', 'npm ci --omit=dev', 'serve . --host 0.0.0.0 --port ${PORT:-3000}']) {
         expect(dockerfile).toContain(line);
       }
+      // The lockfile `build` wrote pins every transitive version; `npm ci` below installs exactly those.
+      const lock = JSON.parse(readFileSync(path.join(source, 'package-lock.json'), 'utf8'));
+      expect(lock.packages['node_modules/express']).toMatchObject({ version: pkg.dependencies.express });
       for (const file of ['src/worker.cjs', 'src/NOTES.md', 'apis/openapi.json', 'env/docker/.dockerignore', 'env/k8s/deployment.yaml', 'env/k8s/service.yaml', 'env/k8s/hpa.yaml', 'README.md']) {
         expect([file, existsSync(path.join(source, file))]).toEqual([file, true]);
       }
@@ -55,7 +58,7 @@ describe('a built bento', () => {
       const target = path.join(tmp.dir, 'elsewhere');
       mkdirSync(target);
       cpSync(source, target, { recursive: true });
-      await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
+      await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
         cwd: target,
         env: { ...process.env, NODE_OPTIONS: '', ONNXRUNTIME_NODE_INSTALL: 'skip' },
         timeout: 240_000,

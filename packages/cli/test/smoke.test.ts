@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
-import { kTinyModelDir, kServiceDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
+import { kPackageDir, kTinyModelDir, kServiceDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
 
 // Spawns the real binary: the layer that checks exit codes, stderr lines and the server's lifecycle.
 describe('the mlserve binary', () => {
@@ -73,6 +73,23 @@ describe('the mlserve binary', () => {
     }
   }, 60_000);
 
+  it('stops with a clear error when API workers keep dying as soon as they start', async () => {
+    const trigger = path.join(tmp.dir, 'crash-now');
+    const proc = spawnCli(['serve', path.join(kPackageDir, 'test', 'fixtures', 'crashy', 'service.ts'), '--port', '0', '--api-workers', '2'], { env: { ...env, CRASHY_TRIGGER: trigger } });
+    try {
+      await waitForUrl(proc, 60_000);
+      writeFileSync(trigger, '');
+      let timer: NodeJS.Timeout | undefined;
+      const exited = await Promise.race([proc.exited, new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 40_000)))]);
+      clearTimeout(timer);
+      expect(exited).toEqual({ code: 1, signal: null });
+      expect(proc.stderr()).toMatch(/replacing it in 100 ms/);
+      expect(proc.stderr()).toMatch(/mlserve: error: API workers keep crashing: 6 in a row died .*; stopped \[MLS_ERR_CLI_CRASH_LOOP\]\n$/);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('says clearly that a port is taken', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -84,6 +101,14 @@ describe('the mlserve binary', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('names the first syntax error of a service file, with its file, line and column', async () => {
+    const file = path.join(tmp.dir, 'bad.ts');
+    writeFileSync(file, "import { createService } from '@mlserve/service';\n\nexport const svc = createService('bad', {\n  apis: [ ,, ;\n});\n");
+    const result = await runBin(['serve', file, '--port', '0'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`mlserve: error: Loading ${file} failed: ${file}:4:13: Unexpected ";" [MLS_ERR_CLI_SERVICE_LOAD]\n`);
   });
 
   it('names the export it could not find', async () => {

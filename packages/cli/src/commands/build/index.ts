@@ -20,6 +20,7 @@ import { addDeclaredDependencies, bundleEntry, mlservePackageDirs, type External
 import { createContext, println, type CommandOptions } from '../../context';
 import { createCliError } from '../../errors';
 import { matchFiles } from '../../glob';
+import { writeLockfile } from '../../bento-lock';
 import { createProgress } from '../../progress';
 import { splitModuleSpec } from '../../serve-target';
 import { loadService } from '../../service-module';
@@ -35,6 +36,11 @@ export interface BuildOptions extends CommandOptions {
   version?: string;
   /** The built `dist/main.js` of this CLI, bundled into the bento; found automatically. */
   cliEntry?: string;
+  /**
+   * Write a `package-lock.json` with npm (needs the npm registry; adds a few seconds) so the image
+   * installs with `npm ci`; default true. When npm fails the build still succeeds, with a warning.
+   */
+  lock?: boolean;
 }
 
 /** What `build` produced. */
@@ -207,6 +213,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         2,
       )}\n`,
     );
+    if (options.lock ?? true) {
+      progress.update(5, 'locking dependencies');
+      const failure = await writeLockfile(dir);
+      if (failure) warnings.push(`No package-lock.json (npm install --package-lock-only failed: ${failure}); the Dockerfile falls back to npm install`);
+    }
     await writeFile(path.join(dir, 'README.md'), renderBentoReadme(manifest));
     await mkdir(path.join(dir, 'env', 'docker'), { recursive: true });
     await mkdir(path.join(dir, 'env', 'k8s'), { recursive: true });

@@ -21,6 +21,8 @@ export interface PredictOptions extends CommandOptions {
   workers?: number;
   /** Batches in flight at once (bounds memory); default 4. */
   maxInFlight?: number;
+  /** Write every rejection (`line N: message`) to this file instead of stderr. */
+  errors?: string;
 }
 
 /** A row that could not be scored. */
@@ -34,9 +36,16 @@ export interface RejectedRow {
 export interface PredictResult {
   rows: number;
   scored: number;
+  /** How many rows were rejected. */
+  rejectedCount: number;
+  /** The first `kKeptRejections` rejected rows (all of them are reported as they happen). */
   rejected: RejectedRow[];
   output?: string;
+  errors?: string;
 }
+
+/** Rejections kept in the returned result; the rest are only counted, so memory stays flat. */
+export const kKeptRejections = 20;
 
 interface Prediction {
   label: unknown;
@@ -119,6 +128,7 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
   }
   const outputPath = options.output ? path.resolve(ctx.cwd, options.output) : undefined;
   const outputFormat: RecordFormat = outputPath ? formatOf(outputPath, 'output') : inputFormat;
+  const errorsPath = options.errors ? path.resolve(ctx.cwd, options.errors) : undefined;
 
   const store = new ModelStore({ root: ctx.home });
   const model = await store.get(options.model);
@@ -137,19 +147,21 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
     if (file && !file.write(text)) await once(file, 'drain');
     else if (!file) out.write(text);
   };
+  const errorsFile = errorsPath ? createWriteStream(errorsPath) : undefined;
   const progress = createProgress(ctx.stderr, `Scoring ${path.basename(inputPath)}`, size);
-  const result: PredictResult = { rows: 0, scored: 0, rejected: [] };
+  const result: PredictResult = { rows: 0, scored: 0, rejectedCount: 0, rejected: [] };
   if (outputPath) result.output = outputPath;
+  if (errorsPath) result.errors = errorsPath;
   let headerWritten = false;
   const writeOutcomes = async (outcomes: Outcome[]): Promise<void> => {
     let chunk = '';
+    let errorChunk = '';
     for (const o of outcomes) {
       if ('error' in o) {
-        result.rejected.push(o.error);
-        if (result.rejected.length <= 20) {
-          progress.done();
-          println(ctx.stderr, `line ${o.line}: ${o.error.message}`);
-        }
+        // Counted and reported at once; only the first few are kept, so a file of bad rows cannot grow memory.
+        result.rejectedCount += 1;
+        if (result.rejected.length < kKeptRejections) result.rejected.push(o.error);
+        errorChunk += `line ${o.line}: ${o.error.message}\n`;
         continue;
       }
       result.scored += 1;
@@ -165,6 +177,12 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
         }
         chunk += `${[o.line, label, ...probabilities].map(toCsvCell).join(',')}\n`;
       }
+    }
+    if (errorChunk && errorsFile) {
+      if (!errorsFile.write(errorChunk)) await once(errorsFile, 'drain');
+    } else if (errorChunk) {
+      progress.done();
+      ctx.stderr.write(errorChunk);
     }
     if (chunk) await write(chunk);
   };
@@ -187,7 +205,8 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
       result.rows += 1;
       if (row.error !== undefined) early.push({ line: row.line, error: { line: row.line, message: row.error } });
       else batch.push({ line: row.line, record: toInput(row.record) });
-      if (batch.length >= batchSize) await flushBatch();
+      // Malformed lines never reach the runner, so they too must flush, or a file of them would pile up here.
+      if (batch.length >= batchSize || early.length >= batchSize) await flushBatch();
       progress.update(bytesRead, `${result.rows} rows`);
     }
     if (batch.length > 0 || early.length > 0) await flushBatch();
@@ -196,15 +215,16 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
     // Settle every pending batch before closing, so no rejection goes unhandled.
     await Promise.allSettled(inFlight);
     await runner.close();
-    if (file) {
-      file.end();
-      await once(file, 'close');
+    for (const stream of [file, errorsFile]) {
+      if (!stream) continue;
+      stream.end();
+      await once(stream, 'close');
     }
   }
-  const rejected = result.rejected.length;
+  const rejected = result.rejectedCount;
   progress.done();
-  if (rejected > 20) println(ctx.stderr, `... and ${rejected - 20} more rejected rows`);
-  const summary = `Scored ${result.scored} of ${result.rows} rows${rejected ? `; ${rejected} rejected` : ''}${outputPath ? ` -> ${outputPath}` : ''}`;
+  const where = rejected && errorsPath ? ` (listed in ${errorsPath})` : '';
+  const summary = `Scored ${result.scored} of ${result.rows} rows${rejected ? `; ${rejected} rejected${where}` : ''}${outputPath ? ` -> ${outputPath}` : ''}`;
   if (outputPath || ctx.stderr.isTTY || rejected) println(ctx.stderr, summary);
   return result;
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { captureWriter, kTinyModelDir, makeTempDir } from '../../../test/helpers';
 import { importModel } from '../models/index';
-import { predict } from './index';
+import { kKeptRejections, predict } from './index';
 
 describe('predict', () => {
   let tmp: ReturnType<typeof makeTempDir>;
@@ -33,12 +33,37 @@ describe('predict', () => {
     expect(['setosa', 'versicolor', 'virginica']).toContain(lines[1]!.split(',')[1]);
   });
 
+  it('keeps a bounded list of rejections and the full count, reporting each as it happens', async () => {
+    const input = path.join(tmp.dir, 'many-bad.csv');
+    const rows = ['length,width,color'];
+    // Malformed lines (never reach the runner) and rows the pipeline rejects, mixed with good ones.
+    for (let i = 0; i < 3000; i += 1) rows.push(i % 3 === 0 ? 'oops' : i % 3 === 1 ? '5.1,3.0,green' : '5,3,red');
+    writeFileSync(input, `${rows.join('\n')}\n`);
+    const stderr = captureWriter();
+    const output = path.join(tmp.dir, 'many-bad.out.csv');
+    const result = await predict({ home: tmp.dir, model: 'tiny', input, output, batchSize: 64, workers: 1, stdout: captureWriter(), stderr });
+    expect(result).toMatchObject({ rows: 3000, scored: 1000, rejectedCount: 2000 });
+    expect(result.rejected).toHaveLength(kKeptRejections);
+    expect(result.rejected.slice(0, 2).map((r) => r.line)).toEqual([2, 3]);
+    expect(stderr.text().match(/^line \d+: /gm)).toHaveLength(2000);
+    expect(stderr.text()).toContain('Scored 1000 of 3000 rows; 2000 rejected');
+    expect(readFileSync(output, 'utf8').trim().split('\n')).toHaveLength(1001);
+
+    const errors = path.join(tmp.dir, 'many-bad.errors.txt');
+    const quiet = captureWriter();
+    const again = await predict({ home: tmp.dir, model: 'tiny', input, output, errors, batchSize: 64, workers: 1, stdout: captureWriter(), stderr: quiet });
+    expect(again).toMatchObject({ rejectedCount: 2000, errors });
+    expect(readFileSync(errors, 'utf8').trim().split('\n')).toHaveLength(2000);
+    expect(quiet.text()).not.toMatch(/^line \d+:/m);
+    expect(quiet.text()).toContain(`2000 rejected (listed in ${errors})`);
+  });
+
   it('writes JSON Lines to stdout when no output is given', async () => {
     const input = path.join(tmp.dir, 'in.jsonl');
     writeFileSync(input, '{"length":5,"width":3,"color":"red"}\n{"length":6,"width":null,"color":"blue"}\n');
     const stdout = captureWriter();
     const result = await predict({ home: tmp.dir, model: 'tiny', input, workers: 1, stdout, stderr: captureWriter() });
-    expect(result.rejected).toEqual([]);
+    expect(result).toMatchObject({ rejected: [], rejectedCount: 0 });
     const out = stdout.text().trim().split('\n').map((l) => JSON.parse(l));
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({ line: 1, label: expect.any(String) });

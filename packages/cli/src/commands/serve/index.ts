@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { watch } from 'node:fs';
 import path from 'node:path';
 import { createContext, println, type CommandOptions, type Writer } from '../../context';
+import { createCrashLoopGuard, type CrashLoopOptions } from '../../crash-loop';
 import { createCliError } from '../../errors';
 import { checkPort, isAddressInUse, portInUse } from '../../net';
 import { loadService } from '../../service-module';
@@ -25,6 +26,8 @@ export interface ServeOptions extends CommandOptions {
   apiWorkers?: number;
   /** The CLI script used to start child processes (reload, api workers); defaults to process.argv[1]. */
   cliPath?: string;
+  /** Backoff and crash-loop limit for replacing API workers that die. */
+  crashLoop?: CrashLoopOptions;
 }
 
 /** A running server (or supervisor); `close()` shuts everything down gracefully. */
@@ -36,7 +39,10 @@ export interface ServeHandle {
   docsUrl: string;
   target: ServeTarget;
   close(): Promise<void>;
-  /** Settles when the server stopped (closed, or the supervised children are gone). */
+  /**
+   * Settles when the server stopped (closed, or the supervised children are gone); rejects with
+   * `MLS_ERR_CLI_CRASH_LOOP` when API workers kept dying and the supervisor gave up.
+   */
   closed: Promise<void>;
 }
 
@@ -79,7 +85,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
       if ((options.apiWorkers ?? 1) > 1) childArgs.push('--api-workers', String(options.apiWorkers));
       return superviseWithReload(ctx.stdout, ctx.stderr, target, cliPath, childArgs, host, fixedPort, ctx.home);
     }
-    return runCluster(ctx.stdout, target, cliPath, childArgs, host, fixedPort, options.apiWorkers!, ctx.home);
+    return runCluster(ctx.stdout, ctx.stderr, target, cliPath, childArgs, host, fixedPort, options.apiWorkers!, ctx.home, options.crashLoop);
   }
   return serveInProcess(ctx.stdout, target, ctx.home, port, host, options.workers, !process.env[kEnvChild] || process.env[kEnvChild] === 'reload');
 }
@@ -202,13 +208,34 @@ async function superviseWithReload(
   };
 }
 
-async function runCluster(out: Writer, target: ServeTarget, cliPath: string, args: string[], host: string, port: number, count: number, home: string): Promise<ServeHandle> {
+async function runCluster(
+  out: Writer,
+  err: Writer,
+  target: ServeTarget,
+  cliPath: string,
+  args: string[],
+  host: string,
+  port: number,
+  count: number,
+  home: string,
+  crashLoop?: CrashLoopOptions,
+): Promise<ServeHandle> {
   cluster.setupPrimary({ exec: cliPath, args, silent: false });
   let stopping = false;
   let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let rejectClosed!: (err: Error) => void;
+  const closed = new Promise<void>((resolve, reject) => {
+    resolveClosed = resolve;
+    rejectClosed = reject;
+  });
+  // Callers that never look at `closed` must not get an unhandled rejection.
+  closed.catch(() => undefined);
+  const readyAt = new Map<number, number>();
   const fork = (): ReturnType<typeof cluster.fork> => cluster.fork(childEnv(home, 'cluster'));
   const workers = Array.from({ length: count }, fork);
+  cluster.on('message', (w: { id: number }, message: { type?: string }) => {
+    if (message?.type === 'mlserve:ready') readyAt.set(w.id, Date.now());
+  });
   // Every worker must be listening (runners ready) before the URL is announced; one dying first means startup failed.
   let name = path.basename(target.file);
   await new Promise<void>((resolve, reject) => {
@@ -235,10 +262,32 @@ async function runCluster(out: Writer, target: ServeTarget, cliPath: string, arg
     cluster.on('message', onMessage);
     cluster.on('exit', onExit);
   });
-  // A worker that dies later is replaced, so one bad request cannot take an API worker away for good.
-  cluster.on('exit', (worker) => {
+  // A worker that dies later is replaced, so one bad request cannot take an API worker away for good;
+  // workers dying as soon as they start are replaced ever more slowly, then the supervisor gives up.
+  const guard = createCrashLoopGuard(crashLoop);
+  const timers = new Set<NodeJS.Timeout>();
+  const stopAll = (): Promise<unknown> =>
+    Promise.all(workers.map((w) => (w.isDead() ? undefined : new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.kill('SIGTERM'); }))));
+  cluster.on('exit', (worker, code, signal) => {
     const i = workers.indexOf(worker);
-    if (!stopping && i >= 0) workers[i] = fork();
+    if (stopping || i < 0) return;
+    const decision = guard.onExit(readyAt.get(worker.id));
+    readyAt.delete(worker.id);
+    if (decision.action === 'stop') {
+      stopping = true;
+      const error = createCliError(
+        'MLS_ERR_CLI_CRASH_LOOP',
+        `API workers keep crashing: ${decision.quickExits} in a row died before, or within ${(crashLoop?.windowMs ?? 1000) / 1000} s of, being ready (last: ${signal ?? `code ${code}`}); stopped`,
+      );
+      void stopAll().then(() => rejectClosed(error));
+      return;
+    }
+    println(err, `API worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); replacing it${decision.delayMs ? ` in ${decision.delayMs} ms` : ''}`);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopping) workers[i] = fork();
+    }, decision.delayMs);
+    timers.add(timer);
   });
   const url = displayUrl(host, port);
   printBanner(out, name, url, `(${count} API worker processes)`);
@@ -252,7 +301,8 @@ async function runCluster(out: Writer, target: ServeTarget, cliPath: string, arg
     closed,
     async close() {
       stopping = true;
-      await Promise.all(workers.map((w) => (w.isDead() ? undefined : new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.kill('SIGTERM'); }))));
+      for (const timer of timers) clearTimeout(timer);
+      await stopAll();
       resolveClosed();
     },
   };
