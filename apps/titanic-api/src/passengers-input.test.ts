@@ -51,6 +51,23 @@ describe('passengers()', () => {
     expect(issuesOf(() => input.decode('Jack'))).toEqual(['/']);
   });
 
+  it('lists at most 50 issues, stopping there, and refuses more than 10,000 passengers with 413', () => {
+    let err: { details: unknown[]; message: string; truncated?: boolean } | undefined;
+    try {
+      input.decodeRaw(`[${Array(9_000).fill('{}').join(',')}]`);
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err?.details).toHaveLength(50);
+    expect(err?.message).toMatch(/and more \(validation stopped early\)$/);
+    expect(err?.truncated).toBe(true);
+    // One passenger with 200 unknown columns: capped too.
+    const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`extra${i}`, i]));
+    expect(issuesOf(() => input.decode({ ...kRaw, ...wide }))).toHaveLength(50);
+    expect(() => input.decode(Array(10_001).fill(kRaw))).toThrow(expect.objectContaining({ code: 'MLS_ERR_IO_TOO_MANY_RECORDS', statusCode: 413 }));
+    expect(input.decode(Array(10_000).fill(kRaw)).value).toHaveLength(10_000);
+  });
+
   it('documents both forms, one or many', () => {
     const schema = input.schema() as { oneOf: Array<{ oneOf?: Array<{ title: string }>; type?: string }> };
     expect(schema.oneOf[0]!.oneOf!.map((s) => s.title)).toEqual(['Passenger', 'OneHotPassenger']);

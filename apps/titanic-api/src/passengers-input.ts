@@ -1,4 +1,13 @@
-import { createServiceError, json, type IODescriptor, type JSONSchema, type ValidationIssue } from '@mlserve/service';
+import {
+  createServiceError,
+  createValidationError,
+  json,
+  kDefaultRecordsOptions,
+  kMaxValidationIssues,
+  type IODescriptor,
+  type JSONSchema,
+  type ValidationIssue,
+} from '@mlserve/service';
 import {
   findOneHotIssues,
   fromOneHot,
@@ -14,7 +23,9 @@ import {
  * pipeline's `inputSchema()`) or in the seed's one-hot form. Like @mlserve/service's `records()`,
  * the handler always receives a list (of raw passengers: one-hot ones are converted back) and one
  * passenger in answers one result out. Each passenger is validated against the schema of its own
- * form, so a 400 names the failing fields of that form only, for every passenger at once.
+ * form, so a 400 names the failing fields of that form only, at most 50 of them (validation stops
+ * there and the answer says `truncated: true`). More than 10,000 passengers (the runner's default
+ * `maxQueue`) answer 413 `MLS_ERR_IO_TOO_MANY_RECORDS`, as `records()` does.
  */
 export function passengers(rawSchema: JSONSchema): IODescriptor<RawPassenger[]> {
   const { $schema: _dialect, $id: _id, ...schema } = rawSchema;
@@ -32,27 +43,38 @@ export function passengers(rawSchema: JSONSchema): IODescriptor<RawPassenger[]> 
 
   const decode = (value: unknown) => {
     const list: unknown[] = Array.isArray(value) ? value : [value];
+    if (list.length === 0) throw createValidationError([{ path: '/', message: 'must contain at least one passenger', keyword: 'minItems' }]);
+    const { maxRecords } = kDefaultRecordsOptions;
+    if (list.length > maxRecords) {
+      throw createServiceError('MLS_ERR_IO_TOO_MANY_RECORDS', `Request carries ${list.length} passengers; at most ${maxRecords} are accepted per request`, {
+        details: { maxRecords, received: list.length },
+      });
+    }
     const issues: ValidationIssue[] = [];
-    if (list.length === 0) issues.push({ path: '/', message: 'must contain at least one passenger', keyword: 'minItems' });
-    const decoded = list.map((item, row) => {
+    let truncated = false;
+    const decoded: RawPassenger[] = [];
+    // Stops past the cap: listing every issue of 900 KB of `{}` took seconds and a 100 MB answer.
+    for (let row = 0; row < list.length && issues.length <= kMaxValidationIssues; row++) {
+      const item = list[row];
       const prefix = Array.isArray(value) ? `/${row}` : '';
       const isOneHot = typeof item === 'object' && item !== null && kOneHotColumns.some((column) => column in item);
       try {
         (isOneHot ? oneHot : raw).decode(item);
       } catch (err) {
         issues.push(...prefixIssues(err, prefix));
-        return undefined;
+        if ((err as { truncated?: unknown }).truncated === true) truncated = true;
+        continue;
       }
-      if (!isOneHot) return item as RawPassenger;
+      if (!isOneHot) {
+        decoded.push(item as RawPassenger);
+        continue;
+      }
       const contradictions = findOneHotIssues(item as OneHotPassenger, prefix);
       issues.push(...contradictions);
-      return contradictions.length === 0 ? fromOneHot(item as OneHotPassenger) : undefined;
-    });
-    if (issues.length > 0) {
-      const list = issues.map((issue) => `${issue.path} ${issue.message}`).join('; ');
-      throw createServiceError('MLS_ERR_IO_VALIDATION', `Request body does not match the schema: ${list}`, { details: issues });
+      if (contradictions.length === 0) decoded.push(fromOneHot(item as OneHotPassenger));
     }
-    return { value: decoded as RawPassenger[], single: !Array.isArray(value) };
+    if (issues.length > 0) throw createValidationError(issues.slice(0, kMaxValidationIssues), { truncated: truncated || issues.length > kMaxValidationIssues });
+    return { value: decoded, single: !Array.isArray(value) };
   };
 
   return {

@@ -36,7 +36,7 @@ export class BatchQueue {
   /**
    * Takes the oldest queued items that fit in one batch: same input shapes (key) as the first, at
    * most maxRows rows, in queue order. Items enqueued before `oldest` are handed to `expire`
-   * instead (which must drop them).
+   * instead (which must drop them), unless their request has started.
    */
   take(maxRows: number, oldest: number, expire: (item: Item) => void): Item[] {
     const q = this.#items;
@@ -46,7 +46,7 @@ export class BatchQueue {
     let skipped = false;
     for (let i = this.#head; i < q.length; i++) {
       const item = q[i]!;
-      if (item.state === kQueued && item.enqueuedAt < oldest) expire(item);
+      if (item.state === kQueued && item.enqueuedAt < oldest && !item.job.started) expire(item);
       if (item.state !== kQueued) {
         if (!skipped) this.#head = i + 1;
         continue;
@@ -59,6 +59,7 @@ export class BatchQueue {
       }
       if (rows + item.rows > maxRows) break;
       item.state = kRunning;
+      item.job.started = true;
       rows += item.rows;
       this.rows -= item.rows;
       this.size--;
@@ -72,13 +73,13 @@ export class BatchQueue {
 
   /**
    * Hands every item enqueued before `oldest` to `expire` and returns the arrival time of the
-   * oldest one left, if any.
+   * oldest one left, if any. Chunks of started requests are neither expired nor counted.
    */
   expire(oldest: number, expire: (item: Item) => void): number | undefined {
     const q = this.#items;
     for (let i = this.#head; i < q.length; i++) {
       const item = q[i]!;
-      if (item.state !== kQueued) continue;
+      if (item.state !== kQueued || item.job.started) continue;
       if (item.enqueuedAt >= oldest) return item.enqueuedAt;
       expire(item);
     }

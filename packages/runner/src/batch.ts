@@ -18,6 +18,11 @@ export class Job {
   readonly createdAt: number;
   readonly rows: number;
   done = false;
+  /**
+   * Set once a chunk reached a worker: the other chunks then wait only their turn, so maxLatencyMs
+   * no longer refuses a large request while its earlier chunks run.
+   */
+  started = false;
   #remaining = 0;
   #parts: Array<Outputs | undefined> | undefined;
   readonly #resolve: (outputs: Outputs) => void;

@@ -24,6 +24,36 @@ describe('requests larger than maxBatchSize', () => {
     }
   });
 
+  it('are not refused for maxLatencyMs once their first chunk runs, however long the others take', async () => {
+    const rows = randomRows(2000, 10, 3);
+    const expected = await referenceRun('forest.onnx', 'input', rows);
+    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, maxBatchSize: 4, maxLatencyMs: 10 });
+    try {
+      await runner.ready();
+      const out = await runner.run({ input: { type: 'float32', data: new Float32Array(rows.flat()), dims: [2000, 10] } });
+      expect(Array.from(out.probabilities!.data as Float32Array)).toEqual(expected.flatMap((e) => e.probabilities));
+      expect(out.label!.data).toEqual(expected.flatMap((e) => e.label));
+      expect(runner.stats().counters).toMatchObject({ batches: 500, completed: 1, failed: 0, overloaded: 0 });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('still hold back a later request, which is refused once it waited maxLatencyMs without starting', async () => {
+    // The slow fixture worker blocks 30 ms on each chunk (first value 1030): 120 ms in all.
+    const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, maxBatchSize: 1, maxLatencyMs: 50, workerFile: fixture('slow-worker.cjs') });
+    try {
+      await runner.ready();
+      const big = runner.run({ input: { type: 'float32', data: [1030, 0, 1030, 0, 1030, 0, 1030, 0], dims: [4, 2] } });
+      const late = runner.run({ input: { type: 'float32', data: [0, 0], dims: [1, 2] } });
+      await expect(late).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_OVERLOADED', message: expect.stringMatching(/maxLatencyMs/) });
+      await expect(big).resolves.toMatchObject({ probabilities: { dims: [4, 2] } });
+      expect(runner.stats().counters).toMatchObject({ batches: 4, completed: 1, overloaded: 1 });
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('are chunked for string inputs too', async () => {
     const runner = createRunner({ modelPath: fixture('string_input.onnx') }, { workers: 1, maxBatchSize: 2 });
     try {

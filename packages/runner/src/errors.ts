@@ -6,6 +6,7 @@ import { defineErrors } from '@mlserve/errors';
  */
 export const kRunnerErrors = {
   MLS_ERR_RUNNER_OVERLOADED: { status: 503, message: 'The runner queue is full; retry later' },
+  MLS_ERR_RUNNER_TOO_LARGE: { status: 413, message: 'The request has more rows than the runner queue holds' },
   MLS_ERR_RUNNER_TIMEOUT: { status: 504, message: 'Inference did not finish within timeoutMs' },
   MLS_ERR_RUNNER_CLOSED: { status: 503, message: 'The runner is closed' },
   MLS_ERR_RUNNER_WORKER_CRASHED: { status: 500, message: 'The inference worker crashed' },

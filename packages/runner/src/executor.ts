@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
+import { createRunnerError } from './errors';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';
 import type { WorkerData, WorkerTask } from './worker-protocol';
@@ -22,11 +23,16 @@ export interface Executor {
 /**
  * The compiled worker entry. From dist (normal use) it is the sibling `worker.cjs`; when jest runs
  * the TypeScript sources it is the built `../dist/worker.cjs`, so tests run after `pnpm build`.
+ * Throws MLS_ERR_RUNNER_MODEL_LOAD (ready() rejects with it) when neither exists.
  */
-export function resolveWorkerFile(): string {
-  const candidates = [join(__dirname, 'worker.cjs'), join(__dirname, '..', 'dist', 'worker.cjs')];
+export function resolveWorkerFile(dir: string = __dirname): string {
+  const candidates = [join(dir, 'worker.cjs'), join(dir, '..', 'dist', 'worker.cjs')];
   const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new Error(`@mlserve/runner: worker entry not found (looked for ${candidates.join(', ')}); run \`pnpm build\` first`);
+  if (!found) {
+    throw createRunnerError('MLS_ERR_RUNNER_MODEL_LOAD', `@mlserve/runner: worker entry not found (looked for ${candidates.join(' and ')}); run \`pnpm build\` first`, {
+      details: { workerFile: candidates[0] },
+    });
+  }
   return found;
 }
 

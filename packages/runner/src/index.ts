@@ -2,7 +2,7 @@ export { createRunner, Runner } from './runner';
 export type { BatchEvent, RunnerState, RunnerStats, StoredModelLike } from './runner';
 export { kDefaultRunnerOptions } from './options';
 export type { ResolvedRunnerOptions, RunnerOptions } from './options';
-export type { RunnerModelInfo, RunnerModelSource, RunnerPipeline } from './model-source';
+export type { ModelRefLike, RunnerModelInfo, RunnerModelSource, RunnerPipeline } from './model-source';
 export type { Prediction } from './predict';
 export type { ModelSignature, TensorInput, TensorOutput, TensorSpec, TensorType, TypedArray } from './tensor';
 export type { SessionOptions } from './session-host';

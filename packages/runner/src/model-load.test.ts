@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../test/helpers';
@@ -45,6 +45,29 @@ describe('runner.ready()', () => {
       details: { modelPath: fixture('no-such-model.onnx') },
     });
     await runner.close();
+  });
+
+  it('loads model.onnx from the directory a model-store ModelRef names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-runner-'));
+    copyFileSync(fixture('linear.onnx'), join(dir, 'model.onnx'));
+    const runner = createRunner({ name: 'linear', version: 'v1', tag: 'linear:v1', path: dir }, { workers: 1 });
+    try {
+      await runner.ready();
+      await expect(runner.run({ input: { type: 'float32', data: [1, 2, 3, 4], dims: [1, 4] } })).resolves.toMatchObject({ probabilities: { dims: [1, 3] } });
+    } finally {
+      await runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a missing worker file with MLS_ERR_RUNNER_MODEL_LOAD, naming it', async () => {
+    const workerFile = fixture('no-such-worker.cjs');
+    const runner = createRunner({ modelPath: fixture('linear.onnx') }, { workers: 1, workerFile });
+    try {
+      await expect(runner.ready()).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_MODEL_LOAD', message: expect.stringContaining(workerFile), details: { workerFile } });
+    } finally {
+      await runner.close();
+    }
   });
 
   it('rejects a file that is not an ONNX model, naming it and ONNX Runtime’s reason', async () => {

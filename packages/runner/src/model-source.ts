@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { PipelineJSON } from '@mlserve/pipeline';
 import type { ModelSignature } from './tensor';
 
@@ -29,6 +29,18 @@ export interface RunnerModelSource {
   signature?: ModelSignature | undefined;
 }
 
+/**
+ * A model-store `ModelRef` (what `save()` and `list()` return): the version directory holding
+ * `model.onnx`. It carries no pipeline or classes; `store.get(tag)` gives a StoredModel with both.
+ */
+export interface ModelRefLike {
+  name: string;
+  tag?: string | undefined;
+  version?: string | undefined;
+  /** The version directory; the model is `join(path, 'model.onnx')`. */
+  path: string;
+}
+
 /** What a runner tells about its model (`runner.model`). */
 export interface RunnerModelInfo {
   name: string;
@@ -43,10 +55,15 @@ export interface RunnerModelInfo {
 export function resolveModelSource(model: unknown): { info: RunnerModelInfo; pipeline: RunnerPipeline | undefined } {
   if (typeof model === 'string') model = { modelPath: model };
   if (typeof model !== 'object' || model === null) {
-    throw new TypeError('model must be a StoredModel, { modelPath, pipeline?, classes? } or a path to an .onnx file');
+    throw new TypeError('model must be a StoredModel, a ModelRef, { modelPath, pipeline?, classes? } or a path to an .onnx file');
   }
-  const m = model as Partial<RunnerModelSource>;
-  if (typeof m.modelPath !== 'string' || m.modelPath === '') throw new TypeError('model.modelPath must be a non-empty string');
+  const m = model as Partial<RunnerModelSource> & Partial<ModelRefLike>;
+  let file = m.modelPath;
+  if (file === undefined && m.path !== undefined) {
+    if (typeof m.path !== 'string' || m.path === '') throw new TypeError('model.path must be a non-empty string');
+    file = join(m.path, 'model.onnx');
+  }
+  if (typeof file !== 'string' || file === '') throw new TypeError('model.modelPath must be a non-empty string (or model.path, a model-store version directory)');
   let pipeline: RunnerPipeline | undefined;
   if (m.pipeline !== undefined && m.pipeline !== null) {
     if (typeof (m.pipeline as RunnerPipeline).transform === 'function') pipeline = m.pipeline as RunnerPipeline;
@@ -63,7 +80,7 @@ export function resolveModelSource(model: unknown): { info: RunnerModelInfo; pip
     }
   }
   if (m.name !== undefined && typeof m.name !== 'string') throw new TypeError('model.name must be a string');
-  const modelPath = resolve(m.modelPath);
+  const modelPath = resolve(file);
   return {
     info: {
       name: m.name || basename(modelPath, extname(modelPath)),

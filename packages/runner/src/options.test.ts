@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fixture } from '../test/helpers';
 import { type RunnerOptions, createRunner, kDefaultRunnerOptions } from './index';
 
@@ -29,6 +30,7 @@ describe('runner options', () => {
   it.each<[string, unknown, string]>([
     ['no model', undefined, 'model must be a StoredModel'],
     ['no modelPath', {}, 'model.modelPath must be a non-empty string'],
+    ['an empty path', { name: 'iris', tag: 'iris:v1', path: '' }, 'model.path must be a non-empty string'],
     ['a pipeline without transform', { modelPath: 'm.onnx', pipeline: { steps: [] } }, 'model.pipeline must be a fitted @mlserve/pipeline Pipeline'],
     ['empty classes', { modelPath: 'm.onnx', classes: [] }, 'model.classes must be a non-empty array'],
   ])('a model with %s throws a TypeError', (_name, value, message) => {
@@ -63,6 +65,16 @@ describe('runner options', () => {
     } finally {
       if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
       else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
+  it('takes model.onnx from the directory of a model-store ModelRef, without pipeline or classes', async () => {
+    const runner = createRunner({ name: 'iris', version: 'v1', tag: 'iris:v1', path: '/models/iris/v1' });
+    try {
+      expect(runner.name).toBe('iris');
+      expect(runner.model).toMatchObject({ name: 'iris', tag: 'iris:v1', modelPath: join('/models/iris/v1', 'model.onnx'), classes: undefined });
+    } finally {
+      await runner.close();
     }
   });
 

@@ -10,9 +10,15 @@ export interface RunnerOptions {
   workers?: number;
   /** Most rows sent to a worker in one batch; larger requests are split into chunks. */
   maxBatchSize?: number;
-  /** Longest a request may wait in the queue before it is refused (MLS_ERR_RUNNER_OVERLOADED). */
+  /**
+   * Longest a request may wait in the queue before its first rows reach a worker; then it is
+   * refused (MLS_ERR_RUNNER_OVERLOADED). The other chunks of a started request do not expire.
+   */
   maxLatencyMs?: number;
-  /** Most rows waiting in the queue; a request that would go past it is refused at once. */
+  /**
+   * Most rows waiting in the queue; a request that would go past it is refused at once
+   * (MLS_ERR_RUNNER_OVERLOADED), one of more rows than this with MLS_ERR_RUNNER_TOO_LARGE.
+   */
   maxQueue?: number;
   /** Longest a request may take from run() to its result (MLS_ERR_RUNNER_TIMEOUT). */
   timeoutMs?: number;

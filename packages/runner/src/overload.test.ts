@@ -23,6 +23,39 @@ describe('overload', () => {
     }
   });
 
+  it('refuses a request of more rows than maxQueue as too large (413), not as a retryable overload, even when idle', async () => {
+    const runner = createRunner({ modelPath: fixture('linear.onnx') }, { workers: 1, maxQueue: 4, maxBatchSize: 2 });
+    const rows = (n: number) => ({ input: { type: 'float32' as const, data: new Float32Array(n * 4), dims: [n, 4] } });
+    try {
+      await runner.ready();
+      await expect(runner.run(rows(5))).rejects.toMatchObject({
+        code: 'MLS_ERR_RUNNER_TOO_LARGE',
+        statusCode: 413,
+        message: expect.stringMatching(/5 rows.*maxQueue 4/),
+        details: { rows: 5, maxQueue: 4 },
+      });
+      await expect(runner.run(rows(4))).resolves.toMatchObject({ probabilities: { dims: [4, 3] } });
+      expect(runner.stats().counters).toMatchObject({ requests: 2, rows: 4, failed: 1, overloaded: 0, completed: 1 });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('does not refuse a request that found a worker free, however late the event loop gets to it', async () => {
+    const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, maxLatencyMs: 10 });
+    try {
+      await runner.ready();
+      const result = runner.run(fast());
+      // A long garbage collection or a busy caller, before the runner's microtask sends the batch.
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      await expect(result).resolves.toMatchObject({ probabilities: { dims: [1, 2] } });
+      expect(runner.stats().counters).toMatchObject({ overloaded: 0, completed: 1 });
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('refuses a request that waited in the queue longer than maxLatencyMs', async () => {
     const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, maxLatencyMs: 50, workerFile: fixture('slow-worker.cjs') });
     try {

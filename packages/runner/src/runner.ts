@@ -6,7 +6,7 @@ import { BatchQueue } from './batch-queue';
 import { createRunnerError } from './errors';
 import { type Executor, InProcessExecutor, PoolExecutor, resolveWorkerFile } from './executor';
 import { Histogram, type HistogramSnapshot, kBatchSizeBuckets, kLatencyBucketsMs } from './histogram';
-import { type RunnerModelInfo, type RunnerModelSource, type RunnerPipeline, resolveModelSource } from './model-source';
+import { type ModelRefLike, type RunnerModelInfo, type RunnerModelSource, type RunnerPipeline, resolveModelSource } from './model-source';
 import { type ResolvedRunnerOptions, type RunnerOptions, resolveRunnerOptions } from './options';
 import { type Prediction, type PredictPlan, planPredict, recordsToTensor, toPredictions } from './predict';
 import type { RunResult } from './session-host';
@@ -84,6 +84,8 @@ export class Runner extends EventEmitter {
 
   readonly #queue = new BatchQueue();
   #inFlight = 0;
+  /** When a worker last became free after all were busy: a request that came later never waited for one. */
+  #freeSince = 0;
   #inFlightRows = 0;
   #capacity = 1;
   /** True when the signature fixes every dimension but the batch: any two requests can merge. */
@@ -105,7 +107,7 @@ export class Runner extends EventEmitter {
   #inference = new Histogram(kLatencyBucketsMs);
 
   /** Use `createRunner()`. */
-  constructor(model: StoredModelLike | RunnerModelSource | string, options?: RunnerOptions) {
+  constructor(model: StoredModelLike | RunnerModelSource | ModelRefLike | string, options?: RunnerOptions) {
     super();
     const source = resolveModelSource(model);
     this.options = Object.freeze(resolveRunnerOptions(options));
@@ -135,11 +137,15 @@ export class Runner extends EventEmitter {
     const { modelPath } = this.model;
     try {
       if (!existsSync(modelPath)) throw this.#loadFailure(`file not found: ${modelPath}`);
+      const { workerFile } = this.options;
+      if (!this.options.inProcess && workerFile !== undefined && !existsSync(workerFile)) {
+        throw createRunnerError('MLS_ERR_RUNNER_MODEL_LOAD', `runner "${this.name}" cannot start: options.workerFile not found: ${workerFile}`, { details: { workerFile } });
+      }
       const executor = this.options.inProcess
         ? new InProcessExecutor({ modelPath, sessionOptions: this.options.sessionOptions })
         : new PoolExecutor({
             workers: this.options.workers,
-            workerFile: this.options.workerFile ?? resolveWorkerFile(),
+            workerFile: workerFile ?? resolveWorkerFile(),
             modelPath,
             sessionOptions: this.options.sessionOptions,
             name: this.name,
@@ -165,7 +171,7 @@ export class Runner extends EventEmitter {
       this.#predictPlan = planPredict(signature);
       // close() may have been called meanwhile: stay 'closing' so queued callers still get served.
       if (this.#state === 'starting') this.#state = 'ready';
-      this.emit('ready');
+      this.#notify('ready');
     } catch (err) {
       if ((this.#state as RunnerState) !== 'closed') {
         this.#state = 'failed';
@@ -305,8 +311,16 @@ export class Runner extends EventEmitter {
     const maxBatchSize = this.#maxRows;
     this.#counters.requests++;
     if (this.#queue.rows + rows > maxQueue) {
-      this.#counters.overloaded++;
       this.#counters.failed++;
+      if (rows > maxQueue) {
+        // Waiting would not help: not retryable, unlike a full queue.
+        return Promise.reject(
+          createRunnerError('MLS_ERR_RUNNER_TOO_LARGE', `runner "${this.name}" cannot take a request of ${rows} rows: more than maxQueue ${maxQueue}; split it`, {
+            details: { rows, maxQueue },
+          }),
+        );
+      }
+      this.#counters.overloaded++;
       return Promise.reject(
         createRunnerError('MLS_ERR_RUNNER_OVERLOADED', `runner "${this.name}" is overloaded: ${this.#queue.rows} rows queued, ${rows} more would exceed maxQueue ${maxQueue}`, {
           details: { queueRows: this.#queue.rows, maxQueue },
@@ -329,12 +343,16 @@ export class Runner extends EventEmitter {
     if (rows <= maxBatchSize) {
       this.#queue.push(job.add(tensors, rows, key, now));
     } else {
+      const chunks: Array<[Record<string, WireTensor>, number]> = [];
       for (let start = 0; start < rows; start += maxBatchSize) {
         const end = Math.min(rows, start + maxBatchSize);
         const chunk: Record<string, WireTensor> = {};
         for (const name in tensors) chunk[name] = sliceRows(tensors[name]!, start, end);
-        this.#queue.push(job.add(chunk, end - start, key, now));
+        chunks.push([chunk, end - start]);
       }
+      // Slicing thousands of chunks takes milliseconds: not time spent waiting in the queue.
+      const enqueuedAt = performance.now();
+      for (const [chunk, chunkRows] of chunks) this.#queue.push(job.add(chunk, chunkRows, key, enqueuedAt));
     }
     this.#pending.add(job);
     if (timeoutMs !== Infinity && this.#timeoutTimer === undefined) this.#armTimeout(now + timeoutMs);
@@ -369,8 +387,9 @@ export class Runner extends EventEmitter {
           return;
         }
       }
-      // Requests older than maxLatencyMs are refused on the way, even if the timer is late.
-      const batch = queue.take(maxBatchSize, now - maxLatencyMs, this.#expire);
+      // Requests that waited for a worker longer than maxLatencyMs are refused on the way, even if
+      // the timer is late; one that arrived while a worker was free only waited for the event loop.
+      const batch = queue.take(maxBatchSize, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
       if (batch.length > 0) this.#dispatch(batch);
     }
   }
@@ -403,9 +422,11 @@ export class Runner extends EventEmitter {
   }
 
   #finish(batch: Item[], rows: number, started: number, queueWaitMs: number, result: RunResult | undefined, err: unknown): void {
+    const now = performance.now();
+    if (this.#inFlight === this.#capacity) this.#freeSince = now;
     this.#inFlight--;
     this.#inFlightRows -= rows;
-    const inferenceMs = performance.now() - started;
+    const inferenceMs = now - started;
     this.#counters.batches++;
     this.#batchSize.observe(rows);
     this.#inference.observe(inferenceMs);
@@ -439,7 +460,22 @@ export class Runner extends EventEmitter {
     if (this.listenerCount('batch') > 0) {
       const event: BatchEvent = { size: rows, requests: batch.length, queueWaitMs, inferenceMs };
       if (failure) event.error = (failure as { code?: string }).code;
-      this.emit('batch', event);
+      this.#notify('batch', event);
+    }
+  }
+
+  /**
+   * Emits an event from inside the runner's own callbacks (often a promise chain): what a listener
+   * throws is emitted as 'error' on the next tick, as EventEmitter's captureRejections does, so it
+   * never becomes an unhandled rejection or a failed ready(). With no 'error' listener, that makes
+   * it an uncaught exception.
+   */
+  #notify(event: 'batch' | 'ready' | 'close', payload?: BatchEvent): void {
+    try {
+      if (payload === undefined) this.emit(event);
+      else this.emit(event, payload);
+    } catch (err) {
+      process.nextTick(() => this.emit('error', err));
     }
   }
 
@@ -572,7 +608,7 @@ export class Runner extends EventEmitter {
     if (executor) await end(executor);
     if (!this.#closeEmitted) {
       this.#closeEmitted = true;
-      this.emit('close');
+      this.#notify('close');
     }
   }
 
@@ -601,10 +637,11 @@ export interface StoredModelLike extends RunnerModelSource {
 }
 
 /**
- * Creates a runner for a model: a model-store StoredModel, `{ modelPath, pipeline?, classes? }`, or
- * a path to an `.onnx` file. Bad options throw a TypeError or RangeError naming the option; the
- * workers start at `ready()` (or the first run()).
+ * Creates a runner for a model: a model-store StoredModel, a ModelRef (its directory's model.onnx,
+ * without pipeline or classes), `{ modelPath, pipeline?, classes? }`, or a path to an `.onnx` file.
+ * Bad options throw a TypeError or RangeError naming the option; the workers start at `ready()`
+ * (or the first run()).
  */
-export function createRunner(model: StoredModelLike | RunnerModelSource | string, options?: RunnerOptions): Runner {
+export function createRunner(model: StoredModelLike | RunnerModelSource | ModelRefLike | string, options?: RunnerOptions): Runner {
   return new Runner(model, options);
 }

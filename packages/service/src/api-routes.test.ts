@@ -42,7 +42,14 @@ function buildService(mode: Mode, runner: Runner, busy: Runner, logger: ReturnTy
   svc.api('boom', { input: json(), output: json() }, () => {
     throw new Error('secret internals at /srv/app.js:10');
   });
-  svc.api('overloaded', { input: json(), output: json() }, () => busy.predict([{ age: 1, fare: 1, sex: 'male' }, { age: 2, fare: 2, sex: 'female' }]));
+  svc.api('overloaded', { input: json(), output: json() }, () => {
+    throw createRunnerError('MLS_ERR_RUNNER_OVERLOADED', 'runner "tiny_model" is overloaded');
+  });
+  // Two rows for a runner whose queue holds one: the runner refuses them for good (413), not 503.
+  svc.api('too_large', { input: json(), output: json() }, () => busy.predict([{ age: 1, fare: 1, sex: 'male' }, { age: 2, fare: 2, sex: 'female' }]));
+  svc.api('inference_failed', { input: json(), output: json() }, () => {
+    throw createRunnerError('MLS_ERR_RUNNER_INFERENCE', 'Non-zero status code returned while running Gemm node /srv/models/secret.onnx');
+  });
   svc.api('runner_timeout', { input: json(), output: json() }, () => {
     throw createRunnerError('MLS_ERR_RUNNER_TIMEOUT', 'inference took too long');
   });
@@ -198,6 +205,23 @@ describe.each(kModes)('API routes on the %s', (mode) => {
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('MLS_ERR_RUNNER_OVERLOADED');
     expect(res.headers.get('retry-after')).toBe('1');
+  });
+
+  it("passes a runner's 413 (more rows than its queue holds) through as 413", async () => {
+    const res = await post(`${url}/too_large`, {});
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ statusCode: 413, code: 'MLS_ERR_RUNNER_TOO_LARGE', error: 'Payload Too Large' });
+    expect(res.headers.get('retry-after')).toBeNull();
+  });
+
+  it('answers a coded 500 with its code and a generic message, and logs the real one with the request id', async () => {
+    const reqId = `inference-${mode.length}`;
+    const res = await post(`${url}/inference_failed`, {}, { 'x-request-id': reqId });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ statusCode: 500, code: 'MLS_ERR_RUNNER_INFERENCE', error: 'Internal Server Error', message: 'Internal server error' });
+    expect(JSON.stringify(res.body)).not.toContain('secret');
+    const logged = lines.find((l) => l.reqId === reqId && l.msg === 'request failed');
+    expect(logged).toMatchObject({ level: 50, code: 'MLS_ERR_RUNNER_INFERENCE', reason: expect.stringContaining('/srv/models/secret.onnx') });
   });
 
   it('answers a runner timeout with 504', async () => {

@@ -24,6 +24,13 @@ describe.each([true, false])('API keys (fastPath: %s)', (fastPath) => {
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
   });
 
+  it('labels a 401 on an API route with the API in metrics, not "unmatched"', async () => {
+    expect((await post(`${url}/echo`, {})).status).toBe(401);
+    const { body } = await get(`${url}/metrics`);
+    expect(body).toMatch(/mlserve_http_requests_total\{api="echo",method="POST",status="401"\} [1-9]/);
+    expect(body).not.toContain('api="unmatched",method="POST",status="401"');
+  });
+
   it('answers 401 with a wrong key', async () => {
     expect((await post(`${url}/echo`, {}, { authorization: 'Bearer nope' })).status).toBe(401);
     expect((await post(`${url}/echo`, {}, { 'x-api-key': 's3cre' })).status).toBe(401);

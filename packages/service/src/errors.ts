@@ -9,6 +9,8 @@ export const kServiceErrors = {
   MLS_ERR_IO_VALIDATION: { status: 400, message: 'Request body does not match the schema' },
   MLS_ERR_IO_TENSOR: { status: 400, message: 'Request body is not a tensor of the declared shape and dtype' },
   MLS_ERR_IO_BODY_TOO_LARGE: { status: 413, message: 'Request body is larger than the limit' },
+  MLS_ERR_IO_TOO_MANY_RECORDS: { status: 413, message: 'Request carries more records than the API accepts' },
+  MLS_ERR_IO_BODY_TIMEOUT: { status: 408, message: 'Request body was not received in time' },
   MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type' },
   MLS_ERR_IO_OUTPUT: { status: 500, message: 'The API produced a result its output descriptor cannot encode' },
   MLS_ERR_HTTP_NOT_FOUND: { status: 404, message: 'Route not found' },

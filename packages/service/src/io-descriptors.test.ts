@@ -7,6 +7,15 @@ const kRecordSchema = {
 };
 const pipeline = { inputSchema: () => kRecordSchema };
 
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected an error');
+}
+
 describe('json()', () => {
   it('validates against its schema and reports every failing field', () => {
     const d = json({ schema: { type: 'object', required: ['a', 'b'], properties: { a: { type: 'string' } } } });
@@ -15,6 +24,23 @@ describe('json()', () => {
       { path: '/b', message: 'is required', keyword: 'required' },
       { path: '/a', message: 'must be string', keyword: 'type' },
     ] }));
+  });
+
+  it('lists at most 50 issues and counts the others', () => {
+    const d = json({ schema: { type: 'array', items: { type: 'number' } } });
+    const err = catchError(() => d.decodeRaw(JSON.stringify(Array.from({ length: 80 }, () => 'x')))) as { details: unknown[]; message: string; truncated?: boolean };
+    expect(err.details).toHaveLength(50);
+    expect(err.message).toMatch(/; and 30 more$/);
+    expect(err.truncated).toBe(true);
+  });
+
+  it('validates a raw body over 64 KiB up to its first failing field only', () => {
+    const d = json({ schema: { type: 'array', items: { type: 'object', required: ['a', 'b'] } } });
+    const err = catchError(() => d.decodeRaw(`[${Array(100_000).fill('{}').join(',')}]`)) as { details: unknown[]; message: string; truncated?: boolean };
+    expect(err.details).toEqual([{ path: '/0/a', message: 'is required', keyword: 'required' }]);
+    expect(err.message).toBe('Request body does not match the schema: /0/a is required; and more (validation stopped early)');
+    expect(err.truncated).toBe(true);
+    expect(d.decodeRaw(`[${Array(100_000).fill('{"a":1,"b":2}').join(',')}]`).value).toHaveLength(100_000);
   });
 
   it('accepts anything without a schema', () => {
@@ -52,13 +78,28 @@ describe('records()', () => {
     expect(err?.details.map((d) => d.path)).toEqual(['/1/x', '/1/kind']);
   });
 
-  it('refuses an empty array and more than maxRecords', () => {
+  it('refuses an empty array, and more than maxRecords (default 10,000) with 413', () => {
     expect(() => records(pipeline).decodeRaw('[]')).toThrow('must contain at least one record');
-    expect(() => records(pipeline, { maxRecords: 1 }).decodeRaw('[{"x":1},{"x":2}]')).toThrow('at most 1 records');
+    expect(() => records(pipeline, { maxRecords: 1 }).decodeRaw('[{"x":1},{"x":2}]')).toThrow(expect.objectContaining({
+      code: 'MLS_ERR_IO_TOO_MANY_RECORDS', statusCode: 413, details: { maxRecords: 1, received: 2 },
+    }));
+    const many = JSON.stringify(Array.from({ length: 10_001 }, () => ({ x: 1 })));
+    expect(() => records(pipeline).decodeRaw(many)).toThrow(expect.objectContaining({ code: 'MLS_ERR_IO_TOO_MANY_RECORDS' }));
+    expect(records(pipeline, { maxRecords: Infinity }).decodeRaw(many).value).toHaveLength(10_001);
+    expect(() => records(pipeline, { maxRecords: 0 })).toThrow('options.maxRecords must be a positive integer or Infinity');
+  });
+
+  it('lists at most 50 issues, stopping validation there', () => {
+    const err = catchError(() => records(pipeline, { maxRecords: Infinity }).decodeRaw(JSON.stringify(Array.from({ length: 100_000 }, () => ({}))))) as { details: unknown[]; message: string; truncated?: boolean };
+    expect(err.details).toHaveLength(50);
+    expect(err.message).toMatch(/\/49\/x is required; and more \(validation stopped early\)$/);
+    expect(err.truncated).toBe(true);
+    // Below the cap nothing is marked.
+    expect(catchError(() => records(pipeline).decodeRaw('[{}]'))).not.toHaveProperty('truncated');
   });
 
   it('documents one record or an array of them', () => {
-    expect(records(pipeline).schema()).toEqual({ oneOf: [kRecordSchema, { type: 'array', items: kRecordSchema, minItems: 1 }] });
+    expect(records(pipeline).schema()).toEqual({ oneOf: [kRecordSchema, { type: 'array', items: kRecordSchema, minItems: 1, maxItems: 10_000 }] });
   });
 
   it('needs a pipeline', () => {
@@ -86,6 +127,16 @@ describe('tensor()', () => {
     expect(() => d.decodeRaw('[[1,2,3],[1,2]]')).toThrow('/1 must be an array of 3 element(s)');
     expect(() => d.decodeRaw('[[1,2.5,3]]')).toThrow('/0/1 must be an integer');
     expect(() => tensor({ dtype: 'uint8' }).decodeRaw('[256]')).toThrow('/0 must be an integer in [0, 255]');
+  });
+
+  it('checks the structure before allocating: a small ragged body claiming 1e9 elements is a 400', () => {
+    // The first row along each axis has 1000 elements: the first-row dims multiply to 1e9.
+    const row = `[${Array(1000).fill(0).join(',')}]`;
+    const body = `[[${row}${',[0]'.repeat(999)}]${',[[0]]'.repeat(999)}]`;
+    const err = catchError(() => tensor({ dtype: 'float32' }).decodeRaw(body)) as { code: string; statusCode: number; details: unknown[] };
+    expect(err).toMatchObject({ code: 'MLS_ERR_IO_TENSOR', statusCode: 400 });
+    expect(err.details).toHaveLength(50);
+    expect(() => tensor({ dtype: 'float32' }).decodeRaw('['.repeat(40) + ']'.repeat(40))).toThrow('must have at most 32 dimensions');
   });
 
   it('documents fixed dimensions as minItems/maxItems', () => {

@@ -1,7 +1,10 @@
 import type { ValidateFunction } from 'ajv';
 import { type IODescriptor, isJsonMediaType, stringifyJson } from './io-descriptor';
 import type { JSONSchema } from './types';
-import { compileSchema, createValidationError, exampleFromSchema, parseJson, stripDialect, toIssues } from './validation';
+import { compileSchema, createIssuesError, exampleFromSchema, kMaxValidationIssues, parseJson, stripDialect, toIssues } from './validation';
+
+// Bodies larger than this are validated up to their first failing field only (see decode).
+const kAllErrorsMaxBytes = 64 * 1024;
 
 /** Options of {@link json}. */
 export interface JsonOptions {
@@ -28,8 +31,21 @@ export function json<TInput = unknown>(options: JsonOptions = {}): IODescriptor<
   const schema = options.schema;
   const validate: ValidateFunction | undefined = schema === undefined ? undefined : compileSchema(schema);
   const example = options.example !== undefined ? options.example : schema === undefined ? undefined : exampleFromSchema(schema);
-  const decode = (value: unknown) => {
-    if (validate !== undefined && !validate(value)) throw createValidationError(toIssues(validate.errors ?? []));
+  let validateFirst: ValidateFunction | undefined;
+  const decode = (value: unknown, bytes = 0) => {
+    if (validate !== undefined && bytes > kAllErrorsMaxBytes) {
+      // ajv's allErrors on a large invalid body (900 KB of `[{}, ...]`) builds an error per field:
+      // seconds of blocked event loop. Large bodies stop at the first failing field instead.
+      validateFirst ??= compileSchema(schema!, false);
+      if (validateFirst(value)) return { value: value as TInput, single: false };
+      throw createIssuesError('MLS_ERR_IO_VALIDATION', 'Request body does not match the schema', toIssues(validateFirst.errors ?? [], '', kMaxValidationIssues), true);
+    }
+    if (validate !== undefined && !validate(value)) {
+      const errors = validate.errors ?? [];
+      // Only the listed issues are built; the others are counted in the message ("and N more").
+      const issues = toIssues(errors, '', kMaxValidationIssues);
+      throw createIssuesError('MLS_ERR_IO_VALIDATION', 'Request body does not match the schema', issues, errors.length - issues.length);
+    }
     return { value: value as TInput, single: false };
   };
   return {
@@ -38,8 +54,8 @@ export function json<TInput = unknown>(options: JsonOptions = {}): IODescriptor<
     example,
     schema: () => (schema === undefined ? {} : stripDialect(schema)),
     acceptsMediaType: isJsonMediaType,
-    decodeRaw: (raw) => decode(parseJson(raw)),
-    decode,
+    decodeRaw: (raw) => decode(parseJson(raw), raw.length),
+    decode: (value) => decode(value),
     encode: stringifyJson,
   };
 }

@@ -33,6 +33,10 @@ describe('user middleware and routes on svc.app', () => {
       throw new Error('secret');
     });
     svc.app.get('/refused', (_req, _res, next) => next(Object.assign(new Error('x-tenant header is required'), { status: 400, expose: true })));
+    svc.app.get('/items/:id', (req, res) => {
+      res.json({ id: req.params.id });
+    });
+    svc.app.get('/hidden', (_req, _res, next) => next(Object.assign(new Error('secret reason'), { status: 403, expose: false })));
     svc.app.get('/conflict', (_req, _res, next) => next(createServiceError('MLS_ERR_HTTP_NOT_FOUND', 'no such item')));
     ({ url } = await start(svc));
   });
@@ -65,6 +69,31 @@ describe('user middleware and routes on svc.app', () => {
 
   it('keeps the status and message of exposed 4xx errors from other middleware', async () => {
     expect(await get(`${url}/refused`)).toMatchObject({ status: 400, body: { code: 'MLS_ERR_HTTP_BAD_REQUEST', message: 'x-tenant header is required' } });
+  });
+
+  it('answers a route parameter with bad percent-encoding with 400, not 500', async () => {
+    expect(await get(`${url}/items/caf%C3%A9`)).toMatchObject({ status: 200, body: { id: 'café' } });
+    const res = await get(`${url}/items/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'MLS_ERR_HTTP_BAD_REQUEST', error: 'Bad Request', details: { status: 400 } });
+  });
+
+  it('keeps 4xx errors marked expose: false hidden, as a 500', async () => {
+    const res = await get(`${url}/hidden`);
+    expect(res.status).toBe(500);
+    expect(res.body.code).toBe('MLS_ERR_INTERNAL');
+    expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it('answers 404, not 405, for a missing file under /docs/ and for /docs/ itself', async () => {
+    for (const path of ['/docs/missing.js', '/docs/']) {
+      const res = await get(`${url}${path}`);
+      expect([path, res.status, res.body.code]).toEqual([path, 404, 'MLS_ERR_HTTP_NOT_FOUND']);
+      expect(res.headers.get('allow')).toBeNull();
+    }
+    expect((await get(`${url}/docs/swagger-ui.css`)).status).toBe(200);
+    const wrongMethod = await post(`${url}/docs/missing.js`, {});
+    expect([wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
   });
 
   it('validates a body that express.json() already parsed, and maps its errors', async () => {

@@ -37,7 +37,7 @@ describe('the OpenAPI document', () => {
     expect(predict.summary).toBe('Predict survival');
     expect(predict.requestBody.content['application/json'].example).toEqual({ age: 30, fare: 12.5, sex: 'female' });
     expect(predict.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
-    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '413', '415', '500', '503', '504']);
+    expect(Object.keys(predict.responses).sort()).toEqual(['200', '400', '408', '413', '415', '500', '503', '504']);
     expect(doc.paths['/matrix'].post.requestBody.content['application/json'].example).toEqual([[0, 0, 0, 0]]);
     expect(doc.paths['/shout'].post.requestBody.content['text/plain']).toEqual({ schema: { type: 'string' }, example: 'hello' });
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/livez', '/readyz', '/healthz', '/metrics']));

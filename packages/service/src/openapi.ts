@@ -33,9 +33,10 @@ function content(descriptor: IODescriptor): Record<string, unknown> {
 }
 
 const kErrorResponses: Record<string, string> = {
-  BadRequest: 'The body is malformed or does not match the schema (`details` lists every failing field)',
+  BadRequest: 'The body is malformed or does not match the schema (`details` lists the failing fields, at most 50; `truncated: true` when more failed)',
+  RequestTimeout: 'The body did not arrive within requestTimeoutMs',
   Unauthorized: 'A valid API key is missing',
-  PayloadTooLarge: 'The body is larger than the limit',
+  PayloadTooLarge: 'The body is larger than the limit, or carries more records than the API accepts',
   UnsupportedMediaType: 'The Content-Type is not the one the API accepts',
   InternalError: 'An unexpected error (logged on the server with the request id)',
   Unavailable: 'The runner is overloaded, not ready, or the service is shutting down (see Retry-After)',
@@ -50,6 +51,7 @@ export function buildOpenApiDocument(source: OpenApiSource): Record<string, unkn
     const responses: Record<string, unknown> = {
       '200': { description: 'Successful response', content: content(api.output) },
       '400': errorRef('BadRequest'),
+      '408': errorRef('RequestTimeout'),
       '413': errorRef('PayloadTooLarge'),
       '415': errorRef('UnsupportedMediaType'),
       '500': errorRef('InternalError'),
@@ -107,6 +109,7 @@ export function buildOpenApiDocument(source: OpenApiSource): Record<string, unkn
             error: { type: 'string', examples: ['Bad Request'] },
             message: { type: 'string' },
             details: {},
+            truncated: { type: 'boolean', description: 'Present (true) when `details` lists only the first issues' },
           },
         },
       },

@@ -13,6 +13,7 @@ describe('createService options', () => {
     [{ cors: { origin: 5 } }, 'options.cors.origin must be a string'],
     [{ shutdownTimeoutMs: 1.5 }, 'options.shutdownTimeoutMs must be a non-negative integer'],
     [{ timeoutMs: -5 }, 'options.timeoutMs must be a non-negative integer'],
+    [{ requestTimeoutMs: 'soon' }, 'options.requestTimeoutMs must be a non-negative integer'],
     [{ logLevel: 'loud' }, 'options.logLevel must be one of'],
     [{ logger: {} }, 'options.logger must be a pino logger'],
   ])('throws naming the option for %j', (options, message) => {
@@ -31,7 +32,7 @@ describe('createService options', () => {
 
   it('applies defaults: a 1 MiB body limit, no keys, info logs', () => {
     const o = resolveServiceOptions({}, {});
-    expect(o).toMatchObject({ bodyLimit: 1048576, apiKeys: [], logLevel: 'info', timeoutMs: 60000, fastPath: true });
+    expect(o).toMatchObject({ bodyLimit: 1048576, apiKeys: [], logLevel: 'info', timeoutMs: 60000, requestTimeoutMs: 30000, fastPath: true });
   });
 
   it('reads API keys from MLSERVE_API_KEYS, comma separated', () => {

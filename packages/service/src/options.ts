@@ -37,6 +37,8 @@ export interface ServiceOptions {
   shutdownTimeoutMs?: number;
   /** Longest an API handler may run before the client gets 504 (default 60000; 0 disables). */
   timeoutMs?: number;
+  /** Longest the body of an API request may take to arrive before the client gets 408 (default 30000; 0 disables). */
+  requestTimeoutMs?: number;
   /** Version shown in the OpenAPI document (default `'0.0.0'`). */
   version?: string;
   /** Description shown in the OpenAPI document and Swagger UI. */
@@ -54,6 +56,7 @@ export const kDefaultServiceOptions = {
   protectDocs: false,
   shutdownTimeoutMs: 10_000,
   timeoutMs: 60_000,
+  requestTimeoutMs: 30_000,
   version: '0.0.0',
   fastPath: true,
   processMetrics: true,
@@ -71,6 +74,7 @@ export interface ResolvedServiceOptions {
   logLevel: LevelWithSilent;
   shutdownTimeoutMs: number;
   timeoutMs: number;
+  requestTimeoutMs: number;
   version: string;
   description: string | undefined;
   fastPath: boolean;
@@ -133,6 +137,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   for (const name of ['protectMetrics', 'protectDocs', 'fastPath', 'processMetrics']) checkBoolean(o, name);
   checkNonNegativeInteger(o, 'shutdownTimeoutMs');
   checkNonNegativeInteger(o, 'timeoutMs');
+  checkNonNegativeInteger(o, 'requestTimeoutMs');
   let cors: CorsOptions | undefined;
   if (options.cors === true) cors = { origin: '*' };
   else if (options.cors === undefined || options.cors === false) cors = undefined;
@@ -164,6 +169,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     logLevel,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? kDefaultServiceOptions.shutdownTimeoutMs,
     timeoutMs: options.timeoutMs ?? kDefaultServiceOptions.timeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? kDefaultServiceOptions.requestTimeoutMs,
     version: options.version ?? kDefaultServiceOptions.version,
     description: options.description,
     fastPath: options.fastPath ?? kDefaultServiceOptions.fastPath,

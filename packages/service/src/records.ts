@@ -1,14 +1,23 @@
 import { type IODescriptor, isJsonMediaType, stringifyJson } from './io-descriptor';
 import type { JSONSchema, PipelineLike } from './types';
-import { compileSchema, createValidationError, exampleFromSchema, parseJson, stripDialect, toIssues, type ValidationIssue } from './validation';
+import { createServiceError } from './errors';
+import { compileSchema, createIssuesError, createValidationError, exampleFromSchema, kMaxValidationIssues, parseJson, stripDialect, toIssues, type ValidationIssue } from './validation';
 
 /** Options of {@link records}. */
 export interface RecordsOptions {
   /** Example record (or array of records) for the OpenAPI document; derived from the schema when absent. */
   example?: unknown;
-  /** Most records one request may carry (default: unlimited, the body limit still applies). */
+  /**
+   * Most records one request may carry (default 10,000, the default `maxQueue` of
+   * `@mlserve/runner`; `Infinity`: no limit but the body limit). More answer 413
+   * `MLS_ERR_IO_TOO_MANY_RECORDS`: a request the runner's queue can never hold would otherwise get
+   * 503 forever. Keep it at most the runner's `maxQueue`.
+   */
   maxRecords?: number;
 }
+
+/** Defaults of {@link RecordsOptions}. */
+export const kDefaultRecordsOptions = { maxRecords: 10_000 } as const;
 
 /** One raw input record: column name to value (`null` or absent for missing). */
 export type InputRecord = Record<string, unknown>;
@@ -28,28 +37,37 @@ export function records(pipeline: PipelineLike | undefined, options: RecordsOpti
   if (typeof pipeline !== 'object' || pipeline === null || typeof pipeline.inputSchema !== 'function') {
     throw new TypeError('pipeline must be a Pipeline (an object with inputSchema()); a model saved without pipeline.json has none, use json() or tensor()');
   }
-  const { maxRecords } = options;
-  if (maxRecords !== undefined && (!Number.isInteger(maxRecords) || maxRecords < 1)) {
-    throw new RangeError('options.maxRecords must be a positive integer');
+  const maxRecords = options.maxRecords ?? kDefaultRecordsOptions.maxRecords;
+  if (maxRecords !== Infinity && (!Number.isInteger(maxRecords) || maxRecords < 1)) {
+    throw new RangeError('options.maxRecords must be a positive integer or Infinity');
   }
   const recordSchema = stripDialect(pipeline.inputSchema() as JSONSchema);
   const validate = compileSchema(recordSchema);
-  const arraySchema: JSONSchema = { type: 'array', items: recordSchema, minItems: 1, ...(maxRecords ? { maxItems: maxRecords } : {}) };
+  const arraySchema: JSONSchema = { type: 'array', items: recordSchema, minItems: 1, ...(maxRecords === Infinity ? {} : { maxItems: maxRecords }) };
   const example = options.example !== undefined ? options.example : exampleFromSchema(recordSchema);
 
   const decode = (value: unknown) => {
     if (!Array.isArray(value)) {
-      if (!validate(value)) throw createValidationError(toIssues(validate.errors ?? []));
+      if (!validate(value)) {
+        const errors = validate.errors ?? [];
+        const issues = toIssues(errors, '', kMaxValidationIssues);
+        throw createIssuesError('MLS_ERR_IO_VALIDATION', 'Request body does not match the schema', issues, errors.length - issues.length);
+      }
       return { value: [value as InputRecord], single: true };
     }
+    if (value.length > maxRecords) {
+      throw createServiceError('MLS_ERR_IO_TOO_MANY_RECORDS', `Request carries ${value.length} records; at most ${maxRecords} are accepted per request`, {
+        details: { maxRecords, received: value.length },
+      });
+    }
+    if (value.length === 0) throw createValidationError([{ path: '/', message: 'must contain at least one record', keyword: 'minItems' }]);
+    // Record by record, stopping past the cap: validating (allErrors) and listing every issue of a
+    // huge invalid array took seconds and hundreds of MB.
     const issues: ValidationIssue[] = [];
-    if (value.length === 0) issues.push({ path: '/', message: 'must contain at least one record', keyword: 'minItems' });
-    if (maxRecords !== undefined && value.length > maxRecords) {
-      issues.push({ path: '/', message: `must contain at most ${maxRecords} records`, keyword: 'maxItems' });
+    for (let i = 0; i < value.length && issues.length <= kMaxValidationIssues; i++) {
+      if (!validate(value[i])) issues.push(...toIssues(validate.errors ?? [], `/${i}`, kMaxValidationIssues + 1 - issues.length));
     }
-    for (let i = 0; i < value.length; i++) {
-      if (!validate(value[i])) issues.push(...toIssues(validate.errors ?? [], `/${i}`));
-    }
+    if (issues.length > kMaxValidationIssues) throw createValidationError(issues.slice(0, kMaxValidationIssues), { truncated: true });
     if (issues.length > 0) throw createValidationError(issues);
     return { value: value as InputRecord[], single: false };
   };

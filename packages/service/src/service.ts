@@ -6,7 +6,7 @@ import express, { type Express } from 'express';
 import { type Logger, pino } from 'pino';
 import { createKeyCheck } from './auth';
 import { applyCors } from './cors';
-import { createServiceError } from './errors';
+import { createServiceError, kServiceErrors, type ServiceErrorCode } from './errors';
 import type { IODescriptor } from './io-descriptor';
 import { ServiceMetrics } from './metrics';
 import { type ApiDefinition, buildOpenApiDocument } from './openapi';
@@ -97,7 +97,7 @@ function mediaTypeOf(req: IncomingMessage): string {
   return (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     // Discard the body so closing the connection after the 413 does not reset it under the client.
@@ -108,10 +108,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    // A client trickling its body would otherwise hold a request (and its memory) for minutes.
+    const timer = timeoutMs === 0 ? undefined : setTimeout(() => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      req.resume();
+      reject(createServiceError('MLS_ERR_IO_BODY_TIMEOUT', `Request body was not received within ${timeoutMs} ms`, { details: { requestTimeoutMs: timeoutMs } }));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
         done = true;
+        clearTimeout(timer);
         req.off('data', onData);
         req.resume();
         reject(createServiceError('MLS_ERR_IO_BODY_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`, { details: { limit } }));
@@ -121,15 +130,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     };
     req.on('data', onData);
     req.once('end', () => {
+      clearTimeout(timer);
       if (done) return;
       done = true;
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
     });
     req.once('error', (err) => {
+      clearTimeout(timer);
       if (!done) reject(err);
       done = true;
     });
     req.once('close', () => {
+      clearTimeout(timer);
       if (!done) reject(Object.assign(new Error('The client closed the request'), { code: 'ECONNRESET' }));
       done = true;
     });
@@ -160,12 +172,24 @@ function fromMiddlewareError(err: unknown): unknown {
     case 'charset.unsupported':
       return createServiceError('MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE', String(e.message));
   }
+  // Express's own client errors (a route parameter with bad percent-encoding is a URIError with
+  // status 400) and http-errors: a 4xx is the client's doing, so it is answered as one.
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500 && e.expose === true) {
-    return createServiceError('MLS_ERR_HTTP_BAD_REQUEST', String(e.message), { details: { status } });
+  if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
+    const code = kClientErrorCodes.get(status) ?? 'MLS_ERR_HTTP_BAD_REQUEST';
+    return createServiceError(code, String(e.message), { details: { status } });
   }
   return err;
 }
+
+// 4xx statuses with a code of their own; any other 4xx from a middleware is answered as 400.
+const kClientErrorCodes = new Map<number, ServiceErrorCode>([
+  [404, 'MLS_ERR_HTTP_NOT_FOUND'],
+  [405, 'MLS_ERR_HTTP_METHOD_NOT_ALLOWED'],
+  [408, 'MLS_ERR_IO_BODY_TIMEOUT'],
+  [413, 'MLS_ERR_IO_BODY_TOO_LARGE'],
+  [415, 'MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE'],
+]);
 
 /**
  * A service: named APIs with validated IO, an OpenAPI document and Swagger UI, health and metrics
@@ -497,6 +521,8 @@ export class Service {
     res.once('close', () => this.#end(req as StatefulRequest, res, state));
     if (this.#options.cors !== undefined && applyCors(this.#options.cors, req, res)) return true;
     if (this.#keyCheck !== undefined && !this.#isPublic(path) && !this.#keyCheck(req)) {
+      // Labelled with the API it was meant for, not `unmatched`: a wave of 401s on /predict shows as such.
+      state.api = api?.name;
       res.setHeader('www-authenticate', 'Bearer');
       this.#sendError(req, res, createServiceError('MLS_ERR_AUTH_UNAUTHORIZED', 'A valid API key is required: send "Authorization: Bearer <key>" or "x-api-key: <key>"'));
       return true;
@@ -538,7 +564,15 @@ export class Service {
       }
       const parsed = req as StatefulRequest;
       // A body-parsing middleware the user added (express.json()) may already have read the body.
-      const decoded = parsed._body === true || req.readableEnded ? api.input.decode(parsed.body) : api.input.decodeRaw(await readBody(req, this.#options.bodyLimit));
+      const preParsed = parsed._body === true || req.readableEnded;
+      const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+      if (!preParsed && encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+        // Not inflated here (a small gzip body can inflate to gigabytes); refused rather than parsed as binary.
+        throw createServiceError('MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${encoding}" is not supported; send the body uncompressed`, {
+          details: { contentEncoding: encoding, supported: ['identity'] },
+        });
+      }
+      const decoded = preParsed ? api.input.decode(parsed.body) : api.input.decodeRaw(await readBody(req, this.#options.bodyLimit, this.#options.requestTimeoutMs));
       const ctx = new Context(state?.id ?? randomUUID(), req.headers, api.name, this.logger);
       let result = api.handler(decoded.value, ctx);
       if (typeof (result as Promise<unknown> | undefined)?.then === 'function') result = await withTimeout(result as Promise<unknown>, this.#options.timeoutMs, api.name);
@@ -566,22 +600,33 @@ export class Service {
   }
 
   #sendError(req: IncomingMessage, res: ServerResponse, err: unknown, headers?: Record<string, string>): void {
-    const body: ErrorBody = toErrorBody(err);
+    let body: ErrorBody & { truncated?: true } = toErrorBody(err);
     const reqId = (req as StatefulRequest)[kState]?.id;
     if (res.destroyed) {
       // The client went away (its body was cut short): nobody to answer, nothing to alarm about.
       this.logger.debug({ reqId, err }, 'client closed the connection');
       return;
     }
-    if (!isMlserveError(err)) this.logger.error({ reqId, err }, 'unhandled error');
-    else if (body.statusCode >= 500) this.logger.warn({ reqId, code: body.code, reason: body.message }, 'request failed');
+    if (!isMlserveError(err)) {
+      this.logger.error({ reqId, err }, 'unhandled error');
+    } else if (body.statusCode === 503 || body.statusCode === 504) {
+      this.logger.warn({ reqId, code: body.code, reason: body.message }, 'request failed');
+    } else if (body.statusCode >= 500) {
+      // Other 5xx messages come from inside (ONNX Runtime's text in MLS_ERR_RUNNER_INFERENCE, paths,
+      // model details): logged with the request id, answered with the code and a generic message.
+      this.logger.error({ reqId, code: body.code, reason: body.message, err }, 'request failed');
+      const known = (kServiceErrors as Record<string, { message: string } | undefined>)[body.code];
+      body = { statusCode: body.statusCode, code: body.code, error: body.error, message: known?.message ?? 'Internal server error' };
+    }
+    if ((err as { truncated?: unknown } | null)?.truncated === true && body.statusCode < 500) body.truncated = true;
     if (res.headersSent) {
       res.destroy();
       return;
     }
     if (headers !== undefined) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     if (body.statusCode === 503) res.setHeader('retry-after', '1');
-    if (body.code === 'MLS_ERR_IO_BODY_TOO_LARGE') res.setHeader('connection', 'close');
+    // The rest of the body was not read: closing after the answer keeps it off the next request.
+    if (body.code === 'MLS_ERR_IO_BODY_TOO_LARGE' || body.code === 'MLS_ERR_IO_BODY_TIMEOUT') res.setHeader('connection', 'close');
     this.#send(res, body.statusCode, 'application/json; charset=utf-8', JSON.stringify(body));
   }
 
@@ -602,7 +647,8 @@ export class Service {
       }
     }
     allowed.delete('*');
-    if (allowed.size > 0) {
+    // A method allowed on the path that still reached here (/docs/missing.js) found nothing: 404.
+    if (allowed.size > 0 && !allowed.has(req.method ?? 'GET')) {
       const allow = [...allowed].join(', ');
       this.#sendError(req, res, createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`, { details: { allow: [...allowed] } }), { allow });
       return;

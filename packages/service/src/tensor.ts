@@ -1,7 +1,6 @@
-import { createServiceError } from './errors';
 import { type IODescriptor, isJsonMediaType } from './io-descriptor';
 import type { JSONSchema } from './types';
-import { exampleFromSchema, parseJson, type ValidationIssue } from './validation';
+import { createIssuesError, exampleFromSchema, kMaxValidationIssues, parseJson, type ValidationIssue } from './validation';
 
 /** Element types a tensor may have (ONNX Runtime's names). */
 export type TensorDType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'bool';
@@ -40,8 +39,6 @@ const kIntRanges: Partial<Record<TensorDType, [number, number]>> = {
   int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535],
   int32: [-2147483648, 2147483647], uint32: [0, 4294967295], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
-
-const kMaxIssues = 20;
 
 /**
  * A tensor sent as nested JSON arrays (row-major), checked for shape and dtype like BentoML's
@@ -93,9 +90,11 @@ function tensorSchema(dtype: TensorDType, shape: Array<number | null> | undefine
   return { ...schema, description: `A ${dtype} tensor of shape [${shape.map((d) => d ?? -1).join(', ')}] as nested arrays (row-major)` };
 }
 
+const kMaxRank = 32;
+
 function fail(issues: ValidationIssue[]): never {
-  const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
-  throw createServiceError('MLS_ERR_IO_TENSOR', `Request body is not a valid tensor: ${list}`, { details: issues });
+  // Walks stop once they hold one issue more than listed, so more issues may exist uncounted.
+  throw createIssuesError('MLS_ERR_IO_TENSOR', 'Request body is not a valid tensor', issues.slice(0, kMaxValidationIssues), issues.length > kMaxValidationIssues);
 }
 
 function toTensor<TDType extends TensorDType>(value: unknown, dtype: TDType, shape: Array<number | null> | undefined): TensorValue<TDType> {
@@ -104,6 +103,8 @@ function toTensor<TDType extends TensorDType>(value: unknown, dtype: TDType, sha
   for (let node = value; Array.isArray(node); node = node[0]) {
     dims.push(node.length);
     if (node.length === 0) break;
+    // Deeper nesting is no tensor, and would overflow the stack of the walks below.
+    if (dims.length > kMaxRank) fail([{ path: '/', message: `must have at most ${kMaxRank} dimensions`, keyword: 'shape' }]);
   }
   const issues: ValidationIssue[] = [];
   if (shape !== undefined) {
@@ -115,37 +116,44 @@ function toTensor<TDType extends TensorDType>(value: unknown, dtype: TDType, sha
     });
     if (issues.length > 0) fail(issues);
   }
+  // The structure is checked before anything is allocated: the product of the first rows' lengths
+  // of a small ragged body can be 1e9. Once no row is ragged, it is the number of elements present.
+  const checkRows = (node: unknown, depth: number, path: string): void => {
+    if (issues.length > kMaxValidationIssues || depth === dims.length) return;
+    if (!Array.isArray(node) || node.length !== dims[depth]) {
+      issues.push({ path: path || '/', message: `must be an array of ${dims[depth]} element(s) (ragged or mixed nesting)`, keyword: 'shape' });
+      return;
+    }
+    for (let i = 0; i < node.length; i++) checkRows(node[i], depth + 1, `${path}/${i}`);
+  };
+  checkRows(value, 0, '');
+  if (issues.length > 0) fail(issues);
   const size = dims.reduce((a, b) => a * b, 1);
   const data = new kArrays[dtype](size);
   const range = kIntRanges[dtype];
   const isFloat = dtype === 'float32' || dtype === 'float64';
   let offset = 0;
-  const walk = (node: unknown, depth: number, path: string): void => {
-    if (issues.length >= kMaxIssues) return;
-    if (depth === dims.length) {
-      if (dtype === 'bool') {
-        if (typeof node !== 'boolean') issues.push({ path, message: 'must be a boolean', keyword: 'dtype' });
-        else data[offset] = node ? 1 : 0;
-      } else if (typeof node !== 'number') {
-        issues.push({ path, message: `must be a number (${dtype})`, keyword: 'dtype' });
-      } else if (!isFloat && (!Number.isInteger(node) || node < range![0] || node > range![1])) {
-        issues.push({ path, message: `must be an integer in [${range![0]}, ${range![1]}] (${dtype})`, keyword: 'dtype' });
-      } else if (dtype === 'int64') {
-        (data as BigInt64Array)[offset] = BigInt(node);
-      } else {
-        (data as Float32Array)[offset] = node;
-      }
-      offset++;
+  const fill = (node: unknown, depth: number, path: string): void => {
+    if (issues.length > kMaxValidationIssues) return;
+    if (depth < dims.length) {
+      for (let i = 0; i < (node as unknown[]).length; i++) fill((node as unknown[])[i], depth + 1, `${path}/${i}`);
       return;
     }
-    if (!Array.isArray(node) || node.length !== dims[depth]) {
-      issues.push({ path: path || '/', message: `must be an array of ${dims[depth]} element(s) (ragged or mixed nesting)`, keyword: 'shape' });
-      offset += dims.slice(depth).reduce((a, b) => a * b, 1);
-      return;
+    if (dtype === 'bool') {
+      if (typeof node !== 'boolean') issues.push({ path, message: 'must be a boolean', keyword: 'dtype' });
+      else data[offset] = node ? 1 : 0;
+    } else if (typeof node !== 'number') {
+      issues.push({ path, message: `must be a number (${dtype})`, keyword: 'dtype' });
+    } else if (!isFloat && (!Number.isInteger(node) || node < range![0] || node > range![1])) {
+      issues.push({ path, message: `must be an integer in [${range![0]}, ${range![1]}] (${dtype})`, keyword: 'dtype' });
+    } else if (dtype === 'int64') {
+      (data as BigInt64Array)[offset] = BigInt(node);
+    } else {
+      (data as Float32Array)[offset] = node;
     }
-    for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}/${i}`);
+    offset++;
   };
-  walk(value, 0, '');
+  fill(value, 0, '');
   if (issues.length > 0) fail(issues);
   return { type: dtype, data: data as TensorDataMap[TDType], dims };
 }

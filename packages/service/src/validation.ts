@@ -12,10 +12,10 @@ export interface ValidationIssue {
   keyword: string;
 }
 
-/** Compiles a JSON Schema once, with every error reported (ajv `allErrors`). */
-export function compileSchema(schema: JSONSchema): ValidateFunction {
+/** Compiles a JSON Schema once, with every error reported (ajv `allErrors`) unless told otherwise. */
+export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFunction {
   // One ajv per schema: schemas carrying the same `$id` must not collide.
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const ajv = new Ajv2020({ allErrors, strict: false });
   (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
   return ajv.compile(stripDialect(schema));
 }
@@ -27,9 +27,21 @@ export function stripDialect(schema: JSONSchema): JSONSchema {
   return rest;
 }
 
-/** Turns ajv errors into issues whose paths name the failing field, missing ones included. */
-export function toIssues(errors: readonly ErrorObject[], prefix = ''): ValidationIssue[] {
-  return errors.map((e) => {
+/**
+ * Most issues a 400 lists (in `message` and `details`). A body of 900 KB of `{}` otherwise produced
+ * a 115 MB answer; decoders stop validating once they have more than this many.
+ */
+export const kMaxValidationIssues = 50;
+
+/** Options of {@link createValidationError}. */
+export interface ValidationErrorOptions {
+  /** Validation stopped early: more issues exist than were collected (their number is unknown). */
+  truncated?: boolean;
+}
+
+/** Turns ajv errors (at most `limit` of them) into issues whose paths name the failing field, missing ones included. */
+export function toIssues(errors: readonly ErrorObject[], prefix = '', limit = Infinity): ValidationIssue[] {
+  return errors.slice(0, limit).map((e) => {
     let path = prefix + e.instancePath;
     const params = e.params as { missingProperty?: string; additionalProperty?: string };
     if (e.keyword === 'required' && params.missingProperty !== undefined) path += `/${params.missingProperty}`;
@@ -39,10 +51,30 @@ export function toIssues(errors: readonly ErrorObject[], prefix = ''): Validatio
   });
 }
 
-/** The 400 error listing every issue, in the message and in `details`. */
-export function createValidationError(issues: ValidationIssue[]): MlserveError {
-  const list = issues.map((i) => `${i.path} ${i.message}`).join('; ');
-  return createServiceError('MLS_ERR_IO_VALIDATION', `Request body does not match the schema: ${list}`, { details: issues });
+/**
+ * The 400 `MLS_ERR_IO_VALIDATION` error listing the issues in `message` and `details`, at most
+ * {@link kMaxValidationIssues} of them. When some are left out the message ends with `and N more`
+ * (`and more` when validation stopped early) and the error carries `truncated: true`, which the
+ * service adds to the body.
+ */
+export function createValidationError(issues: readonly ValidationIssue[], options: ValidationErrorOptions = {}): MlserveError {
+  return createIssuesError('MLS_ERR_IO_VALIDATION', 'Request body does not match the schema', issues, options.truncated === true);
+}
+
+/**
+ * An error of `code` listing at most {@link kMaxValidationIssues} issues; see
+ * {@link createValidationError}. `uncounted`: issues beyond `issues` exist (a number: how many; true:
+ * validation stopped early, unknown).
+ */
+export function createIssuesError(code: 'MLS_ERR_IO_VALIDATION' | 'MLS_ERR_IO_TENSOR', intro: string, issues: readonly ValidationIssue[], uncounted: number | boolean = 0): MlserveError {
+  const listed = issues.slice(0, kMaxValidationIssues);
+  const omitted = issues.length - listed.length + (typeof uncounted === 'number' ? uncounted : 0);
+  let list = listed.map((i) => `${i.path} ${i.message}`).join('; ');
+  if (uncounted === true) list += '; and more (validation stopped early)';
+  else if (omitted > 0) list += `; and ${omitted} more`;
+  const err = createServiceError(code, `${intro}: ${list}`, { details: listed });
+  if (uncounted === true || omitted > 0) Object.assign(err, { truncated: true });
+  return err;
 }
 
 /** Parses JSON, mapping a syntax error to `MLS_ERR_IO_MALFORMED_JSON` (400). */
