@@ -1,0 +1,368 @@
+#!/usr/bin/env node
+// `pnpm bench`: starts every contender on 127.0.0.1, checks they answer the same probabilities,
+// warms each up, drives each with the same load for the same time, stops it, then prints one
+// table and writes bench/results/latest.json and BENCHMARKS.md. See bench/README.md.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defineContenders, describeMachine } from './contenders.mjs';
+import { loadRecords, makeBodies } from './data.mjs';
+import { hasWrk, runLoad } from './load.mjs';
+import { runProfile } from './profile.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { probe, sampleRss, stopProcess, treeRssBytes } from './proc.mjs';
+import { judgeTargets, renderMarkdown, renderText } from './report.mjs';
+import { askProbabilities, checkAnswers, parityRecords } from './answers.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// `pnpm bench --quick` hands the script a literal `--`; `pnpm bench --quick` does not.
+const { values: opts } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    repeats: { type: 'string' },
+    only: { type: 'string' },
+    tool: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'profile-workload': { type: 'string', default: 'single-c64' },
+    'profile-contender': { type: 'string', default: 'mlserve' },
+    'no-write': { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
+    datasets: { type: 'string', default: join(repo, '..', 'shared', 'datasets') },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (opts.help) {
+  console.log(`usage: pnpm bench [-- options]
+  --quick            short smoke run (2 s per load, 1 cold start); writes bench/results/quick.json only
+  --seconds N        seconds of load per run (default 10)
+  --warmup N         seconds of warm-up load per contender (default 3)
+  --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
+  --only a,b         contenders: ceiling,express,fastapi,mlserve,express-bc,mlserve-bc,inprocess
+  --tool wrk|autocannon   load generator (default: wrk when installed)
+  --profile          run mlserve under --cpu-prof and summarize the profile
+  --profile-workload W   the load to profile under (default single-c64; also single-c1, rows1000, ...)
+  --profile-contender C  what to profile (default mlserve; also express, ceiling, to compare)
+  --no-write         print only; write no results
+  --render           only rewrite BENCHMARKS.md from bench/results/latest.json and bench/NOTES.md
+  --datasets DIR     where titanic.csv and breast_cancer.csv are (default ../shared/datasets)
+  --python PATH      interpreter with fastapi, uvicorn, scikit-learn (default /usr/bin/python3)`);
+  process.exit(0);
+}
+
+const quick = opts.quick;
+const seconds = Number(opts.seconds ?? (quick ? 2 : 10));
+const warmupSeconds = Number(opts.warmup ?? (quick ? 1 : 3));
+const coldStartRuns = quick ? 1 : 3;
+const repeats = Number(opts.repeats ?? (quick ? 1 : 5));
+const arrayConnections = 8;
+
+const paths = {
+  repo,
+  python: opts.python,
+  titanicCsv: join(opts.datasets, 'titanic.csv'),
+  breastCsv: join(opts.datasets, 'breast_cancer.csv'),
+  titanicApp: join(repo, 'apps', 'titanic-api'),
+  breastApp: join(repo, 'apps', 'breast-cancer-api'),
+  // Overridable so the harness can be exercised before the apps exist.
+  titanicArtifacts: resolve(process.env.BENCH_TITANIC_ARTIFACTS ?? join(repo, 'apps', 'titanic-api', 'artifacts')),
+  breastArtifacts: resolve(process.env.BENCH_BREAST_ARTIFACTS ?? join(repo, 'apps', 'breast-cancer-api', 'artifacts')),
+};
+
+let tool = opts.tool ?? (hasWrk() ? 'wrk' : 'autocannon');
+if (tool === 'wrk' && !hasWrk()) {
+  console.error('wrk is not installed: apt-get install -y wrk (Debian), or pass --tool autocannon');
+  process.exit(1);
+}
+if (!opts.tool && tool === 'autocannon') {
+  console.warn('note: wrk is not installed (apt-get install -y wrk); using autocannon, which competes harder for the CPU');
+}
+
+const log = (msg) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+// ---------------------------------------------------------------------------------------------
+// Workloads: single-row /predict at four concurrencies, arrays, breast cancer single-row.
+
+const datasets = {};
+function dataset(app) {
+  if (datasets[app]) return datasets[app];
+  const artifacts = app === 'titanic' ? paths.titanicArtifacts : paths.breastArtifacts;
+  const csv = app === 'titanic' ? paths.titanicCsv : paths.breastCsv;
+  if (!existsSync(join(artifacts, 'pipeline.json')) || !existsSync(csv)) return null;
+  return (datasets[app] = loadRecords(csv, join(artifacts, 'pipeline.json')));
+}
+
+const workloads = [
+  { id: 'single-c1', label: 'single row, c=1', app: 'titanic', rows: 1, connections: 1 },
+  { id: 'single-c16', label: 'single row, c=16', app: 'titanic', rows: 1, connections: 16 },
+  { id: 'single-c64', label: 'single row, c=64', app: 'titanic', rows: 1, connections: 64 },
+  { id: 'single-c256', label: 'single row, c=256', app: 'titanic', rows: 1, connections: 256 },
+  { id: 'rows100', label: `100 rows/request, c=${arrayConnections}`, app: 'titanic', rows: 100, connections: arrayConnections },
+  { id: 'rows1000', label: `1000 rows/request, c=${arrayConnections}`, app: 'titanic', rows: 1000, connections: arrayConnections },
+  { id: 'bc-single-c64', label: 'breast cancer single row, c=64', app: 'breast', rows: 1, connections: 64 },
+];
+
+function bodiesFor(workload) {
+  const records = dataset(workload.app);
+  return makeBodies(records, workload.rows, workload.rows === 1 ? 256 : Math.max(2, Math.ceil(records.length / workload.rows)));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Starts a contender `coldStartRuns` times, each to its first `/readyz` 200, keeping the last
+ * process up; then checks its answers. Resolves with the running handle.
+ */
+async function bringUp(contender, result) {
+  const entry = result.contenders[contender.id];
+  const runs = contender.app === 'breast' ? 1 : coldStartRuns;
+  contender.prepare?.();
+  const coldStarts = [];
+  let handle = null;
+  for (let i = 0; i < runs; i++) {
+    if (handle) await stopProcess(handle);
+    handle = await contender.start();
+    coldStarts.push(handle.coldStartMs);
+  }
+  coldStarts.sort((a, b) => a - b);
+  entry.coldStartsMs = coldStarts;
+  entry.coldStartMs = coldStarts[Math.floor(coldStarts.length / 2)];
+  log(`${contender.label}: ready at ${handle.baseUrl} (cold start ${coldStarts.map((t) => t.toFixed(0)).join(', ')} ms)`);
+  try {
+    if (contender.app !== 'any') entry.answers = await askProbabilities(handle.baseUrl, parityRecords(dataset(contender.app)));
+    entry.rssIdleBytes = treeRssBytes(handle.pid);
+  } catch (err) {
+    await stopProcess(handle);
+    throw err;
+  }
+  return handle;
+}
+
+const runsWorkload = (contender, w) => (contender.app === 'any' ? dataset(w.app) !== null : w.app === contender.app);
+
+/** One timed run of workload `w` against a running contender, with its memory sampled. */
+async function measureRun(contender, handle, w, entry) {
+  const rss = sampleRss(handle.pid);
+  const run = { workload: w.id, workloadLabel: w.label, contender: contender.id, rows: w.rows, connections: w.connections };
+  try {
+    Object.assign(run, await runLoad({ tool, baseUrl: handle.baseUrl, bodies: bodiesFor(w), connections: w.connections, seconds }));
+    run.rowsPerSec = run.rps * w.rows;
+  } catch (err) {
+    run.failed = true;
+    run.error = err.message;
+  }
+  const mem = rss.stop();
+  await settle(handle.baseUrl);
+  run.rssPeakBytes = mem.peakBytes;
+  if (mem.peakBytes > (entry.rssPeakBytes ?? 0)) {
+    entry.rssPeakBytes = mem.peakBytes;
+    entry.rssPeakProcesses = mem.peakProcesses.map(({ name, rssBytes }) => ({ name, rssBytes }));
+  }
+  log(
+    run.failed
+      ? `${contender.label} / ${w.label}: FAILED ${run.error.split('\n')[0]}`
+      : `${contender.label} / ${w.label}: ${run.rps.toFixed(0)} req/s, p99 ${run.latencyMs.p99.toFixed(2)} ms, ${run.errors.total} errors, ${(mem.peakBytes / 2 ** 20).toFixed(0)} MB`,
+  );
+  return run;
+}
+
+/**
+ * Every workload, contender after contender, all of them up at once (an idle server costs no
+ * CPU). The target workload runs `repeats` rounds, interleaved, and the median of each figure
+ * over a contender's rounds is kept (errors are summed): on a shared 2-core VM back-to-back runs of the same server vary by 20-40 %, and
+ * interleaving spreads any drift over all contenders alike.
+ */
+async function measureAll(up, result) {
+  for (const { contender, handle } of up) {
+    const warm = workloads.find((w) => w.rows === 1 && runsWorkload(contender, w));
+    if (warm && warmupSeconds > 0) {
+      await runLoad({ tool, baseUrl: handle.baseUrl, bodies: bodiesFor(warm), connections: 64, seconds: warmupSeconds });
+      await settle(handle.baseUrl);
+    }
+  }
+  for (const w of workloads) {
+    const those = up.filter(({ contender }) => runsWorkload(contender, w));
+    const rounds = w.id === 'single-c64' ? repeats : 1;
+    const byContender = new Map(those.map(({ contender }) => [contender.id, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const { contender, handle } of those) {
+        byContender.get(contender.id).push(await measureRun(contender, handle, w, result.contenders[contender.id]));
+      }
+    }
+    for (const runs of byContender.values()) {
+      const ok = runs.filter((r) => !r.failed);
+      if (runs.length === 1 || ok.length === 0) {
+        result.runs.push(runs[0]);
+        continue;
+      }
+      // The median of each figure over the rounds: one noisy round moves none of them.
+      const median = (f) => ok.map(f).sort((a, b) => a - b)[Math.floor((ok.length - 1) / 2)];
+      const chosen = { ...ok.find((r) => r.rps === median((r) => r.rps)) };
+      chosen.latencyMs = { ...chosen.latencyMs, p50: median((r) => r.latencyMs.p50), p99: median((r) => r.latencyMs.p99) };
+      chosen.errors = { ...chosen.errors, total: ok.reduce((n, r) => n + r.errors.total, 0) };
+      chosen.rssPeakBytes = Math.max(...ok.map((r) => r.rssPeakBytes));
+      chosen.roundsRps = runs.map((r) => (r.failed ? null : Math.round(r.rps)));
+      chosen.roundsP99Ms = runs.map((r) => (r.failed ? null : Number(r.latencyMs.p99.toFixed(2))));
+      result.runs.push(chosen);
+    }
+  }
+}
+
+/**
+ * Waits until the contender has worked through what the last run left queued (a slow server still
+ * holds requests of connections the load generator closed), so it does not eat into the next run.
+ */
+async function settle(baseUrl, timeoutMs = 60_000) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    const s0 = performance.now();
+    if ((await probe(`${baseUrl}/readyz`, 5000)) === 200 && performance.now() - s0 < 50) break;
+    await sleep(100);
+  }
+  await sleep(200);
+}
+
+async function measureInprocess(result) {
+  const records = dataset('titanic');
+  const dir = mkdtempSync(join(os.tmpdir(), 'mlserve-bench-'));
+  try {
+    const file = join(dir, 'records.json');
+    writeFileSync(file, JSON.stringify(records));
+    const out = await new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, [join(repo, 'bench', 'contenders', 'inprocess.mjs')], {
+        cwd: repo,
+        env: { ...process.env, ARTIFACTS: paths.titanicArtifacts, RECORDS: file, SECONDS: String(quick ? 3 : 15), BATCH_SIZES: '1,100,1000' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(`inprocess.mjs exited ${code}`))));
+    });
+    result.inprocess = JSON.parse(out);
+    for (const r of result.inprocess.results) {
+      log(`in-process batch ${r.batchSize}: ${r.inferenceRowsPerSec.toFixed(0)} rows/s inference, ${r.withPreprocessingRowsPerSec.toFixed(0)} with preprocessing`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (opts.render) {
+    const result = JSON.parse(readFileSync(join(repo, 'bench', 'results', 'latest.json'), 'utf8'));
+    writeMarkdown(result);
+    return;
+  }
+  const selected = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
+  const all = defineContenders(paths);
+  if (opts.profile) {
+    const target = all.find((c) => c.id === opts['profile-contender'] && ['mlserve', 'express', 'ceiling'].includes(c.id));
+    if (!target) throw new Error('--profile-contender must be mlserve, express or ceiling');
+    const why = target.missing();
+    if (why) throw new Error(`cannot profile ${target.id}: ${why}`);
+    const w = workloads.find((x) => x.id === opts['profile-workload']);
+    if (!w || w.app !== 'titanic') throw new Error(`--profile-workload must be one of ${workloads.filter((x) => x.app === 'titanic').map((x) => x.id).join(', ')}`);
+    await runProfile({ contender: target, tool, workload: w, bodies: bodiesFor(w), seconds: Math.max(seconds, 5), repo, log });
+    return;
+  }
+  if (!dataset('titanic')) {
+    throw new Error(`need ${paths.titanicArtifacts}/pipeline.json and ${paths.titanicCsv} (run apps/titanic-api/train.py)`);
+  }
+  const started = Date.now();
+  const result = {
+    date: new Date().toISOString(),
+    quick,
+    tool,
+    seconds,
+    warmupSeconds,
+    coldStartRuns,
+    repeats,
+    arrayConnections,
+    machine: describeMachine(paths, os),
+    contenders: {},
+    runs: [],
+  };
+  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'express-bc', 'mlserve-bc'];
+  const contenders = order.map((id) => all.find((c) => c.id === id)).filter((c) => !selected || selected.has(c.id));
+  log(`load: ${tool}, ${seconds} s per run; contenders: ${contenders.map((c) => c.id).join(', ')}${!selected || selected.has('inprocess') ? ', inprocess' : ''}`);
+
+  if (!selected || selected.has('inprocess')) await measureInprocess(result);
+  const up = [];
+  try {
+    for (const c of contenders) {
+      result.contenders[c.id] = { label: c.label };
+      const why = c.missing() ?? (c.app === 'breast' && !dataset('breast') ? 'breast-cancer artifacts or dataset missing' : null);
+      if (why) {
+        result.contenders[c.id].skipped = why;
+        log(`${c.label}: skipped (${why})`);
+        continue;
+      }
+      try {
+        up.push({ contender: c, handle: await bringUp(c, result) });
+      } catch (err) {
+        c.cleanup?.();
+        result.contenders[c.id].skipped = `failed: ${err.message.split('\n')[0]}`;
+        log(`${c.label}: FAILED\n${err.message}`);
+      }
+    }
+    await measureAll(up, result);
+  } finally {
+    for (const { contender, handle } of up) {
+      await stopProcess(handle);
+      contender.cleanup?.();
+    }
+  }
+  const mismatches = checkAnswers(result);
+  result.targets = judgeTargets(result);
+  result.totalSeconds = (Date.now() - started) / 1000;
+  result.machine.loadavgAtEnd = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+  console.log(`\n${renderText(result)}\n`);
+  if (!opts['no-write']) writeResults(result);
+  log(`done in ${result.totalSeconds.toFixed(0)} s`);
+  // Missed targets are findings, not failures; a contender that did not run or answered wrong is.
+  const broken = [
+    ...mismatches,
+    ...Object.values(result.contenders).filter((c) => c.skipped?.startsWith('failed')).map((c) => `${c.label} ${c.skipped}`),
+    ...result.runs.filter((r) => r.failed).map((r) => `${r.contender} / ${r.workload} failed`),
+  ];
+  if (broken.length > 0) {
+    log(`problems:\n  ${broken.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+function writeMarkdown(result) {
+  const notesFile = join(repo, 'bench', 'NOTES.md');
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
+  writeFileSync(join(repo, 'BENCHMARKS.md'), renderMarkdown(result, notes));
+  log('wrote BENCHMARKS.md');
+}
+
+function writeResults(result) {
+  const resultsDir = join(repo, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, result.quick ? 'quick.json' : opts.only ? 'partial.json' : 'latest.json');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${file}`);
+  if (!result.quick && !opts.only) {
+    writeMarkdown(result);
+  } else {
+    log('BENCHMARKS.md left as it was (only a full run of every contender rewrites it)');
+  }
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,96 @@
+// The harness's own logic: reading the datasets, reading answers, judging targets, measuring memory.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { answersOf, checkAnswers, probabilityOf } from '../src/answers.mjs';
+import { makeBodies, parseCsv, toRecords } from '../src/data.mjs';
+import { processTree, treeRssBytes } from '../src/proc.mjs';
+import { packageOf } from '../src/profile.mjs';
+import { formatTable, judgeTargets, renderMarkdown, renderText } from '../src/report.mjs';
+
+test('CSV rows with quoted commas and empty cells become typed records with nulls', () => {
+  const rows = parseCsv('Name,Age,Sex\n"Braund, Mr. Owen ""Harris""",22,male\nAnna,,female\n');
+  assert.equal(rows[0].Name, 'Braund, Mr. Owen "Harris"');
+  const records = toRecords(rows, [{ name: 'Age', type: 'number' }, { name: 'Sex', type: 'string' }]);
+  assert.deepEqual(records, [{ Age: 22, Sex: 'male' }, { Age: null, Sex: 'female' }]);
+});
+
+test('bodies cycle through the records, one object or an array per body', () => {
+  const records = [{ a: 1 }, { a: 2 }, { a: 3 }];
+  assert.deepEqual(makeBodies(records, 1, 4), ['{"a":1}', '{"a":2}', '{"a":3}', '{"a":1}']);
+  assert.deepEqual(makeBodies(records, 2, 2), ['[{"a":1},{"a":2}]', '[{"a":3},{"a":1}]']);
+});
+
+test('probabilities are read from every answer shape the contenders use', () => {
+  assert.equal(probabilityOf({ survived: 1, probability: 0.75, message: 'x' }), 0.75);
+  assert.equal(probabilityOf({ prediction: 'benign', malignant_probability: 0.1, benign_probability: 0.9 }), 0.1);
+  assert.equal(probabilityOf({ probabilities: [0.2, 0.8] }), 0.8);
+  assert.deepEqual(answersOf({ predictions: [1, 2] }), [1, 2]);
+  assert.deepEqual(answersOf({ a: 1 }), [{ a: 1 }]);
+});
+
+test('answers further apart than float32 from the same model are a mismatch', () => {
+  const result = {
+    contenders: {
+      fastapi: { label: 'FastAPI', answers: [0.1, 0.9] },
+      mlserve: { label: 'mlserve', answers: [0.1, 0.9] },
+      express: { label: 'Express', answers: [0.1, 0.8] },
+    },
+  };
+  const mismatches = checkAnswers(result);
+  assert.equal(mismatches.length, 2);
+  assert.match(result.contenders.express.parity, /MISMATCH/);
+  assert.doesNotMatch(result.contenders.mlserve.parity, /MISMATCH/);
+});
+
+const run = (contender, workload, rps, p99, rows = 1) => ({
+  contender, workload, workloadLabel: workload, rows, connections: 64, rps, rowsPerSec: rps * rows,
+  latencyMs: { p50: p99 / 2, p99, mean: p99 / 2, max: p99 }, errors: { total: 0 }, rssPeakBytes: 100 * 2 ** 20,
+});
+
+const sample = {
+  date: '2026-01-01T00:00:00.000Z', quick: false, tool: 'wrk', seconds: 10, warmupSeconds: 3, coldStartRuns: 3, totalSeconds: 300,
+  machine: { cpu: 'CPU', cores: 2, memGb: 24, os: 'Linux', node: '20', onnxruntime: '1.30.0' },
+  contenders: {
+    mlserve: { label: 'mlserve', coldStartMs: 900, rssIdleBytes: 1, rssPeakBytes: 200 * 2 ** 20 },
+    express: { label: 'Express baseline' }, fastapi: { label: 'FastAPI' }, ceiling: { label: 'ceiling' },
+  },
+  runs: [
+    run('mlserve', 'single-c64', 12000, 8), run('express', 'single-c64', 3000, 40),
+    run('fastapi', 'single-c64', 100, 900), run('ceiling', 'single-c64', 16000, 6),
+    run('mlserve', 'rows1000', 30, 300, 1000),
+  ],
+  inprocess: { results: [{ batchSize: 1000, inferenceRowsPerSec: 100000, withPreprocessingRowsPerSec: 80000, inferenceMsPerBatch: 10 }] },
+};
+
+test('targets are judged from the ratios of one run', () => {
+  const targets = judgeTargets(sample);
+  assert.deepEqual(targets.map((t) => t.met), [true, true, true, true, false, true, true]);
+  assert.equal(targets[0].measured, 4);
+  assert.equal(targets[4].measured, 0.3);
+});
+
+test('a missing contender leaves its targets unjudged rather than failed', () => {
+  const targets = judgeTargets({ ...sample, runs: sample.runs.filter((r) => r.contender !== 'fastapi') });
+  assert.equal(targets[2].met, null);
+});
+
+test('the report renders as text and as BENCHMARKS.md', () => {
+  const result = { ...sample, targets: judgeTargets(sample) };
+  assert.match(renderText(result), /mlserve vs Express baseline/);
+  const md = renderMarkdown(result, '## Notes\n\nhello');
+  assert.match(md, /\| mlserve req\/s >= 3x Express baseline/);
+  assert.match(md, /## Notes\n\nhello/);
+  assert.match(formatTable(["a", "b"], [["x", "1.5x"]]), /x  1\.5x/);
+});
+
+test('resident memory is summed over a process and its children', () => {
+  assert.ok(processTree(process.pid).includes(process.pid));
+  assert.ok(treeRssBytes(process.pid) >= process.memoryUsage().rss * 0.5);
+});
+
+test('profile frames are attributed to their package', () => {
+  assert.equal(packageOf('file:///r/packages/runner/dist/index.js', 'f'), '@mlserve/runner');
+  assert.equal(packageOf('file:///r/node_modules/.pnpm/piscina@5.3.2/node_modules/piscina/dist/worker.js', 'f'), 'piscina');
+  assert.equal(packageOf('node:internal/http', 'f'), 'node:http');
+  assert.equal(packageOf('', '(garbage collector)'), '(garbage collector)');
+});
