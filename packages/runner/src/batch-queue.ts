@@ -5,7 +5,9 @@ import { type Item, kDone, kQueued, kRunning } from './batch';
  * out, refused) are marked done and skipped when reached, so removing one is O(1).
  */
 export class BatchQueue {
-  #items: Item[] = [];
+  // Slots behind the head are cleared: a stale reference from an array that reached the old
+  // generation would keep a settled request (its promise, its caller's state) alive until a full GC.
+  #items: Array<Item | undefined> = [];
   #head = 0;
   /** Rows waiting. */
   rows = 0;
@@ -48,7 +50,7 @@ export class BatchQueue {
       const item = q[i]!;
       if (item.state === kQueued && item.enqueuedAt < oldest && !item.job.started) expire(item);
       if (item.state !== kQueued) {
-        if (!skipped) this.#head = i + 1;
+        if (!skipped) this.#advance(i);
         continue;
       }
       if (key === undefined) key = item.key;
@@ -64,7 +66,7 @@ export class BatchQueue {
       this.rows -= item.rows;
       this.size--;
       batch.push(item);
-      if (!skipped) this.#head = i + 1;
+      if (!skipped) this.#advance(i);
       if (rows === maxRows) break;
     }
     this.#compact();
@@ -95,9 +97,15 @@ export class BatchQueue {
     this.size = 0;
   }
 
+  /** Moves the head past slot `i`. */
+  #advance(i: number): void {
+    this.#items[i] = undefined;
+    this.#head = i + 1;
+  }
+
   #compact(): void {
     if (this.size === 0) {
-      this.#items = [];
+      this.#items.length = 0;
       this.#head = 0;
     } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);

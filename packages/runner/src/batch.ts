@@ -23,6 +23,9 @@ export class Job {
    * no longer refuses a large request while its earlier chunks run.
    */
   started = false;
+  /** Links of the runner's list of pending jobs (see PendingJobs). */
+  prevPending: Job | undefined = undefined;
+  nextPending: Job | undefined = undefined;
   #remaining = 0;
   #parts: Array<Outputs | undefined> | undefined;
   readonly #resolve: (outputs: Outputs) => void;

@@ -29,6 +29,26 @@ describe('batching', () => {
     }
   });
 
+  it('sends the requests of one event-loop turn as one batch, even when promise callbacks separate them', async () => {
+    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1 });
+    const events: BatchEvent[] = [];
+    runner.on('batch', (e: BatchEvent) => events.push(e));
+    try {
+      await runner.ready();
+      const [row1, row2, row3] = randomRows(3, 10);
+      const first = runner.run({ input: { type: 'float32', data: row1!, dims: [1, 10] } });
+      // What separates two sockets' requests read in one turn: the microtasks of the first one.
+      await Promise.resolve();
+      const second = runner.run({ input: { type: 'float32', data: row2!, dims: [1, 10] } });
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      const third = runner.run({ input: { type: 'float32', data: row3!, dims: [1, 10] } });
+      await Promise.all([first, second, third]);
+      expect(events.map((e) => e.requests)).toEqual([3]);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('merges multi-row string requests and gives each caller its own rows', async () => {
     const runner = createRunner({ modelPath: fixture('string_input.onnx') }, { workers: 1 });
     try {

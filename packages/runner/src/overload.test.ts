@@ -46,7 +46,7 @@ describe('overload', () => {
     try {
       await runner.ready();
       const result = runner.run(fast());
-      // A long garbage collection or a busy caller, before the runner's microtask sends the batch.
+      // A long garbage collection or a busy caller, before the runner sends the batch.
       const until = performance.now() + 30;
       while (performance.now() < until);
       await expect(result).resolves.toMatchObject({ probabilities: { dims: [1, 2] } });

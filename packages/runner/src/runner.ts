@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Item, Job, type Outputs, mergeInputs, sliceRows, splitOutputs } from './batch';
 import { BatchQueue } from './batch-queue';
+import { PendingJobs } from './pending-jobs';
 import { createRunnerError } from './errors';
 import { type Executor, InProcessExecutor, PoolExecutor, resolveWorkerFile } from './executor';
 import { Histogram, type HistogramSnapshot, kBatchSizeBuckets, kLatencyBucketsMs } from './histogram';
@@ -94,7 +95,7 @@ export class Runner extends EventEmitter {
   #maxRows = 1;
   #waitingForReady = 0;
   #pumpScheduled = false;
-  #pending = new Set<Job>();
+  readonly #pending = new PendingJobs();
   #timeoutTimer: NodeJS.Timeout | undefined;
   #latencyTimer: NodeJS.Timeout | undefined;
   #batchTimer: NodeJS.Timeout | undefined;
@@ -236,10 +237,19 @@ export class Runner extends EventEmitter {
   predict(record: Record<string, unknown> | number[]): Promise<Prediction>;
   predict(records: Array<Record<string, unknown> | number[]>): Promise<Prediction[]>;
   predict(input: Record<string, unknown> | number[] | Array<Record<string, unknown> | number[]>): Promise<Prediction | Prediction[]>;
-  async predict(input: unknown): Promise<Prediction | Prediction[]> {
+  predict(input: unknown): Promise<Prediction | Prediction[]> {
+    // Not an async function, like run().
     const many = Array.isArray(input) && (input.length === 0 || typeof input[0] === 'object');
     const records = many ? (input as unknown[]) : [input];
-    if (this.#state === 'ready') return this.#predict(records, many);
+    if (this.#state !== 'ready') return this.#predictAfterReady(records, many);
+    try {
+      return this.#predict(records, many);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async #predictAfterReady(records: unknown[], many: boolean): Promise<Prediction | Prediction[]> {
     await this.#awaitReady();
     try {
       return this.#predict(records, many);
@@ -248,9 +258,10 @@ export class Runner extends EventEmitter {
     }
   }
 
+  /** Throws what the pipeline throws; rejects with what the batch fails with. */
   #predict(records: unknown[], many: boolean): Promise<Prediction | Prediction[]> {
     const plan = this.#predictPlan;
-    if (typeof plan === 'string') return Promise.reject(createRunnerError('MLS_ERR_RUNNER_NOT_CLASSIFIER', plan));
+    if (typeof plan === 'string') throw createRunnerError('MLS_ERR_RUNNER_NOT_CLASSIFIER', plan);
     if (records.length === 0) return Promise.resolve([]);
     const tensor = normalizeInput(plan.input.name, recordsToTensor(records, this.#pipeline, plan.input), plan.input);
     return this.#submit({ [plan.input.name]: tensor }, records.length).then((outputs) => {
@@ -358,9 +369,12 @@ export class Runner extends EventEmitter {
     if (timeoutMs !== Infinity && this.#timeoutTimer === undefined) this.#armTimeout(now + timeoutMs);
     if (maxLatencyMs !== Infinity && this.#latencyTimer === undefined) this.#armLatency(now + maxLatencyMs);
     if (!this.#pumpScheduled) {
-      // Same-tick callers join one batch; this is a microtask, never a timer.
+      // Callers of this event-loop turn join one batch: an HTTP server reads each socket in a
+      // callback of its own, and a microtask would send the first request of a turn alone (half
+      // the batch size under load, twice the worker round trips). setImmediate runs right after
+      // the turn's I/O callbacks, never later like a timer.
       this.#pumpScheduled = true;
-      queueMicrotask(this.#pumpTask);
+      setImmediate(this.#pumpTask);
     }
     return promise;
   }
@@ -514,11 +528,12 @@ export class Runner extends EventEmitter {
     this.#timeoutTimer = undefined;
     const now = performance.now();
     const { timeoutMs } = this.options;
-    for (const job of this.#pending) {
+    for (let job = this.#pending.oldest, next; job !== undefined; job = next) {
       if (job.createdAt + timeoutMs > now) {
         this.#armTimeout(job.createdAt + timeoutMs);
         break;
       }
+      next = job.nextPending;
       this.#counters.timedOut++;
       this.#fail(job, createRunnerError('MLS_ERR_RUNNER_TIMEOUT', `runner "${this.name}" did not answer within timeoutMs (${timeoutMs} ms)`, { details: { timeoutMs } }));
     }
@@ -613,7 +628,7 @@ export class Runner extends EventEmitter {
   }
 
   #failAll(err: Error): void {
-    for (const job of [...this.#pending]) this.#fail(job, err);
+    for (const job of this.#pending.toArray()) this.#fail(job, err);
     this.#queue.clear();
   }
 

@@ -48,7 +48,29 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+// A replacer makes JSON.stringify call back into JavaScript for every value, several times slower;
+// most results hold neither BigInts nor typed arrays and can do without. Deep values take the
+// replacer's path, which also reports circular ones.
+function needsReplacer(value: unknown, depth: number): boolean {
+  if (typeof value === 'bigint') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > 16 || ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (needsReplacer(value[i], depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (needsReplacer((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
 /** JSON-encodes a result, turning BigInts into numbers and typed arrays into arrays. */
 export function stringifyJson(value: unknown): string {
+  if (!needsReplacer(value, 0)) {
+    try {
+      return JSON.stringify(value) ?? 'null';
+    } catch {
+      // A toJSON() that returned a BigInt: the replacer's path handles it.
+    }
+  }
   return JSON.stringify(value, jsonReplacer) ?? 'null';
 }

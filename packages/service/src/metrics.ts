@@ -1,9 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunnerBatchEvent, RunnerLike } from './types';
 
-interface RequestChildren {
-  count: { inc(): void };
-  duration: { observe(v: number): void };
+interface RequestCounts {
+  readonly labels: { api: string; method: string; status: string };
+  count: number;
+  readonly duration: { observe(v: number): void };
 }
 
 /**
@@ -12,25 +13,37 @@ interface RequestChildren {
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'api' | 'method' | 'status'>;
   readonly #duration: Histogram<'api' | 'method' | 'status'>;
-  readonly #inProgress: Gauge<'api'>;
   readonly #batchSize: Histogram<'runner'>;
   readonly #inference: Histogram<'runner'>;
   readonly #queueWait: Histogram<'runner'>;
-  // Label hashing is the costly part of prom-client; children are cached per label set.
-  readonly #children = new Map<string, RequestChildren>();
-  readonly #inProgressChildren = new Map<string, { inc(): void; dec(): void }>();
+  // Label hashing is the costly part of prom-client: request counts are kept in plain numbers and
+  // handed to it when scraped, histogram children are cached per label set.
+  readonly #requests = new Map<string, RequestCounts>();
+  readonly #inProgress = new Map<string, number>();
   readonly #listeners: Array<() => void> = [];
 
   constructor(runners: RunnerLike[], options: { processMetrics: boolean }) {
     const registers = [this.registry];
-    this.#requests = new Counter({ name: 'mlserve_http_requests_total', help: 'HTTP requests answered, by API (or route), method and status.', labelNames: ['api', 'method', 'status'], registers });
+    const requests = this.#requests;
+    const inProgress = this.#inProgress;
+    new Counter({
+      name: 'mlserve_http_requests_total', help: 'HTTP requests answered, by API (or route), method and status.', labelNames: ['api', 'method', 'status'], registers,
+      collect() {
+        this.reset();
+        for (const r of requests.values()) this.inc(r.labels, r.count);
+      },
+    });
     this.#duration = new Histogram({
       name: 'mlserve_http_request_duration_seconds', help: 'Time from request to response, by API (or route), method and status.',
       labelNames: ['api', 'method', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
     });
-    this.#inProgress = new Gauge({ name: 'mlserve_http_requests_in_progress', help: 'Requests being served, by API (other for non-API routes).', labelNames: ['api'], registers });
+    new Gauge({
+      name: 'mlserve_http_requests_in_progress', help: 'Requests being served, by API (other for non-API routes).', labelNames: ['api'], registers,
+      collect() {
+        for (const [api, n] of inProgress) this.set({ api }, n);
+      },
+    });
     this.#batchSize = new Histogram({ name: 'mlserve_runner_batch_size', help: 'Rows per batch a runner sent to a worker.', labelNames: ['runner'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers });
     this.#inference = new Histogram({
       name: 'mlserve_runner_inference_duration_seconds', help: 'Time a batch spent in inference.', labelNames: ['runner'],
@@ -66,26 +79,21 @@ export class ServiceMetrics {
 
   /** Counts a request as started. */
   startRequest(api: string): void {
-    let child = this.#inProgressChildren.get(api);
-    if (child === undefined) {
-      child = this.#inProgress.labels(api);
-      this.#inProgressChildren.set(api, child);
-    }
-    child.inc();
+    this.#inProgress.set(api, (this.#inProgress.get(api) ?? 0) + 1);
   }
 
   /** Counts a request as answered. */
   endRequest(inProgressApi: string, api: string, method: string, status: number, seconds: number): void {
-    this.#inProgressChildren.get(inProgressApi)?.dec();
+    this.#inProgress.set(inProgressApi, this.#inProgress.get(inProgressApi)! - 1);
     const key = `${api}\u0000${method}\u0000${status}`;
-    let child = this.#children.get(key);
-    if (child === undefined) {
+    let counts = this.#requests.get(key);
+    if (counts === undefined) {
       const labels = { api, method, status: String(status) };
-      child = { count: this.#requests.labels(labels), duration: this.#duration.labels(labels) };
-      this.#children.set(key, child);
+      counts = { labels, count: 0, duration: this.#duration.labels(labels) };
+      this.#requests.set(key, counts);
     }
-    child.count.inc();
-    child.duration.observe(seconds);
+    counts.count++;
+    counts.duration.observe(seconds);
   }
 
   /** Records one batch of a runner. */

@@ -3,9 +3,10 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { performance } from 'node:perf_hooks';
 import { type ErrorBody, isMlserveError, toErrorBody } from '@mlserve/errors';
 import express, { type Express } from 'express';
-import { type Logger, pino } from 'pino';
+import { type Logger, destination, pino } from 'pino';
 import { createKeyCheck } from './auth';
 import { applyCors } from './cors';
+import { DeadlineQueue } from './deadline-queue';
 import { createServiceError, kServiceErrors, type ServiceErrorCode } from './errors';
 import type { IODescriptor } from './io-descriptor';
 import { ServiceMetrics } from './metrics';
@@ -97,65 +98,51 @@ function mediaTypeOf(req: IncomingMessage): string {
   return (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
 }
 
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
+/** Called once with the body as text, or with the error that ended the read. */
+type BodyCallback = (err: Error | undefined, text: string) => void;
+
+// Callbacks, not a promise: on the hot path every request saves a promise and its ticks.
+function readBody(req: IncomingMessage, limit: number, deadlines: DeadlineQueue | undefined, start: number, done: BodyCallback): void {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     // Discard the body so closing the connection after the 413 does not reset it under the client.
     req.resume();
-    return Promise.reject(createServiceError('MLS_ERR_IO_BODY_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`, { details: { limit } }));
+    done(createServiceError('MLS_ERR_IO_BODY_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`, { details: { limit } }), '');
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    // A client trickling its body would otherwise hold a request (and its memory) for minutes.
-    const timer = timeoutMs === 0 ? undefined : setTimeout(() => {
-      if (done) return;
-      done = true;
-      req.off('data', onData);
-      req.resume();
-      reject(createServiceError('MLS_ERR_IO_BODY_TIMEOUT', `Request body was not received within ${timeoutMs} ms`, { details: { requestTimeoutMs: timeoutMs } }));
-    }, timeoutMs);
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        clearTimeout(timer);
-        req.off('data', onData);
-        req.resume();
-        reject(createServiceError('MLS_ERR_IO_BODY_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`, { details: { limit } }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => {
-      clearTimeout(timer);
-      if (done) return;
-      done = true;
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
-    });
-    req.once('error', (err) => {
-      clearTimeout(timer);
-      if (!done) reject(err);
-      done = true;
-    });
-    req.once('close', () => {
-      clearTimeout(timer);
-      if (!done) reject(Object.assign(new Error('The client closed the request'), { code: 'ECONNRESET' }));
-      done = true;
-    });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (err: Error | undefined, text: string) => {
+    if (finished) return;
+    finished = true;
+    if (deadline !== undefined) deadlines!.delete(deadline);
+    done(err, text);
+  };
+  const stopReading = (err: Error) => {
+    req.off('data', onData);
+    req.resume();
+    finish(err, '');
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      stopReading(createServiceError('MLS_ERR_IO_BODY_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`, { details: { limit } }));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  // A client trickling its body would otherwise hold a request (and its memory) for minutes.
+  const deadline = deadlines?.add(start, () => {
+    stopReading(createServiceError('MLS_ERR_IO_BODY_TIMEOUT', `Request body was not received within ${deadlines.ms} ms`, { details: { requestTimeoutMs: deadlines.ms } }));
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, api: string): Promise<T> {
-  if (ms === 0) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(createServiceError('MLS_ERR_SERVICE_TIMEOUT', `The ${api} API did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => { clearTimeout(timer); resolve(value); },
-      (err: unknown) => { clearTimeout(timer); reject(err); },
-    );
+  req.on('data', onData);
+  req.once('end', () => finish(undefined, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+  // An aborted request ends in 'close' (after an 'error' nobody needs to hear: node:http only
+  // emits it to listeners).
+  req.once('close', () => {
+    // Also emitted after every complete request: the error is built only when it is one.
+    if (!finished) finish(Object.assign(new Error('The client closed the request'), { code: 'ECONNRESET' }), '');
   });
 }
 
@@ -209,6 +196,7 @@ export class Service {
 
   readonly #options: ResolvedServiceOptions;
   readonly #apis: ApiDefinition[] = [];
+  /** API routes by path (every API is a POST). */
   readonly #routes = new Map<string, ApiDefinition>();
   readonly #metrics: ServiceMetrics;
   readonly #keyCheck: ((req: IncomingMessage) => boolean) | undefined;
@@ -223,6 +211,11 @@ export class Service {
   #signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
   #openapi: Record<string, unknown> | undefined;
   #builtInPaths = new Set<string>();
+  readonly #bodyDeadlines: DeadlineQueue | undefined;
+  readonly #handlerDeadlines: DeadlineQueue | undefined;
+  // One function for every response (EventEmitter calls it with the response as `this`), not a
+  // closure per request.
+  readonly #onResponseClose: (this: ServerResponse) => void;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -230,10 +223,19 @@ export class Service {
     }
     this.name = name;
     this.#options = resolveServiceOptions(options);
-    this.logger = this.#options.logger ?? pino({ name, level: this.#options.logLevel });
+    // Written asynchronously (pino flushes what is left when the process exits): a synchronous
+    // write per access-log line cost more main-thread time than the rest of the logging.
+    this.logger = this.#options.logger ?? pino({ name, level: this.#options.logLevel }, destination({ dest: 1, sync: false }));
     this.#metrics = new ServiceMetrics(this.#options.runners, { processMetrics: this.#options.processMetrics });
     this.registry = this.#metrics.registry;
     this.#keyCheck = this.#options.apiKeys.length > 0 ? createKeyCheck(this.#options.apiKeys) : undefined;
+    const { requestTimeoutMs, timeoutMs } = this.#options;
+    this.#bodyDeadlines = requestTimeoutMs === 0 ? undefined : new DeadlineQueue(requestTimeoutMs);
+    this.#handlerDeadlines = timeoutMs === 0 ? undefined : new DeadlineQueue(timeoutMs);
+    const end = (req: StatefulRequest, res: ServerResponse) => this.#end(req, res);
+    this.#onResponseClose = function onResponseClose(this: ServerResponse) {
+      end(this.req as StatefulRequest, this);
+    };
     this.app = express();
     this.app.disable('x-powered-by');
     this.#mountBuiltIns();
@@ -256,7 +258,7 @@ export class Service {
     if (this.#options.fastPath) {
       const api = this.#fastRoute(req.method, path);
       if (api !== undefined) {
-        void this.#serveApi(api, req, res);
+        this.#serveApi(api, req, res);
         return;
       }
     }
@@ -278,14 +280,14 @@ export class Service {
     if (typeof route !== 'string' || !kRouteRe.test(route)) throw new TypeError('options.route must be a path such as "/predict" (letters, digits, "-", "_", ".", "~", "/")');
     if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
     if (this.#apis.some((a) => a.name === name)) throw new TypeError(`An API named "${name}" is already declared`);
-    if (this.#routes.has(`POST ${route}`) || kHealthPaths.has(route) || route === '/metrics' || route === '/docs.json' || route === '/') {
+    if (this.#routes.has(route) || kHealthPaths.has(route) || route === '/metrics' || route === '/docs.json' || route === '/') {
       throw new TypeError(`options.route "${route}" is already taken`);
     }
     const api: ApiDefinition<TInput> = { name, route, method: 'POST', input: options.input, output: options.output, description: options.description, handler };
     this.#apis.push(api as ApiDefinition);
-    this.#routes.set(`POST ${route}`, api as ApiDefinition);
+    this.#routes.set(route, api as ApiDefinition);
     this.#openapi = undefined;
-    this.app.post(route, this.#own((req: IncomingMessage, res: ServerResponse) => void this.#serveApi(api as ApiDefinition, req, res)));
+    this.app.post(route, this.#own((req: IncomingMessage, res: ServerResponse) => this.#serveApi(api as ApiDefinition, req, res)));
     return this;
   }
 
@@ -511,14 +513,14 @@ export class Service {
   #begin(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const header = req.headers['x-request-id'];
     const id = typeof header === 'string' && kRequestIdRe.test(header) ? header : randomUUID();
-    const api = req.method === 'POST' ? this.#routes.get(`POST ${path}`) : undefined;
+    const api = req.method === 'POST' ? this.#routes.get(path) : undefined;
     const state: RequestState = { id, start: performance.now(), inProgress: api?.name ?? 'other', api: undefined, label: undefined };
     (req as StatefulRequest)[kState] = state;
     res.setHeader('x-request-id', id);
     if (this.#shuttingDown) res.setHeader('connection', 'close');
     this.#inFlight++;
     this.#metrics.startRequest(state.inProgress);
-    res.once('close', () => this.#end(req as StatefulRequest, res, state));
+    res.on('close', this.#onResponseClose);
     if (this.#options.cors !== undefined && applyCors(this.#options.cors, req, res)) return true;
     if (this.#keyCheck !== undefined && !this.#isPublic(path) && !this.#keyCheck(req)) {
       // Labelled with the API it was meant for, not `unmatched`: a wave of 401s on /predict shows as such.
@@ -537,58 +539,109 @@ export class Service {
     return false;
   }
 
-  #end(req: StatefulRequest, res: ServerResponse, state: RequestState): void {
+  #end(req: StatefulRequest, res: ServerResponse): void {
+    const state = req[kState]!;
     const ms = performance.now() - state.start;
     const routePath = req.route?.path;
     const label = state.api ?? state.label ?? (typeof routePath === 'string' ? routePath : 'unmatched');
     this.#metrics.endRequest(state.inProgress, label, req.method ?? 'GET', res.statusCode, ms / 1000);
     this.#inFlight--;
     if (this.#inFlight === 0 && this.#onDrained !== undefined) this.#onDrained();
-    this.logger.info(
-      { reqId: state.id, method: req.method, url: req.url, api: label, statusCode: res.statusCode, durationMs: Math.round(ms * 1000) / 1000, ...(res.writableFinished ? {} : { aborted: true }) },
-      'request completed',
+    if (!this.logger.isLevelEnabled('info')) return;
+    const line: Record<string, unknown> = { reqId: state.id, method: req.method, url: req.url, api: label, statusCode: res.statusCode, durationMs: Math.round(ms * 1000) / 1000 };
+    if (!res.writableFinished) line.aborted = true;
+    this.logger.info(line, 'request completed');
+  }
+
+  #serveApi(api: ApiDefinition, req: IncomingMessage, res: ServerResponse): void {
+    const state = (req as StatefulRequest)[kState];
+    if (state !== undefined) state.api = api.name;
+    const mediaType = mediaTypeOf(req);
+    if (!api.input.acceptsMediaType(mediaType)) {
+      const error = createServiceError(
+        'MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE',
+        `The ${api.name} API accepts Content-Type ${api.input.mediaType}, got ${mediaType === '' ? 'none' : `"${mediaType}"`}`,
+        { details: { expected: api.input.mediaType, received: mediaType || null } },
+      );
+      this.#sendError(req, res, error);
+      return;
+    }
+    const parsed = req as StatefulRequest;
+    // A body-parsing middleware the user added (express.json()) may already have read the body.
+    if (parsed._body === true || req.readableEnded) {
+      this.#runApi(api, req, res, parsed.body, undefined);
+      return;
+    }
+    const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      // Not inflated here (a small gzip body can inflate to gigabytes); refused rather than parsed as binary.
+      const error = createServiceError('MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${encoding}" is not supported; send the body uncompressed`, {
+        details: { contentEncoding: encoding, supported: ['identity'] },
+      });
+      this.#sendError(req, res, error);
+      return;
+    }
+    readBody(req, this.#options.bodyLimit, this.#bodyDeadlines, state?.start ?? performance.now(), (err, text) => {
+      if (err !== undefined) this.#sendError(req, res, err);
+      else this.#runApi(api, req, res, undefined, text);
+    });
+  }
+
+  /** Decodes the body (`text`, or `body` parsed by a middleware), runs the handler, answers. */
+  #runApi(api: ApiDefinition, req: IncomingMessage, res: ServerResponse, body: unknown, text: string | undefined): void {
+    let single: boolean;
+    let ctx: Context;
+    let result: unknown;
+    try {
+      const decoded = text === undefined ? api.input.decode(body) : api.input.decodeRaw(text);
+      single = decoded.single;
+      ctx = new Context((req as StatefulRequest)[kState]?.id ?? randomUUID(), req.headers, api.name, this.logger);
+      result = api.handler(decoded.value, ctx);
+    } catch (err) {
+      this.#sendError(req, res, err);
+      return;
+    }
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') {
+      this.#respond(api, req, res, ctx, single, result);
+      return;
+    }
+    const deadlines = this.#handlerDeadlines;
+    let settled = false;
+    const deadline = deadlines?.add(performance.now(), () => {
+      settled = true;
+      this.#sendError(req, res, createServiceError('MLS_ERR_SERVICE_TIMEOUT', `The ${api.name} API did not answer within ${deadlines.ms} ms`));
+    });
+    // Promise.resolve returns a native promise as it is, and tames a thenable that throws.
+    Promise.resolve(result).then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        if (deadline !== undefined) deadlines!.delete(deadline);
+        this.#respond(api, req, res, ctx, single, value);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        if (deadline !== undefined) deadlines!.delete(deadline);
+        this.#sendError(req, res, err);
+      },
     );
   }
 
-  async #serveApi(api: ApiDefinition, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const state = (req as StatefulRequest)[kState];
-    if (state !== undefined) state.api = api.name;
+  #respond(api: ApiDefinition, req: IncomingMessage, res: ServerResponse, ctx: Context, single: boolean, result: unknown): void {
+    let body: string;
     try {
-      const mediaType = mediaTypeOf(req);
-      if (!api.input.acceptsMediaType(mediaType)) {
-        throw createServiceError(
-          'MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE',
-          `The ${api.name} API accepts Content-Type ${api.input.mediaType}, got ${mediaType === '' ? 'none' : `"${mediaType}"`}`,
-          { details: { expected: api.input.mediaType, received: mediaType || null } },
-        );
-      }
-      const parsed = req as StatefulRequest;
-      // A body-parsing middleware the user added (express.json()) may already have read the body.
-      const preParsed = parsed._body === true || req.readableEnded;
-      const encoding = req.headers['content-encoding']?.trim().toLowerCase();
-      if (!preParsed && encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-        // Not inflated here (a small gzip body can inflate to gigabytes); refused rather than parsed as binary.
-        throw createServiceError('MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${encoding}" is not supported; send the body uncompressed`, {
-          details: { contentEncoding: encoding, supported: ['identity'] },
-        });
-      }
-      const decoded = preParsed ? api.input.decode(parsed.body) : api.input.decodeRaw(await readBody(req, this.#options.bodyLimit, this.#options.requestTimeoutMs));
-      const ctx = new Context(state?.id ?? randomUUID(), req.headers, api.name, this.logger);
-      let result = api.handler(decoded.value, ctx);
-      if (typeof (result as Promise<unknown> | undefined)?.then === 'function') result = await withTimeout(result as Promise<unknown>, this.#options.timeoutMs, api.name);
-      if (decoded.single && Array.isArray(result)) result = result[0];
-      let body: string;
-      try {
-        body = api.output.encode(result);
-      } catch (err) {
-        if (isMlserveError(err)) throw err;
-        this.logger.error({ reqId: ctx.requestId, api: api.name, err }, 'could not encode the result');
-        throw createServiceError('MLS_ERR_IO_OUTPUT', `The result of the ${api.name} API could not be encoded as ${api.output.mediaType}`);
-      }
-      this.#send(res, 200, `${api.output.mediaType}; charset=utf-8`, body);
+      body = api.output.encode(single && Array.isArray(result) ? result[0] : result);
     } catch (err) {
-      this.#sendError(req, res, err);
+      let error = err;
+      if (!isMlserveError(err)) {
+        this.logger.error({ reqId: ctx.requestId, api: api.name, err }, 'could not encode the result');
+        error = createServiceError('MLS_ERR_IO_OUTPUT', `The result of the ${api.name} API could not be encoded as ${api.output.mediaType}`);
+      }
+      this.#sendError(req, res, error);
+      return;
     }
+    this.#send(res, 200, `${api.output.mediaType}; charset=utf-8`, body);
   }
 
   #send(res: ServerResponse, status: number, contentType: string, body: string): void {
