@@ -11,7 +11,7 @@ import type { WorkerData, WorkerTask } from './worker-protocol';
  * rejects only when the worker itself failed (crashed, or the pool was destroyed).
  */
 export interface Executor {
-  /** How many batches may run at once. */
+  /** How many batches may be in flight at once. */
   readonly capacity: number;
   /** Resolves once every session exists, with each one's result. */
   load(): Promise<LoadResult[]>;
@@ -39,12 +39,14 @@ export function resolveWorkerFile(dir: string = __dirname): string {
 /** Batches run in worker threads, one ONNX Runtime session each. */
 export class PoolExecutor implements Executor {
   readonly capacity: number;
+  readonly #workers: number;
   readonly #pool: Piscina<WorkerTask, RunResult | LoadResult>;
   /** Called when a worker fails outside of any task (piscina's 'error'). */
   onWorkerError: (err: Error) => void = () => {};
 
-  constructor(options: { workers: number; workerFile: string; modelPath: string; sessionOptions: SessionOptions; name: string }) {
-    this.capacity = options.workers;
+  constructor(options: { workers: number; batchesPerWorker: number; workerFile: string; modelPath: string; sessionOptions: SessionOptions; name: string }) {
+    this.#workers = options.workers;
+    this.capacity = options.workers * options.batchesPerWorker;
     const workerData: WorkerData = { modelPath: options.modelPath, sessionOptions: options.sessionOptions as Record<string, unknown> };
     this.#pool = new Piscina({
       filename: options.workerFile,
@@ -53,7 +55,8 @@ export class PoolExecutor implements Executor {
       maxThreads: options.workers,
       // Sessions are created once per worker and never recycled: workers never idle out.
       idleTimeout: Infinity,
-      concurrentTasksPerWorker: 1,
+      // A worker runs its batches one after the other; the next one waits in its message port.
+      concurrentTasksPerWorker: options.batchesPerWorker,
       recordTiming: false,
       workerData,
     });
@@ -68,9 +71,9 @@ export class PoolExecutor implements Executor {
       Atomics.notify(barrier, 0);
     };
     const tasks: Array<Promise<LoadResult>> = [];
-    for (let i = 0; i < this.capacity; i++) {
+    for (let i = 0; i < this.#workers; i++) {
       tasks.push(
-        this.#pool.run({ op: 'load', barrier, total: this.capacity }).then(
+        this.#pool.run({ op: 'load', barrier, total: this.#workers }).then(
           (result) => {
             if (!(result as LoadResult).ok) release();
             return result as LoadResult;

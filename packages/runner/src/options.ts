@@ -11,6 +11,13 @@ export interface RunnerOptions {
   /** Most rows sent to a worker in one batch; larger requests are split into chunks. */
   maxBatchSize?: number;
   /**
+   * Batches a worker may hold at once: it runs them one after the other, so while it runs one the
+   * next is already waiting, and a burst is sent as that many smaller batches whose results come
+   * back (and are answered) while the worker runs the rest. 1 sends the next batch only when the
+   * worker is free.
+   */
+  batchesPerWorker?: number;
+  /**
    * Longest a request may wait in the queue before its first rows reach a worker; then it is
    * refused (MLS_ERR_RUNNER_OVERLOADED). The other chunks of a started request do not expire.
    */
@@ -51,6 +58,7 @@ export interface ResolvedRunnerOptions extends Required<Omit<RunnerOptions, 'nam
 export const kDefaultRunnerOptions = Object.freeze({
   workers: Math.min(4, Math.max(1, availableParallelism() - 1)),
   maxBatchSize: 64,
+  batchesPerWorker: 2,
   maxLatencyMs: 10_000,
   maxQueue: 10_000,
   timeoutMs: 30_000,
@@ -59,9 +67,9 @@ export const kDefaultRunnerOptions = Object.freeze({
   sessionOptions: Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1 }) as Readonly<SessionOptions>,
 });
 
-const kKnownOptions = new Set(['name', 'workers', 'maxBatchSize', 'maxLatencyMs', 'maxQueue', 'timeoutMs', 'batchWaitMs', 'inProcess', 'sessionOptions', 'workerFile']);
+const kKnownOptions = new Set(['name', 'workers', 'maxBatchSize', 'batchesPerWorker', 'maxLatencyMs', 'maxQueue', 'timeoutMs', 'batchWaitMs', 'inProcess', 'sessionOptions', 'workerFile']);
 
-function positiveInteger(options: RunnerOptions, key: 'workers' | 'maxBatchSize', fallback: number = kDefaultRunnerOptions[key]): number {
+function positiveInteger(options: RunnerOptions, key: 'workers' | 'maxBatchSize' | 'batchesPerWorker', fallback: number = kDefaultRunnerOptions[key]): number {
   const value = options[key] ?? fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`options.${key} must be a positive integer`);
   return value;
@@ -113,6 +121,7 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined): Resolv
     name: options.name,
     workers: positiveInteger(options, 'workers', defaultWorkers()),
     maxBatchSize: positiveInteger(options, 'maxBatchSize'),
+    batchesPerWorker: positiveInteger(options, 'batchesPerWorker'),
     maxLatencyMs: positiveOrInfinity(options, 'maxLatencyMs', false),
     maxQueue: positiveOrInfinity(options, 'maxQueue', true),
     timeoutMs: positiveOrInfinity(options, 'timeoutMs', false),

@@ -57,7 +57,8 @@ describe('overload', () => {
   });
 
   it('refuses a request that waited in the queue longer than maxLatencyMs', async () => {
-    const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, maxLatencyMs: 50, workerFile: fixture('slow-worker.cjs') });
+    // One batch per worker: a second one would wait in the worker, not in the queue.
+    const runner = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, batchesPerWorker: 1, maxLatencyMs: 50, workerFile: fixture('slow-worker.cjs') });
     try {
       await runner.ready();
       const busy = runner.run(slow(1000));

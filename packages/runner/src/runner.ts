@@ -13,6 +13,9 @@ import { type Prediction, type PredictPlan, planPredict, recordsToTensor, toPred
 import type { RunResult } from './session-host';
 import { type ModelSignature, type TensorInput, type TensorOutput, type TensorSpec, type WireTensor, normalizeInput } from './tensor';
 
+/** A burst is split over free slots only into batches of at least this many rows. */
+const kMinSplitRows = 8;
+
 /** Life cycle of a runner, as `stats().state` reports it. */
 export type RunnerState = 'created' | 'starting' | 'ready' | 'failed' | 'closing' | 'closed';
 
@@ -146,6 +149,7 @@ export class Runner extends EventEmitter {
         ? new InProcessExecutor({ modelPath, sessionOptions: this.options.sessionOptions })
         : new PoolExecutor({
             workers: this.options.workers,
+            batchesPerWorker: this.options.batchesPerWorker,
             workerFile: workerFile ?? resolveWorkerFile(),
             modelPath,
             sessionOptions: this.options.sessionOptions,
@@ -403,7 +407,12 @@ export class Runner extends EventEmitter {
       }
       // Requests that waited for a worker longer than maxLatencyMs are refused on the way, even if
       // the timer is late; one that arrived while a worker was free only waited for the event loop.
-      const batch = queue.take(maxBatchSize, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
+      // A burst is spread over the free slots (never below kMinSplitRows rows a batch): the first
+      // part's answers go out while the worker runs the next, instead of the main thread waiting
+      // for one large batch.
+      const free = this.#capacity - this.#inFlight;
+      const limit = free > 1 ? Math.min(maxBatchSize, Math.max(kMinSplitRows, Math.ceil(queue.rows / free))) : maxBatchSize;
+      const batch = queue.take(limit, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
       if (batch.length > 0) this.#dispatch(batch);
     }
   }
