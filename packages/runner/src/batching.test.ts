@@ -49,6 +49,24 @@ describe('batching', () => {
     }
   });
 
+  it('spreads a burst over the batches a worker may hold, and sends it whole with batchesPerWorker 1', async () => {
+    const rows = randomRows(32, 10);
+    const sizes = async (batchesPerWorker: number) => {
+      const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, batchesPerWorker });
+      const events: BatchEvent[] = [];
+      runner.on('batch', (e: BatchEvent) => events.push(e));
+      try {
+        await runner.ready();
+        await Promise.all(rows.map((row) => runner.run({ input: { type: 'float32', data: row, dims: [1, 10] } })));
+        return events.map((e) => e.size);
+      } finally {
+        await runner.close();
+      }
+    };
+    expect(await sizes(2)).toEqual([16, 16]);
+    expect(await sizes(1)).toEqual([32]);
+  });
+
   it('merges multi-row string requests and gives each caller its own rows', async () => {
     const runner = createRunner({ modelPath: fixture('string_input.onnx') }, { workers: 1 });
     try {

@@ -10,6 +10,7 @@ describe('runner options', () => {
     ['workers', 1.5, RangeError, 'options.workers must be a positive integer'],
     ['maxBatchSize', -1, RangeError, 'options.maxBatchSize must be a positive integer'],
     ['maxBatchSize', '64', RangeError, 'options.maxBatchSize must be a positive integer'],
+    ['batchesPerWorker', 0, RangeError, 'options.batchesPerWorker must be a positive integer'],
     ['maxLatencyMs', 0, RangeError, 'options.maxLatencyMs must be a positive number or Infinity'],
     ['maxLatencyMs', Number.NaN, RangeError, 'options.maxLatencyMs must be a positive number or Infinity'],
     ['maxQueue', 2.5, RangeError, 'options.maxQueue must be a positive integer or Infinity'],
