@@ -37,7 +37,7 @@ export class BatchQueue {
 
   /**
    * Takes the oldest queued items that fit in one batch: same input shapes (key) as the first, at
-   * most maxRows rows, in queue order. Items enqueued before `oldest` are handed to `expire`
+   * most maxRows rows (the first item goes even when it has more), in queue order. Items enqueued before `oldest` are handed to `expire`
    * instead (which must drop them), unless their request has started.
    */
   take(maxRows: number, oldest: number, expire: (item: Item) => void): Item[] {
@@ -59,7 +59,9 @@ export class BatchQueue {
         skipped = true;
         continue;
       }
-      if (rows + item.rows > maxRows) break;
+      // The first item always goes (the runner chunks requests to maxBatchSize): a share of a
+      // burst smaller than one request must not leave that request queued for ever.
+      if (rows > 0 && rows + item.rows > maxRows) break;
       item.state = kRunning;
       item.job.started = true;
       rows += item.rows;

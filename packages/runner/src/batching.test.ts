@@ -67,6 +67,22 @@ describe('batching', () => {
     expect(await sizes(1)).toEqual([32]);
   });
 
+  it('sends a request larger than its share of a burst whole, alone or among others', async () => {
+    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, maxBatchSize: 64 });
+    const events: BatchEvent[] = [];
+    runner.on('batch', (e: BatchEvent) => events.push(e));
+    const request = (rows: number) => runner.run({ input: { type: 'float32', data: randomRows(rows, 10).flat(), dims: [rows, 10] } });
+    try {
+      await runner.ready();
+      await expect(request(40)).resolves.toMatchObject({ probabilities: { dims: [40, 2] } });
+      const outputs = await Promise.all([request(40), request(40), request(3)]);
+      expect(outputs.map((o) => o.probabilities!.dims[0])).toEqual([40, 40, 3]);
+      expect(events.every((e) => e.size <= 64)).toBe(true);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('merges multi-row string requests and gives each caller its own rows', async () => {
     const runner = createRunner({ modelPath: fixture('string_input.onnx') }, { workers: 1 });
     try {

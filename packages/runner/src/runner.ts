@@ -413,7 +413,8 @@ export class Runner extends EventEmitter {
       const free = this.#capacity - this.#inFlight;
       const limit = free > 1 ? Math.min(maxBatchSize, Math.max(kMinSplitRows, Math.ceil(queue.rows / free))) : maxBatchSize;
       const batch = queue.take(limit, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
-      if (batch.length > 0) this.#dispatch(batch);
+      if (batch.length === 0) break;
+      this.#dispatch(batch);
     }
   }
 
