@@ -45,4 +45,21 @@ describe('reading input rows', () => {
       tmp.cleanup();
     }
   });
+
+  it('reads quoted fields that span lines, blank lines inside them included, and numbers rows by their first line', async () => {
+    const tmp = makeTempDir();
+    try {
+      const csv = path.join(tmp.dir, 'in.csv');
+      writeFileSync(csv, 'a,"note\nabout b"\n1,"line one\n\nline ""three"""\n2,plain\n3,"never\nclosed\n');
+      const rows = [];
+      for await (const row of readRows(csv, 'csv', new Map())) rows.push(row);
+      expect(rows).toEqual([
+        { line: 3, record: { a: 1, 'note\nabout b': 'line one\n\nline "three"' } },
+        { line: 6, record: { a: 2, 'note\nabout b': 'plain' } },
+        { line: 7, error: 'a quoted field is not closed before the end of the file' },
+      ]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
 });

@@ -15,7 +15,7 @@ export function formatOf(file: string, role: 'input' | 'output'): RecordFormat {
   throw createCliError('MLS_ERR_CLI_INPUT_FORMAT', `Unsupported ${role} file ${file}: use .csv or .jsonl`);
 }
 
-/** Splits one CSV line (RFC 4180 quoting; a quoted field may not span lines). */
+/** Splits one CSV record (RFC 4180 quoting; a quoted field may hold line breaks). */
 export function parseCsvLine(line: string): string[] {
   const out: string[] = [];
   let field = '';
@@ -68,6 +68,12 @@ export function coerceCell(raw: string, type: 'number' | 'string' | 'any' | unde
   return Number.isFinite(n) && raw.trim() !== '' ? n : raw;
 }
 
+function countQuotes(line: string): number {
+  let n = 0;
+  for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 1)) n += 1;
+  return n;
+}
+
 /**
  * Streams the rows of a CSV (with a header line) or JSON Lines file, one at a time, so memory does
  * not grow with the file. `onBytes` reports progress. Blank lines are skipped.
@@ -78,12 +84,14 @@ export async function* readRows(file: string, format: RecordFormat, types: Colum
   let header: string[] | undefined;
   let lineNo = 0;
   let bytes = 0;
+  // A CSV record whose quotes are not yet balanced: a quoted field goes on over the next line.
+  let open: { text: string; line: number; quotes: number } | undefined;
   try {
     for await (const line of lines) {
       lineNo += 1;
       bytes += Buffer.byteLength(line) + 1;
       onBytes?.(bytes);
-      if (line.trim() === '') continue;
+      if (line.trim() === '' && open === undefined) continue;
       if (format === 'jsonl') {
         let record: unknown;
         try {
@@ -96,21 +104,31 @@ export async function* readRows(file: string, format: RecordFormat, types: Colum
         else yield { line: lineNo, record: record as Record<string, unknown> };
         continue;
       }
-      const cells = parseCsvLine(line);
+      const quotes = (open?.quotes ?? 0) + countQuotes(line);
+      const text = open === undefined ? line : `${open.text}\n${line}`;
+      const start = open?.line ?? lineNo;
+      // Escaped quotes come in pairs, so an odd count means a quoted field is still open.
+      if (quotes % 2 === 1) {
+        open = { text, line: start, quotes };
+        continue;
+      }
+      open = undefined;
+      const cells = parseCsvLine(text);
       if (!header) {
         header = cells.map((c) => c.trim());
         continue;
       }
       if (cells.length !== header.length) {
-        yield { line: lineNo, error: `expected ${header.length} columns, found ${cells.length}` };
+        yield { line: start, error: `expected ${header.length} columns, found ${cells.length}` };
         continue;
       }
       const record: Record<string, unknown> = {};
       header.forEach((name, i) => {
         record[name] = coerceCell(cells[i] ?? '', types.get(name));
       });
-      yield { line: lineNo, record };
+      yield { line: start, record };
     }
+    if (open !== undefined) yield { line: open.line, error: 'a quoted field is not closed before the end of the file' };
   } finally {
     lines.close();
     stream.destroy();
