@@ -37,8 +37,9 @@ export class BatchQueue {
 
   /**
    * Takes the oldest queued items that fit in one batch: same input shapes (key) as the first, at
-   * most maxRows rows (the first item goes even when it has more), in queue order. Items enqueued before `oldest` are handed to `expire`
-   * instead (which must drop them), unless their request has started.
+   * most maxRows rows (the first item goes even when it has more), in queue order. Items enqueued
+   * before `oldest` are handed to `expire` instead (which must drop them), unless their request
+   * has started.
    */
   take(maxRows: number, oldest: number, expire: (item: Item) => void): Item[] {
     const q = this.#items;
