@@ -232,9 +232,9 @@ export class Service {
     const { requestTimeoutMs, timeoutMs } = this.#options;
     this.#bodyDeadlines = requestTimeoutMs === 0 ? undefined : new DeadlineQueue(requestTimeoutMs);
     this.#handlerDeadlines = timeoutMs === 0 ? undefined : new DeadlineQueue(timeoutMs);
-    const end = (req: StatefulRequest, res: ServerResponse) => this.#end(req, res);
+    const service = this;
     this.#onResponseClose = function onResponseClose(this: ServerResponse) {
-      end(this.req as StatefulRequest, this);
+      service.#end(this.req as StatefulRequest, this);
     };
     this.app = express();
     this.app.disable('x-powered-by');
@@ -607,23 +607,23 @@ export class Service {
     }
     const deadlines = this.#handlerDeadlines;
     let settled = false;
-    const deadline = deadlines?.add(performance.now(), () => {
+    // True for the first of the answer and the timeout, which then cancels the other.
+    const settle = (): boolean => {
+      if (settled) return false;
       settled = true;
-      this.#sendError(req, res, createServiceError('MLS_ERR_SERVICE_TIMEOUT', `The ${api.name} API did not answer within ${deadlines.ms} ms`));
+      if (deadline !== undefined) deadlines!.delete(deadline);
+      return true;
+    };
+    const deadline = deadlines?.add(performance.now(), () => {
+      if (settle()) this.#sendError(req, res, createServiceError('MLS_ERR_SERVICE_TIMEOUT', `The ${api.name} API did not answer within ${deadlines.ms} ms`));
     });
     // Promise.resolve returns a native promise as it is, and tames a thenable that throws.
     Promise.resolve(result).then(
       (value) => {
-        if (settled) return;
-        settled = true;
-        if (deadline !== undefined) deadlines!.delete(deadline);
-        this.#respond(api, req, res, ctx, single, value);
+        if (settle()) this.#respond(api, req, res, ctx, single, value);
       },
       (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        if (deadline !== undefined) deadlines!.delete(deadline);
-        this.#sendError(req, res, err);
+        if (settle()) this.#sendError(req, res, err);
       },
     );
   }
