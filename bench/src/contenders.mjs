@@ -14,17 +14,19 @@ import { startProcess } from './proc.mjs';
 export function defineContenders(paths) {
   const contenderFile = (f) => join(paths.repo, 'bench', 'contenders', f);
   const node = process.execPath;
-  const cliBin = join(paths.repo, 'packages', 'cli', 'bin', 'mlserve.js');
 
-  const mlserve = (id, app, appDir, artifacts) => {
+  // `repo` is another built checkout for `mlserve-base` (--baseline): the same app, served by an
+  // earlier commit, so a change is measured side by side with what it replaces.
+  const mlserve = (id, app, appDir, artifacts, repo = paths.repo) => {
+    const cliBin = join(repo, 'packages', 'cli', 'bin', 'mlserve.js');
     let home = null;
     return {
       id,
-      label: id === 'mlserve' ? 'mlserve' : `mlserve (${app})`,
+      label: id === 'mlserve' ? 'mlserve' : id === 'mlserve-base' ? 'mlserve (baseline)' : `mlserve (${app})`,
       app,
       missing() {
         if (!existsSync(join(appDir, 'src', 'service.ts'))) return `${appDir}/src/service.ts does not exist yet`;
-        if (!existsSync(join(paths.repo, 'packages', 'cli', 'dist'))) return 'packages/cli is not built (pnpm build)';
+        if (!existsSync(join(repo, 'packages', 'cli', 'dist'))) return `${repo}/packages/cli is not built (pnpm build)`;
         if (!existsSync(join(artifacts, 'model.onnx'))) return `${artifacts}/model.onnx does not exist (run the app's train.py)`;
         return null;
       },
@@ -98,6 +100,7 @@ export function defineContenders(paths) {
     mlserve('mlserve', 'titanic', paths.titanicApp, paths.titanicArtifacts),
     express('express-bc', 'breast', paths.breastArtifacts),
     mlserve('mlserve-bc', 'breast', paths.breastApp, paths.breastArtifacts),
+    ...(paths.baseline ? [mlserve('mlserve-base', 'titanic', join(paths.baseline, 'apps', 'titanic-api'), paths.titanicArtifacts, paths.baseline)] : []),
   ];
 }
 

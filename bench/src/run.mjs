@@ -37,6 +37,7 @@ const { values: opts } = parseArgs({
     render: { type: 'boolean', default: false },
     datasets: { type: 'string', default: join(repo, '..', 'shared', 'datasets') },
     python: { type: 'string', default: '/usr/bin/python3' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -55,7 +56,8 @@ if (opts.help) {
   --no-write         print only; write no results
   --render           only rewrite BENCHMARKS.md from bench/results/latest.json and bench/NOTES.md
   --datasets DIR     where titanic.csv and breast_cancer.csv are (default ../shared/datasets)
-  --python PATH      interpreter with fastapi, uvicorn, scikit-learn (default /usr/bin/python3)`);
+  --python PATH      interpreter with fastapi, uvicorn, scikit-learn (default /usr/bin/python3)
+  --baseline DIR     also run mlserve-base: the Titanic app served by another built checkout (an earlier commit)`);
   process.exit(0);
 }
 
@@ -69,6 +71,7 @@ const arrayConnections = 8;
 const paths = {
   repo,
   python: opts.python,
+  baseline: opts.baseline ? resolve(opts.baseline) : null,
   titanicCsv: join(opts.datasets, 'titanic.csv'),
   breastCsv: join(opts.datasets, 'breast_cancer.csv'),
   titanicApp: join(repo, 'apps', 'titanic-api'),
@@ -292,7 +295,7 @@ async function main() {
     contenders: {},
     runs: [],
   };
-  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'express-bc', 'mlserve-bc'];
+  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'express-bc', 'mlserve-bc'];
   const contenders = order.map((id) => all.find((c) => c.id === id)).filter((c) => !selected || selected.has(c.id));
   log(`load: ${tool}, ${seconds} s per run; contenders: ${contenders.map((c) => c.id).join(', ')}${!selected || selected.has('inprocess') ? ', inprocess' : ''}`);
 
