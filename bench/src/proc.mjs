@@ -144,10 +144,12 @@ export function treeRssBytes(rootPid) {
 
 /**
  * Samples the tree's RSS every `everyMs` until stop() is called; stop() returns
- * { peakBytes, meanBytes, samples, peakProcesses } (the per-process split at the peak).
+ * { peakBytes, meanBytes, samples, peakProcesses, series } (the per-process split at the peak;
+ * `series` holds `{ t, rssBytes }` per sample, t from Date.now()).
  */
 export function sampleRss(rootPid, everyMs = 250) {
   const totals = [];
+  const series = [];
   let peakProcesses = [];
   const take = () => {
     const procs = treeRss(rootPid);
@@ -155,6 +157,7 @@ export function sampleRss(rootPid, everyMs = 250) {
     if (total === 0) return;
     if (totals.length === 0 || total > Math.max(...totals)) peakProcesses = procs;
     totals.push(total);
+    series.push({ t: Date.now(), rssBytes: total });
   };
   take();
   const timer = setInterval(take, everyMs);
@@ -164,7 +167,7 @@ export function sampleRss(rootPid, everyMs = 250) {
       take();
       const peak = Math.max(...totals);
       const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
-      return { peakBytes: peak, meanBytes: mean, samples: totals.length, peakProcesses };
+      return { peakBytes: peak, meanBytes: mean, samples: totals.length, peakProcesses, series };
     },
   };
 }
