@@ -49,7 +49,7 @@ export function createRecordError(row: number, value: unknown): MlserveError {
 export function createDomainError(row: number, column: string, func: NumpyFunction, value: number): MlserveError {
   return createPipelineError(
     'MLS_ERR_PIPELINE_OUT_OF_DOMAIN',
-    `Row ${row}, column "${column}": ${func}(${value}) is not a finite number; ${func} needs ${kDomains[func]}`,
+    `Row ${row}, column "${column}": ${func}(${value}) is not a finite number (${func} needs ${kDomains[func]}, after the steps before it)`,
     { details: { row, column } },
   );
 }

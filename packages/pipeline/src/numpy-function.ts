@@ -11,7 +11,11 @@ export const kDomains: Record<NumpyFunction, string> = {
   abs: 'a finite number',
 };
 
-/** numpy's function `kFunctions[code]`; JavaScript's Math functions give the same float64 results here. */
+/**
+ * numpy's function `kFunctions[code]`. `sqrt` and `abs` are exact in both; JavaScript's `log1p`,
+ * `log` and `exp` can differ from numpy's in the last bit of the float64 result, which the single
+ * cast to float32 hides except on a float32 rounding boundary.
+ */
 export function applyFunction(code: number, x: number): number {
   switch (code) {
     case 0:

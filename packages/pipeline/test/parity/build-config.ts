@@ -45,7 +45,7 @@ export function buildStep(spec: StepSpec): Step {
         encodedMissingValue: o.encodedMissingValue === null ? NaN : o.encodedMissingValue,
       });
     case 'FunctionTransformer':
-      return new FunctionTransformer({ func: o.func });
+      return new FunctionTransformer({ func: o.func! });
     case 'PolynomialFeatures':
       return new PolynomialFeatures({ degree: o.degree, interactionOnly: o.interactionOnly, includeBias: o.includeBias });
     case 'KBinsDiscretizer':
