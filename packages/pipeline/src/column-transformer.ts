@@ -11,7 +11,7 @@ import {
   readObject,
   readString,
 } from './format';
-import { type ApplyContext, type FitContext, type Step, checkBoolean, createApplyContext, defaultStepName, isStep, nameSteps, kApply, kFit, kToJSON } from './step';
+import { type ApplyContext, type FitContext, type Step, checkBoolean, createApplyContext, defaultStepName, isStep, kApply, kFit, kToJSON, nameSteps } from './step';
 
 /** A named step inside a ColumnTransformer's transformer (a nested pipeline). */
 export interface NamedStep {

@@ -1,4 +1,5 @@
-import { type Node, type NumpyFunction, inputsOf } from './column';
+import type { MlserveError } from '@mlserve/errors';
+import { type Node, inputsOf } from './column';
 import { createDomainError, createMissingError, createRecordError, createTypeError, createUnknownError, hasKey } from './input-errors';
 import { applyFunction, kFunctions } from './numpy-function';
 
@@ -198,9 +199,18 @@ export class Program {
     const outputs = this.outputs;
     for (let j = 0; j < outputs.length; j++) {
       const x = num[outputs[j]!]!;
-      if (x !== x) throw createMissingError(record, row, this.nodes[outputs[j]!]!.source);
+      if (x !== x) throw this.createOutputError(record, row, outputs[j]!);
       data[offset + j] = x;
     }
+  }
+
+  /** The error for a NaN output: a missing value, or an unknown category that an OrdinalEncoder coded as NaN. */
+  private createOutputError(record: unknown, row: number, reg: number): MlserveError {
+    const node = this.nodes[reg]!;
+    const value = (record as Record<string, unknown>)[node.source];
+    const present = typeof value === 'string' || (typeof value === 'number' && value === value);
+    if (node.op === 'ordinal' && present && this.num[this.instrs[reg]!.input]! < 0) return createUnknownError(row, node.input, value);
+    return createMissingError(record, row, node.source);
   }
 }
 

@@ -211,3 +211,14 @@ describe('the step protocol', () => {
     expect(errorOf(() => Pipeline.fromJSON(poly))).toMatchObject({ code: 'MLS_ERR_PIPELINE_FORMAT', details: { path: 'steps[0].powers[1]' } });
   });
 });
+
+describe('an OrdinalEncoder coding unknown categories as NaN', () => {
+  it('refuses them as unknown categories when nothing imputes the code', () => {
+    const p = fitOne(new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: NaN }), column(['a', 'b'], 'Sex'));
+    expect(errorOf(() => p.transform(column(['a', 'other'], 'Sex')))).toMatchObject({
+      code: 'MLS_ERR_PIPELINE_UNKNOWN_CATEGORY',
+      message: 'Row 1, column "Sex": unknown category "other" (known: "a", "b")',
+    });
+    expect(errorOf(() => p.transform(column([null], 'Sex')))).toMatchObject({ code: 'MLS_ERR_PIPELINE_MISSING_VALUE' });
+  });
+});
