@@ -11,7 +11,7 @@ import {
   readObject,
   readString,
 } from './format';
-import { type ApplyContext, type FitContext, type Step, checkBoolean, createApplyContext, defaultStepName, isStep, nameSteps } from './step';
+import { type ApplyContext, type FitContext, type Step, checkBoolean, createApplyContext, defaultStepName, isStep, kApply, kFit, kToJSON, nameSteps } from './step';
 
 /** A named step inside a ColumnTransformer's transformer (a nested pipeline). */
 export interface NamedStep {
@@ -88,8 +88,7 @@ export class ColumnTransformer implements Step {
     return this.remainderColumns !== null && this.entries.every((e) => e.steps === 'drop' || e.steps.every((s) => s.step.fitted));
   }
 
-  /** @internal */
-  _fit(inputs: readonly Column[], ctx: FitContext): void {
+  [kFit](inputs: readonly Column[], ctx: FitContext): void {
     const byName = new Map(inputs.map((c) => [c.name, c]));
     const selected = new Set<string>();
     const applyCtx = createApplyContext('', (_path, message) => {
@@ -109,15 +108,14 @@ export class ColumnTransformer implements Step {
       if (entry.steps === 'drop') continue;
       let current = columns;
       for (const { step } of entry.steps) {
-        step._fit(current, ctx);
-        current = step._apply(current, applyCtx);
+        step[kFit](current, ctx);
+        current = step[kApply](current, applyCtx);
       }
     }
     this.remainderColumns = this.remainder === 'passthrough' ? inputs.map((c) => c.name).filter((n) => !selected.has(n)) : [];
   }
 
-  /** @internal */
-  _apply(inputs: readonly Column[], ctx: ApplyContext): Column[] {
+  [kApply](inputs: readonly Column[], ctx: ApplyContext): Column[] {
     if (this.remainderColumns === null) return ctx.fail(null, 'the ColumnTransformer is not fitted');
     const byName = new Map(inputs.map((c) => [c.name, c]));
     const select = (name: string, at: string): Column => byName.get(name) ?? ctx.fail(at, `names no input column ("${name}")`);
@@ -130,7 +128,7 @@ export class ColumnTransformer implements Step {
       const at = joinPath('transformers', index++);
       let current = entry.columns.map((name, j) => select(name, joinPath(joinPath(at, 'columns'), j)));
       entry.steps.forEach(({ step }, k) => {
-        current = step._apply(current, ctx.child(joinPath(joinPath(joinPath(ctx.path, at), 'steps'), k)));
+        current = step[kApply](current, ctx.child(joinPath(joinPath(joinPath(ctx.path, at), 'steps'), k)));
       });
       out.push(...current.map((c) => prefix(entry.name, c)));
     }
@@ -145,12 +143,11 @@ export class ColumnTransformer implements Step {
     return out;
   }
 
-  /** @internal */
-  _toJSON(name: string): ColumnTransformerJSON {
+  [kToJSON](name: string): ColumnTransformerJSON {
     const transformers: ColumnTransformerEntryJSON[] = [];
     for (const entry of this.entries) {
       if (entry.steps === 'drop') continue;
-      transformers.push({ name: entry.name, columns: [...entry.columns], steps: entry.steps.map((s) => s.step._toJSON(s.name)) });
+      transformers.push({ name: entry.name, columns: [...entry.columns], steps: entry.steps.map((s) => s.step[kToJSON](s.name)) });
     }
     return {
       name,
@@ -161,33 +158,33 @@ export class ColumnTransformer implements Step {
       remainderColumns: [...(this.remainderColumns ?? [])],
     };
   }
+}
 
-  /** @internal Reads the step from pipeline.json; `path` names it in errors. */
-  static _fromJSON(json: Record<string, unknown>, path: string, readStep: ReadStep): ColumnTransformer {
-    const listPath = joinPath(path, 'transformers');
-    const entries = readArray(json.transformers, listPath).map((raw, i): TransformerEntry => {
-      const at = joinPath(listPath, i);
-      const entry = readObject(raw, at);
-      const name = readString(entry.name, joinPath(at, 'name'));
-      const columns = readArray(entry.columns, joinPath(at, 'columns')).map((c, j) => readString(c, joinPath(joinPath(at, 'columns'), j), true));
-      const steps = readArray(entry.steps, joinPath(at, 'steps')).map((s, k) => readStep(s, joinPath(joinPath(at, 'steps'), k), true));
-      return [name, steps.length === 0 ? 'passthrough' : { namedSteps: steps }, columns];
-    });
-    const remainder = readEnum(json.remainder, ['drop', 'passthrough'] as const, joinPath(path, 'remainder'));
-    const verbose = json.verboseFeatureNamesOut === undefined ? true : readBoolean(json.verboseFeatureNamesOut, joinPath(path, 'verboseFeatureNamesOut'));
-    let transformer: ColumnTransformer;
-    try {
-      transformer = new ColumnTransformer(entries, { remainder, verboseFeatureNamesOut: verbose });
-    } catch (err) {
-      throw createFormatError(listPath, (err as Error).message);
-    }
-    const restPath = joinPath(path, 'remainderColumns');
-    transformer.remainderColumns =
-      json.remainderColumns === undefined && remainder === 'drop'
-        ? []
-        : readArray(json.remainderColumns, restPath).map((c, j) => readString(c, joinPath(restPath, j), true));
-    return transformer;
+/** Reads a ColumnTransformer step of pipeline.json; `path` names it in errors. */
+export function readColumnTransformer(json: Record<string, unknown>, path: string, readStep: ReadStep): ColumnTransformer {
+  const listPath = joinPath(path, 'transformers');
+  const entries = readArray(json.transformers, listPath).map((raw, i): TransformerEntry => {
+    const at = joinPath(listPath, i);
+    const entry = readObject(raw, at);
+    const name = readString(entry.name, joinPath(at, 'name'));
+    const columns = readArray(entry.columns, joinPath(at, 'columns')).map((c, j) => readString(c, joinPath(joinPath(at, 'columns'), j), true));
+    const steps = readArray(entry.steps, joinPath(at, 'steps')).map((s, k) => readStep(s, joinPath(joinPath(at, 'steps'), k), true));
+    return [name, steps.length === 0 ? 'passthrough' : { namedSteps: steps }, columns];
+  });
+  const remainder = readEnum(json.remainder, ['drop', 'passthrough'] as const, joinPath(path, 'remainder'));
+  const verbose = json.verboseFeatureNamesOut === undefined ? true : readBoolean(json.verboseFeatureNamesOut, joinPath(path, 'verboseFeatureNamesOut'));
+  let transformer: ColumnTransformer;
+  try {
+    transformer = new ColumnTransformer(entries, { remainder, verboseFeatureNamesOut: verbose });
+  } catch (err) {
+    throw createFormatError(listPath, (err as Error).message);
   }
+  const restPath = joinPath(path, 'remainderColumns');
+  transformer.remainderColumns =
+    json.remainderColumns === undefined && remainder === 'drop'
+      ? []
+      : readArray(json.remainderColumns, restPath).map((c, j) => readString(c, joinPath(restPath, j), true));
+  return transformer;
 }
 
 function toNamedSteps(spec: TransformerSpec, what: string): NamedStep[] | 'drop' {

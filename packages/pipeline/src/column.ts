@@ -5,7 +5,10 @@ interface NodeBase {
   /** Creation order; inputs are always created before their consumers, so it sorts topologically. */
   readonly id: number;
   readonly kind: ColumnKind;
-  /** The raw input column every value of this node derives from (all steps work column-wise). */
+  /**
+   * The raw input column the values of this node derive from. Every step but PolynomialFeatures
+   * works column-wise; a product of columns names its first factor's, and a constant none ('').
+   */
   readonly source: string;
 }
 
@@ -49,15 +52,72 @@ export interface OneHotNode extends NodeBase {
   readonly ignoreUnknown: boolean;
 }
 
-/** 1 when the one-hot index equals `category`, else 0. */
+/** 1 when the index computed by `input` (a category or a bin) equals `category`, else 0. */
 export interface SlotNode extends NodeBase {
   readonly op: 'slot';
-  readonly input: OneHotNode;
+  readonly input: OneHotNode | BinNode;
   readonly category: number;
 }
 
+/** OrdinalEncoder's code: the category index, with fitted values for missing and unknown ones. */
+export interface OrdinalNode extends NodeBase {
+  readonly op: 'ordinal';
+  readonly input: OneHotNode;
+  /** The code of the missing-value category (scikit-learn's `encoded_missing_value`; NaN by default). */
+  readonly missing: number;
+  /** The code of an unknown category under `use_encoded_value` (may be NaN). */
+  readonly unknown: number;
+}
+
+/** The numpy functions FunctionTransformer may apply, by their numpy name. */
+export type NumpyFunction = 'log1p' | 'log' | 'sqrt' | 'exp' | 'abs';
+
+/** An element-wise numpy function; missing stays missing, a non-finite result is refused. */
+export interface FunctionNode extends NodeBase {
+  readonly op: 'function';
+  readonly input: Node;
+  readonly func: NumpyFunction;
+}
+
+/** KBinsDiscretizer's bin index: how many of the inner bin edges are <= x (`np.searchsorted(..., side='right')`). */
+export interface BinNode extends NodeBase {
+  readonly op: 'bin';
+  readonly input: Node;
+  readonly edges: Float64Array;
+}
+
+/** A product of columns, multiplied from the last factor to the first, as PolynomialFeatures does. */
+export interface ProductNode extends NodeBase {
+  readonly op: 'product';
+  readonly inputs: readonly Node[];
+}
+
+/** A constant column (PolynomialFeatures' bias). */
+export interface ConstantNode extends NodeBase {
+  readonly op: 'constant';
+  readonly value: number;
+}
+
 /** One node of the per-column computation graph that fitting or loading a pipeline builds. */
-export type Node = RawNode | ImputeNode | StandardNode | MinMaxNode | OneHotNode | SlotNode;
+export type Node =
+  | RawNode
+  | ImputeNode
+  | StandardNode
+  | MinMaxNode
+  | OneHotNode
+  | SlotNode
+  | OrdinalNode
+  | FunctionNode
+  | BinNode
+  | ProductNode
+  | ConstantNode;
+
+/** The nodes `node` reads. */
+export function inputsOf(node: Node): readonly Node[] {
+  if (node.op === 'raw' || node.op === 'constant') return [];
+  if (node.op === 'product') return node.inputs;
+  return [node.input];
+}
 
 /** A named column flowing between steps. */
 export interface Column {
@@ -72,7 +132,7 @@ let nextId = 0;
 
 /** Creates a graph node; derived nodes inherit the raw source of their input. */
 export function createNode<T extends Node>(init: NodeInit<T>): T {
-  const input = (init as { input?: Node }).input;
+  const input = (init as { input?: Node }).input ?? (init as { inputs?: readonly Node[] }).inputs?.[0];
   const source = init.source ?? input?.source ?? '';
   return { ...init, id: nextId++, source } as T;
 }

@@ -56,6 +56,64 @@ export interface OneHotEncoderJSON {
   dropIdx: Array<number | null> | null;
 }
 
+/** A fitted MaxAbsScaler step (FORMAT.md). */
+export interface MaxAbsScalerJSON {
+  name: string;
+  type: 'MaxAbsScaler';
+  maxAbs: number[];
+  scale: number[];
+  nSamplesSeen: number;
+}
+
+/** A fitted RobustScaler step (FORMAT.md). */
+export interface RobustScalerJSON {
+  name: string;
+  type: 'RobustScaler';
+  withCentering: boolean;
+  withScaling: boolean;
+  quantileRange: [number, number];
+  unitVariance: boolean;
+  center: number[] | null;
+  scale: number[] | null;
+}
+
+/** A fitted OrdinalEncoder step (FORMAT.md); `null` stands for NaN in `unknownValue` and `encodedMissingValue`. */
+export interface OrdinalEncoderJSON {
+  name: string;
+  type: 'OrdinalEncoder';
+  handleUnknown: 'error' | 'use_encoded_value';
+  unknownValue: number | null;
+  encodedMissingValue: number | null;
+  categories: Array<Array<number | string | null>>;
+}
+
+/** A FunctionTransformer step of one of the supported numpy functions (FORMAT.md). */
+export interface FunctionTransformerJSON {
+  name: string;
+  type: 'FunctionTransformer';
+  func: 'log1p' | 'log' | 'sqrt' | 'exp' | 'abs';
+}
+
+/** A fitted PolynomialFeatures step (FORMAT.md): `powers` is scikit-learn's `powers_`. */
+export interface PolynomialFeaturesJSON {
+  name: string;
+  type: 'PolynomialFeatures';
+  degree: number | [number, number];
+  interactionOnly: boolean;
+  includeBias: boolean;
+  powers: number[][];
+}
+
+/** A fitted KBinsDiscretizer step (FORMAT.md); `null` stands for an infinite edge. */
+export interface KBinsDiscretizerJSON {
+  name: string;
+  type: 'KBinsDiscretizer';
+  encode: 'ordinal' | 'onehot' | 'onehot-dense';
+  strategy: 'uniform' | 'quantile' | 'kmeans';
+  nBins: number[];
+  binEdges: Array<Array<number | null>>;
+}
+
 /** One transformer of a ColumnTransformer step: named columns through nested steps. */
 export interface ColumnTransformerEntryJSON {
   name: string;
@@ -74,7 +132,18 @@ export interface ColumnTransformerJSON {
 }
 
 /** Any step of a pipeline.json. */
-export type StepJSON = SimpleImputerJSON | StandardScalerJSON | MinMaxScalerJSON | OneHotEncoderJSON | ColumnTransformerJSON;
+export type StepJSON =
+  | SimpleImputerJSON
+  | StandardScalerJSON
+  | MinMaxScalerJSON
+  | OneHotEncoderJSON
+  | MaxAbsScalerJSON
+  | RobustScalerJSON
+  | OrdinalEncoderJSON
+  | FunctionTransformerJSON
+  | PolynomialFeaturesJSON
+  | KBinsDiscretizerJSON
+  | ColumnTransformerJSON;
 
 /** A whole pipeline.json: the `mlserve.pipeline/v1` format of FORMAT.md. */
 export interface PipelineJSON {
@@ -156,6 +225,24 @@ export function readNumbers(value: unknown, path: string, length?: number): numb
     throw createFormatError(path, `must hold ${length} numbers (one per column), got ${array.length}`);
   }
   return array.map((v, i) => readNumber(v, joinPath(path, i)));
+}
+
+/** An integer in `[min, max]`, or a format error. */
+export function readInteger(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    throw createFormatError(path, `must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(value) ?? 'nothing'}`);
+  }
+  return value as number;
+}
+
+/** A number, or NaN for null (how pipeline.json writes scikit-learn's `np.nan` options). */
+export function readNumberOrNaN(value: unknown, path: string): number {
+  return value === null ? NaN : readNumber(value, path);
+}
+
+/** NaN as null, for JSON. */
+export function writeNumberOrNaN(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
 }
 
 /** A number, string or null: a fitted value of a column. */

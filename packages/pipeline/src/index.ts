@@ -9,6 +9,18 @@ export { MinMaxScaler } from './min-max-scaler';
 export type { MinMaxScalerOptions } from './min-max-scaler';
 export { OneHotEncoder } from './one-hot-encoder';
 export type { OneHotEncoderOptions, OneHotDrop, Category } from './one-hot-encoder';
+export { MaxAbsScaler } from './max-abs-scaler';
+export { RobustScaler } from './robust-scaler';
+export type { RobustScalerOptions } from './robust-scaler';
+export { OrdinalEncoder } from './ordinal-encoder';
+export type { OrdinalEncoderOptions } from './ordinal-encoder';
+export { FunctionTransformer } from './function-transformer';
+export type { FunctionTransformerOptions } from './function-transformer';
+export type { NumpyFunction } from './column';
+export { PolynomialFeatures } from './polynomial-features';
+export type { PolynomialFeaturesOptions } from './polynomial-features';
+export { KBinsDiscretizer } from './k-bins-discretizer';
+export type { KBinsDiscretizerOptions, KBinsEncode, KBinsStrategy } from './k-bins-discretizer';
 export { ColumnTransformer } from './column-transformer';
 export type { ColumnTransformerOptions, TransformerEntry, TransformerSpec, NamedStep } from './column-transformer';
 export type { Step } from './step';
@@ -22,6 +34,12 @@ export type {
   StandardScalerJSON,
   MinMaxScalerJSON,
   OneHotEncoderJSON,
+  MaxAbsScalerJSON,
+  RobustScalerJSON,
+  OrdinalEncoderJSON,
+  FunctionTransformerJSON,
+  PolynomialFeaturesJSON,
+  KBinsDiscretizerJSON,
   ColumnTransformerJSON,
   ColumnTransformerEntryJSON,
 } from './format';

@@ -76,7 +76,17 @@ describe('inputSchema', () => {
     expect((p.inputSchema().properties as Record<string, unknown>).Age).toEqual({ type: ['number', 'null'] });
   });
 
-  it.each(['titanic_basic', 'titanic_drop_first', 'titanic_if_binary', 'titanic_minmax', 'titanic_mean_constant'])(
+  it.each([
+    'titanic_basic',
+    'titanic_drop_first',
+    'titanic_if_binary',
+    'titanic_minmax',
+    'titanic_mean_constant',
+    'titanic_ordinal',
+    'titanic_robust_maxabs',
+    'titanic_polynomial',
+    'titanic_kbins',
+  ])(
     'accepts exactly the records transform accepts (%s, ajv strict, draft 2020-12 and draft-07)',
     (name) => {
       const fixture = readFixture(name);
@@ -88,4 +98,33 @@ describe('inputSchema', () => {
       }
     },
   );
+
+  it("bounds the columns a FunctionTransformer reads by the function's domain", () => {
+    expect(load('titanic_function').inputSchema().properties).toEqual({
+      Pclass: { type: 'number', exclusiveMinimum: 0 },
+      Sex: { type: ['string', 'null'] },
+      Age: { type: ['number', 'null'], exclusiveMinimum: -1 },
+      SibSp: { type: 'number', minimum: 0 },
+      Parch: { type: 'number' },
+      Fare: { type: 'number', exclusiveMinimum: -1 },
+      Embarked: { type: ['string', 'null'] },
+    });
+  });
+
+  it('leaves to transform only the domain of a function behind another step', () => {
+    const fixture = readFixture('titanic_function');
+    const pipeline = loadPipeline(fixture.pipeline);
+    const validate = new Ajv2020({ strict: true }).compile(pipeline.inputSchema());
+    const disagreements = fixture.cases.filter((c) => validate(c.input) !== accepts(pipeline, c.input));
+    expect(disagreements.map((c) => c.input.Fare)).toEqual([1e12]);
+    expect(() => pipeline.transformOne(disagreements[0]!.input)).toThrow(expect.objectContaining({ code: 'MLS_ERR_PIPELINE_OUT_OF_DOMAIN', details: { row: 0, column: 'Fare' } }));
+  });
+
+  it('makes a column nullable when an OrdinalEncoder codes its missing values as a number or an imputer fills their NaN', () => {
+    const { properties, required } = load('titanic_ordinal').inputSchema() as { properties: Record<string, unknown>; required: string[] };
+    expect(properties.Embarked).toEqual({ type: ['string', 'null'], enum: ['C', 'Q', 'S', null] });
+    expect(properties.Pclass).toEqual({ type: ['number', 'null'] });
+    expect(properties.Sex).toEqual({ type: 'string', enum: ['female', 'male'] });
+    expect(required).toEqual(['Sex']);
+  });
 });

@@ -1,7 +1,7 @@
 import { type Column, type MinMaxNode, createNode } from './column';
 import { type MinMaxScalerJSON, createFormatError, joinPath, readBoolean, readNumbers } from './format';
 import { readNumericColumn } from './numeric-column';
-import { type ApplyContext, type FitContext, type Step, checkBoolean } from './step';
+import { type ApplyContext, type FitContext, type Step, checkBoolean, kApply, kFit, kToJSON } from './step';
 
 /** Options of MinMaxScaler, named as scikit-learn's (camelCase). */
 export interface MinMaxScalerOptions {
@@ -36,8 +36,7 @@ export class MinMaxScaler implements Step {
     return this.scale !== null;
   }
 
-  /** @internal */
-  _fit(inputs: readonly Column[], ctx: FitContext): void {
+  [kFit](inputs: readonly Column[], ctx: FitContext): void {
     const values = ctx.values(inputs);
     const [lo, hi] = this.featureRange;
     const dataMin: number[] = [];
@@ -62,8 +61,7 @@ export class MinMaxScaler implements Step {
     this.dataRange = dataRange;
   }
 
-  /** @internal */
-  _apply(inputs: readonly Column[], ctx: ApplyContext): Column[] {
+  [kApply](inputs: readonly Column[], ctx: ApplyContext): Column[] {
     const { scale, min } = this;
     if (scale === null || min === null) return ctx.fail(null, 'the MinMaxScaler is not fitted');
     if (scale.length !== inputs.length) ctx.fail('scale', `must hold ${inputs.length} numbers (one per input column)`);
@@ -76,8 +74,7 @@ export class MinMaxScaler implements Step {
     });
   }
 
-  /** @internal */
-  _toJSON(name: string): MinMaxScalerJSON {
+  [kToJSON](name: string): MinMaxScalerJSON {
     const copy = (a: number[] | null): number[] => [...(a ?? [])];
     return {
       name,
@@ -91,23 +88,23 @@ export class MinMaxScaler implements Step {
       min: copy(this.min),
     };
   }
+}
 
-  /** @internal Reads the step from pipeline.json; `path` names it in errors. */
-  static _fromJSON(json: Record<string, unknown>, path: string): MinMaxScaler {
-    const rangePath = joinPath(path, 'featureRange');
-    const range = readNumbers(json.featureRange, rangePath, 2) as [number, number];
-    if (!(range[0] < range[1])) throw createFormatError(rangePath, 'must have min < max');
-    const scaler = new MinMaxScaler({ featureRange: range, clip: readBoolean(json.clip, joinPath(path, 'clip')) });
-    const scale = readNumbers(json.scale, joinPath(path, 'scale'));
-    const n = scale.length;
-    scaler.scale = scale;
-    scaler.min = readNumbers(json.min, joinPath(path, 'min'), n);
-    // The data statistics are informative only: tolerate their absence, check their shape.
-    const optional = (key: 'dataMin' | 'dataMax' | 'dataRange'): number[] | null =>
-      json[key] === undefined || json[key] === null ? null : readNumbers(json[key], joinPath(path, key), n);
-    scaler.dataMin = optional('dataMin');
-    scaler.dataMax = optional('dataMax');
-    scaler.dataRange = optional('dataRange');
-    return scaler;
-  }
+/** Reads a MinMaxScaler step of pipeline.json; `path` names it in errors. */
+export function readMinMaxScaler(json: Record<string, unknown>, path: string): MinMaxScaler {
+  const rangePath = joinPath(path, 'featureRange');
+  const range = readNumbers(json.featureRange, rangePath, 2) as [number, number];
+  if (!(range[0] < range[1])) throw createFormatError(rangePath, 'must have min < max');
+  const scaler = new MinMaxScaler({ featureRange: range, clip: readBoolean(json.clip, joinPath(path, 'clip')) });
+  const scale = readNumbers(json.scale, joinPath(path, 'scale'));
+  const n = scale.length;
+  scaler.scale = scale;
+  scaler.min = readNumbers(json.min, joinPath(path, 'min'), n);
+  // The data statistics are informative only: tolerate their absence, check their shape.
+  const optional = (key: 'dataMin' | 'dataMax' | 'dataRange'): number[] | null =>
+    json[key] === undefined || json[key] === null ? null : readNumbers(json[key], joinPath(path, key), n);
+  scaler.dataMin = optional('dataMin');
+  scaler.dataMax = optional('dataMax');
+  scaler.dataRange = optional('dataRange');
+  return scaler;
 }

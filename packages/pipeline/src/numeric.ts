@@ -60,3 +60,42 @@ export function formatPythonFloat(x: number): string {
   const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
   return `${sign}${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
+
+/**
+ * numpy's `percentile(values, q)` with the default 'linear' method, over values sorted ascending
+ * without NaN: `_quantile`'s virtual index `(n - 1) * q / 100`, then `_lerp`, which interpolates
+ * from the nearer end so that the result stays monotonic.
+ */
+export function percentile(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  const virtual = (n - 1) * (q / 100);
+  if (virtual >= n - 1) return sorted[n - 1]!;
+  const previous = Math.floor(virtual);
+  const a = sorted[previous]!;
+  const b = sorted[previous + 1]!;
+  const t = virtual - previous;
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+/** numpy's `median`: the middle value, or the mean `(lo + hi) / 2` of the two middle ones, of sorted values. */
+export function median(sorted: Float64Array): number {
+  const h = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
+}
+
+/** numpy's `linspace(start, stop, num)`: `i * step + start`, with `stop` itself last. */
+export function linspace(start: number, stop: number, num: number): Float64Array {
+  const out = new Float64Array(num);
+  const div = num - 1;
+  const delta = stop - start;
+  const step = delta / div;
+  for (let i = 0; i < num; i++) out[i] = (step === 0 ? (i / div) * delta : i * step) + start;
+  if (num > 1) out[num - 1] = stop;
+  return out;
+}
+
+/** The values sorted ascending, as a copy (`Float64Array#sort` sorts numerically). */
+export function sortedCopy(values: Float64Array): Float64Array {
+  return Float64Array.from(values).sort();
+}

@@ -1,7 +1,8 @@
-import { type Column, type OneHotNode, type SlotNode, createNode } from './column';
+import { type Category, createCategoryIndex, sortedCategories } from './categories';
+import { type Column, type SlotNode, createNode } from './column';
 import { type OneHotEncoderJSON, createFormatError, joinPath, readArray, readEnum, readNumber, readScalar } from './format';
-import { compareCodePoints, formatPythonFloat } from './numeric';
-import type { ApplyContext, FitContext, Step } from './step';
+import { formatPythonFloat } from './numeric';
+import { type ApplyContext, type FitContext, type Step, kApply, kFit, kToJSON } from './step';
 
 /** Options of OneHotEncoder, named as scikit-learn's (camelCase). */
 export interface OneHotEncoderOptions {
@@ -14,8 +15,7 @@ export interface OneHotEncoderOptions {
   drop?: OneHotDrop;
 }
 
-/** A category: a number, a string, or null for missing values seen at fit time. */
-export type Category = number | string | null;
+export type { Category };
 
 /** What a OneHotEncoder drops: nothing, `'first'`, `'if_binary'`, or one category per column. */
 export type OneHotDrop = 'first' | 'if_binary' | null | Category[];
@@ -51,8 +51,7 @@ export class OneHotEncoder implements Step {
     return this.categories !== null;
   }
 
-  /** @internal */
-  _fit(inputs: readonly Column[], ctx: FitContext): void {
+  [kFit](inputs: readonly Column[], ctx: FitContext): void {
     const values = ctx.values(inputs);
     this.categories = values.map((v) => sortedCategories(v));
     const drop = this.drop;
@@ -69,8 +68,7 @@ export class OneHotEncoder implements Step {
     }
   }
 
-  /** @internal */
-  _apply(inputs: readonly Column[], ctx: ApplyContext): Column[] {
+  [kApply](inputs: readonly Column[], ctx: ApplyContext): Column[] {
     const { categories, dropIdx } = this;
     if (categories === null) return ctx.fail(null, 'the OneHotEncoder is not fitted');
     if (categories.length !== inputs.length) {
@@ -82,34 +80,11 @@ export class OneHotEncoder implements Step {
     const out: Column[] = [];
     inputs.forEach((column, i) => {
       const cats = categories[i]!;
-      const index = new Map<number | string, number>();
-      let nullIndex = -1;
-      cats.forEach((cat, k) => {
-        const at = joinPath(joinPath('categories', i), k);
-        if (cat === null) {
-          if (nullIndex >= 0) ctx.fail(at, 'repeats the missing-value category');
-          nullIndex = k;
-          return;
-        }
-        if (typeof cat !== (column.kind === 'number' ? 'number' : 'string')) {
-          ctx.fail(at, `must be a ${column.kind}: column "${column.name}" holds ${column.kind}s`);
-        }
-        if (index.has(cat)) ctx.fail(at, `repeats the category ${JSON.stringify(cat)}`);
-        index.set(cat, k);
-      });
       const dropped = dropIdx?.[i] ?? null;
       if (dropped !== null && !(Number.isInteger(dropped) && dropped >= 0 && dropped < cats.length)) {
         ctx.fail(joinPath('dropIdx', i), `must be null or an index into categories[${i}]`);
       }
-      const encoder = createNode<OneHotNode>({
-        op: 'onehot',
-        kind: 'number',
-        input: column.node,
-        categories: cats,
-        index,
-        nullIndex,
-        ignoreUnknown: this.handleUnknown === 'ignore',
-      });
+      const encoder = createCategoryIndex(column, cats, this.handleUnknown === 'ignore', joinPath('categories', i), ctx);
       const integers = cats.every((c) => typeof c === 'string' || (typeof c === 'number' && Number.isSafeInteger(c)));
       cats.forEach((cat, k) => {
         if (k === dropped) return;
@@ -120,8 +95,7 @@ export class OneHotEncoder implements Step {
     return out;
   }
 
-  /** @internal */
-  _toJSON(name: string): OneHotEncoderJSON {
+  [kToJSON](name: string): OneHotEncoderJSON {
     return {
       name,
       type: 'OneHotEncoder',
@@ -131,47 +105,28 @@ export class OneHotEncoder implements Step {
       dropIdx: this.dropIdx && [...this.dropIdx],
     };
   }
-
-  /** @internal Reads the step from pipeline.json; `path` names it in errors. */
-  static _fromJSON(json: Record<string, unknown>, path: string): OneHotEncoder {
-    const encoder = new OneHotEncoder({
-      handleUnknown: readEnum(json.handleUnknown, ['error', 'ignore'] as const, joinPath(path, 'handleUnknown')),
-      drop: Array.isArray(json.drop)
-        ? json.drop.map((c, i) => readScalar(c, joinPath(joinPath(path, 'drop'), i)))
-        : readEnum(json.drop ?? null, ['first', 'if_binary', null] as const, joinPath(path, 'drop')),
-    });
-    const catsPath = joinPath(path, 'categories');
-    encoder.categories = readArray(json.categories, catsPath).map((cats, i) =>
-      readArray(cats, joinPath(catsPath, i)).map((cat, k) => readScalar(cat, joinPath(joinPath(catsPath, i), k))),
-    );
-    const dropPath = joinPath(path, 'dropIdx');
-    if (json.dropIdx === null || json.dropIdx === undefined) {
-      if (encoder.drop !== null) throw createFormatError(dropPath, `must list the dropped indices when drop is ${JSON.stringify(encoder.drop)}`);
-      encoder.dropIdx = null;
-    } else {
-      encoder.dropIdx = readArray(json.dropIdx, dropPath).map((v, i) => (v === null ? null : readNumber(v, joinPath(dropPath, i))));
-    }
-    return encoder;
-  }
 }
 
-/** Sorted distinct values of a column, missing (null) last: scikit-learn's `_unique`. */
-function sortedCategories(values: Float64Array | Array<string | null>): Category[] {
-  if (values instanceof Float64Array) {
-    const present = values.filter((x) => x === x);
-    const distinct: Category[] = [...new Set(present.sort())];
-    if (present.length < values.length) distinct.push(null);
-    return distinct;
+/** Reads a OneHotEncoder step of pipeline.json; `path` names it in errors. */
+export function readOneHotEncoder(json: Record<string, unknown>, path: string): OneHotEncoder {
+  const encoder = new OneHotEncoder({
+    handleUnknown: readEnum(json.handleUnknown, ['error', 'ignore'] as const, joinPath(path, 'handleUnknown')),
+    drop: Array.isArray(json.drop)
+      ? json.drop.map((c, i) => readScalar(c, joinPath(joinPath(path, 'drop'), i)))
+      : readEnum(json.drop ?? null, ['first', 'if_binary', null] as const, joinPath(path, 'drop')),
+  });
+  const catsPath = joinPath(path, 'categories');
+  encoder.categories = readArray(json.categories, catsPath).map((cats, i) =>
+    readArray(cats, joinPath(catsPath, i)).map((cat, k) => readScalar(cat, joinPath(joinPath(catsPath, i), k))),
+  );
+  const dropPath = joinPath(path, 'dropIdx');
+  if (json.dropIdx === null || json.dropIdx === undefined) {
+    if (encoder.drop !== null) throw createFormatError(dropPath, `must list the dropped indices when drop is ${JSON.stringify(encoder.drop)}`);
+    encoder.dropIdx = null;
+  } else {
+    encoder.dropIdx = readArray(json.dropIdx, dropPath).map((v, i) => (v === null ? null : readNumber(v, joinPath(dropPath, i))));
   }
-  const strings = new Set<string>();
-  let missing = false;
-  for (const v of values) {
-    if (v === null) missing = true;
-    else strings.add(v);
-  }
-  const distinct: Category[] = [...strings].sort(compareCodePoints);
-  if (missing) distinct.push(null);
-  return distinct;
+  return encoder;
 }
 
 /**

@@ -65,7 +65,7 @@ function expectSameTransforms(pipeline: Pipeline, fixture: Fixture): void {
   fixture.cases.forEach((c, i) => {
     if (c.error) {
       expect(() => pipeline.transformOne(c.input)).toThrow(
-        expect.objectContaining({ statusCode: 400, code: expect.stringMatching(/^MLS_ERR_PIPELINE_(MISSING_VALUE|MISSING_COLUMN|UNKNOWN_CATEGORY)$/) }),
+        expect.objectContaining({ statusCode: 400, code: expect.stringMatching(/^MLS_ERR_PIPELINE_(MISSING_VALUE|MISSING_COLUMN|UNKNOWN_CATEGORY|OUT_OF_DOMAIN)$/) }),
       );
       return;
     }

@@ -1,5 +1,5 @@
 import { type Column, type ColumnKind, createRawColumn } from './column';
-import { ColumnTransformer, type NamedStep } from './column-transformer';
+import type { NamedStep } from './column-transformer';
 import { createPipelineError } from './errors';
 import {
   type InputJSON,
@@ -13,12 +13,10 @@ import {
   readString,
 } from './format';
 import { type JSONSchema, buildInputSchema } from './input-schema';
-import { MinMaxScaler } from './min-max-scaler';
-import { OneHotEncoder } from './one-hot-encoder';
-import { Program, createRecordError, createTypeError } from './program';
-import { SimpleImputer } from './simple-imputer';
-import { StandardScaler } from './standard-scaler';
-import { type ColumnValues, type FitContext, type Step, createApplyContext, isStep, nameSteps } from './step';
+import { createRecordError, createTypeError } from './input-errors';
+import { Program } from './program';
+import { readStep } from './read-step';
+import { type ColumnValues, type FitContext, type Step, createApplyContext, isStep, kApply, kFit, kToJSON, nameSteps } from './step';
 
 /** The float32 matrix a transform produces, row-major: `data[row * shape[1] + column]`. */
 export interface TransformResult {
@@ -91,7 +89,7 @@ export class Pipeline {
     const raise = (path: string, message: string): never => {
       throw createFormatError(path, message);
     };
-    pipeline.compile(inputs, (columns, i) => named[i]!.step._apply(columns, createApplyContext(joinPath('steps', i), raise)), raise);
+    pipeline.compile(inputs, (columns, i) => named[i]!.step[kApply](columns, createApplyContext(joinPath('steps', i), raise)), raise);
     return pipeline;
   }
 
@@ -128,8 +126,8 @@ export class Pipeline {
       inputs,
       (columns, i) => {
         const { step, name } = this.namedSteps[i]!;
-        step._fit(columns, ctx);
-        return step._apply(columns, createApplyContext(name, raise));
+        step[kFit](columns, ctx);
+        return step[kApply](columns, createApplyContext(name, raise));
       },
       raise,
     );
@@ -179,7 +177,7 @@ export class Pipeline {
     return {
       format: kPipelineFormat,
       inputs: inputs.map((c) => ({ ...c })),
-      steps: this.namedSteps.map(({ name, step }) => step._toJSON(name)),
+      steps: this.namedSteps.map(({ name, step }) => step[kToJSON](name)),
     };
   }
 
@@ -205,29 +203,6 @@ export class Pipeline {
       }
     }
     this.state = { inputs, outputs: columns, program: new Program(columns.map((c) => c.node)), schema: null };
-  }
-}
-
-/**
- * Reads a pipeline.json's step at `path` (any of the five kinds). A step nested in a
- * ColumnTransformer without a name gets its lowercase type, as a single transformer has no step
- * name in scikit-learn.
- */
-function readStep(json: unknown, path: string, nested = false): NamedStep {
-  const step = readObject(json, path);
-  const type = readEnum(step.type, ['SimpleImputer', 'StandardScaler', 'MinMaxScaler', 'OneHotEncoder', 'ColumnTransformer'] as const, joinPath(path, 'type'));
-  const name = nested && step.name === undefined ? type.toLowerCase() : readString(step.name, joinPath(path, 'name'));
-  switch (type) {
-    case 'SimpleImputer':
-      return { name, step: SimpleImputer._fromJSON(step, path) };
-    case 'StandardScaler':
-      return { name, step: StandardScaler._fromJSON(step, path) };
-    case 'MinMaxScaler':
-      return { name, step: MinMaxScaler._fromJSON(step, path) };
-    case 'OneHotEncoder':
-      return { name, step: OneHotEncoder._fromJSON(step, path) };
-    case 'ColumnTransformer':
-      return { name, step: ColumnTransformer._fromJSON(step, path, readStep) };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { MlserveError } from '@mlserve/errors';
-import type { Node } from './column';
-import { createPipelineError } from './errors';
+import { type Node, inputsOf } from './column';
+import { createDomainError, createMissingError, createRecordError, createTypeError, createUnknownError, hasKey } from './input-errors';
+import { applyFunction, kFunctions } from './numpy-function';
 
 const enum Op {
   RawNumber,
@@ -12,6 +13,11 @@ const enum Op {
   OneHotNumber,
   OneHotString,
   Slot,
+  Ordinal,
+  Function,
+  Bin,
+  Product,
+  Constant,
 }
 
 // Every instruction has the same shape so the hot loop's property accesses stay monomorphic.
@@ -27,6 +33,9 @@ interface Instr {
   flags: number;
   fill: string | null;
   index: Map<number | string, number> | null;
+  /** The registers of a product's factors, or a bin's inner edges. */
+  inputs: Int32Array | null;
+  edges: Float64Array | null;
   node: Node;
 }
 
@@ -34,55 +43,6 @@ const kSubtract = 1;
 const kDivide = 2;
 const kClip = 4;
 const kIgnore = 8;
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
-}
-
-function hasKey(record: object, key: string): boolean {
-  const value = (record as Record<string, unknown>)[key];
-  return value !== undefined && Object.hasOwn(record, key);
-}
-
-/** The error for a missing value that nothing downstream accepts: absent key or null/NaN. */
-export function createMissingError(record: unknown, row: number, column: string): MlserveError {
-  if (typeof record === 'object' && record !== null && !hasKey(record, column)) {
-    return createPipelineError('MLS_ERR_PIPELINE_MISSING_COLUMN', `Row ${row}: column "${column}" is missing and no imputer fills it`, {
-      details: { row, column },
-    });
-  }
-  return createPipelineError('MLS_ERR_PIPELINE_MISSING_VALUE', `Row ${row}, column "${column}": the value is missing (null or NaN) and no imputer fills it`, {
-    details: { row, column },
-  });
-}
-
-/** The error for a value of the wrong JSON type. */
-export function createTypeError(row: number, column: string, expected: string, value: unknown): MlserveError {
-  return createPipelineError('MLS_ERR_PIPELINE_INVALID_TYPE', `Row ${row}, column "${column}": expected ${expected}, got ${typeName(value)}`, {
-    details: { row, column },
-  });
-}
-
-/** The error for a record that is not an object. */
-export function createRecordError(row: number, value: unknown): MlserveError {
-  return createPipelineError('MLS_ERR_PIPELINE_INVALID_TYPE', `Row ${row}: expected an object (one record), got ${typeName(value)}`, {
-    details: { row, column: null },
-  });
-}
-
-function createUnknownError(row: number, node: Node, value: number | string): MlserveError {
-  const known = node.op === 'onehot' ? node.categories.filter((c) => c !== null) : [];
-  const list = known.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (known.length > 20 ? ', ...' : '');
-  return createPipelineError(
-    'MLS_ERR_PIPELINE_UNKNOWN_CATEGORY',
-    `Row ${row}, column "${node.source}": unknown category ${JSON.stringify(value)} (known: ${list})`,
-    { details: { row, column: node.source } },
-  );
-}
 
 /**
  * A pipeline compiled for the hot path: the nodes the outputs need, in topological order, each
@@ -101,12 +61,12 @@ export class Program {
     const visit = (node: Node): void => {
       if (seen.has(node)) return;
       seen.add(node);
-      if (node.op !== 'raw') visit(node.input);
+      inputsOf(node).forEach(visit);
     };
     outputs.forEach(visit);
     this.nodes = [...seen].sort((x, y) => x.id - y.id);
     const reg = new Map<Node, number>(this.nodes.map((node, i) => [node, i]));
-    this.instrs = this.nodes.map((node, i) => compile(node, i, node.op === 'raw' ? -1 : reg.get(node.input)!));
+    this.instrs = this.nodes.map((node, i) => compile(node, i, Int32Array.from(inputsOf(node), (input) => reg.get(input)!)));
     this.outputs = Int32Array.from(outputs, (node) => reg.get(node)!);
     this.num = new Float64Array(this.nodes.length);
     this.str = new Array<string | null>(this.nodes.length).fill(null);
@@ -189,6 +149,45 @@ export class Program {
         case Op.Slot:
           num[ins.out] = num[ins.input] === ins.a ? 1 : 0;
           break;
+        case Op.Ordinal: {
+          const k = num[ins.input]!;
+          num[ins.out] = k < 0 ? ins.b : k === ins.c ? ins.a : k;
+          break;
+        }
+        case Op.Function: {
+          const x = num[ins.input]!;
+          if (x !== x) {
+            num[ins.out] = x;
+            break;
+          }
+          const y = applyFunction(ins.a, x);
+          if (y - y !== 0) throw createDomainError(row, ins.source, kFunctions[ins.a]!, x);
+          num[ins.out] = y;
+          break;
+        }
+        case Op.Bin: {
+          const x = num[ins.input]!;
+          if (x !== x) throw createMissingError(rec, row, ins.source);
+          const edges = ins.edges!;
+          let k = 0;
+          while (k < edges.length && edges[k]! <= x) k++;
+          num[ins.out] = k;
+          break;
+        }
+        case Op.Product: {
+          const factors = ins.inputs!;
+          let p = 1;
+          for (let j = factors.length - 1; j >= 0; j--) {
+            const x = num[factors[j]!]!;
+            if (x !== x) throw createMissingError(rec, row, this.nodes[factors[j]!]!.source);
+            p *= x; // 1 * x is exactly x, so the first product is the last factor itself
+          }
+          num[ins.out] = p;
+          break;
+        }
+        case Op.Constant:
+          num[ins.out] = ins.a;
+          break;
       }
     }
   }
@@ -200,9 +199,18 @@ export class Program {
     const outputs = this.outputs;
     for (let j = 0; j < outputs.length; j++) {
       const x = num[outputs[j]!]!;
-      if (x !== x) throw createMissingError(record, row, this.nodes[outputs[j]!]!.source);
+      if (x !== x) throw this.createOutputError(record, row, outputs[j]!);
       data[offset + j] = x;
     }
+  }
+
+  /** The error for a NaN output: a missing value, or an unknown category that an OrdinalEncoder coded as NaN. */
+  private createOutputError(record: unknown, row: number, reg: number): MlserveError {
+    const node = this.nodes[reg]!;
+    const value = (record as Record<string, unknown>)[node.source];
+    const present = typeof value === 'string' || (typeof value === 'number' && value === value);
+    if (node.op === 'ordinal' && present && this.num[this.instrs[reg]!.input]! < 0) return createUnknownError(row, node.input, value);
+    return createMissingError(record, row, node.source);
   }
 }
 
@@ -214,8 +222,24 @@ function internalize(key: string): string {
   return Object.keys({ [key]: 0 })[0] ?? key;
 }
 
-function compile(node: Node, out: number, input: number): Instr {
-  const ins: Instr = { op: Op.RawNumber, input, out, source: internalize(node.source), a: 0, b: 0, c: -1, d: 0, flags: 0, fill: null, index: null, node };
+function compile(node: Node, out: number, inputs: Int32Array): Instr {
+  const input = inputs.length > 0 ? inputs[0]! : -1;
+  const ins: Instr = {
+    op: Op.RawNumber,
+    input,
+    out,
+    source: internalize(node.source),
+    a: 0,
+    b: 0,
+    c: -1,
+    d: 0,
+    flags: 0,
+    fill: null,
+    index: null,
+    inputs: null,
+    edges: null,
+    node,
+  };
   switch (node.op) {
     case 'raw':
       ins.op = node.kind === 'number' ? Op.RawNumber : Op.RawString;
@@ -259,6 +283,28 @@ function compile(node: Node, out: number, input: number): Instr {
     case 'slot':
       ins.op = Op.Slot;
       ins.a = node.category;
+      break;
+    case 'ordinal':
+      ins.op = Op.Ordinal;
+      ins.a = node.missing;
+      ins.b = node.unknown;
+      ins.c = node.input.nullIndex;
+      break;
+    case 'function':
+      ins.op = Op.Function;
+      ins.a = kFunctions.indexOf(node.func);
+      break;
+    case 'bin':
+      ins.op = Op.Bin;
+      ins.edges = node.edges;
+      break;
+    case 'product':
+      ins.op = Op.Product;
+      ins.inputs = inputs;
+      break;
+    case 'constant':
+      ins.op = Op.Constant;
+      ins.a = node.value;
       break;
   }
   return ins;

@@ -1,7 +1,7 @@
 import { type Column, type ImputeNode, createNode } from './column';
 import { type SimpleImputerJSON, joinPath, readEnum, readScalar, readArray } from './format';
 import { compareCodePoints, pairwiseSum } from './numeric';
-import type { ApplyContext, FitContext, Step } from './step';
+import { type ApplyContext, type FitContext, type Step, kApply, kFit, kToJSON } from './step';
 
 /** How a SimpleImputer computes the value that replaces missing ones. */
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
@@ -45,8 +45,7 @@ export class SimpleImputer implements Step {
     return this.statistics !== null;
   }
 
-  /** @internal */
-  _fit(inputs: readonly Column[], ctx: FitContext): void {
+  [kFit](inputs: readonly Column[], ctx: FitContext): void {
     const values = ctx.values(inputs);
     this.statistics = inputs.map((column, i) => this.fitColumn(column, values[i]!));
   }
@@ -91,8 +90,7 @@ export class SimpleImputer implements Step {
     return mostFrequent(Array.from(present), (a, b) => a - b);
   }
 
-  /** @internal */
-  _apply(inputs: readonly Column[], ctx: ApplyContext): Column[] {
+  [kApply](inputs: readonly Column[], ctx: ApplyContext): Column[] {
     const statistics = this.statistics;
     if (statistics === null) return ctx.fail(null, 'the SimpleImputer is not fitted');
     if (statistics.length !== inputs.length) {
@@ -110,20 +108,19 @@ export class SimpleImputer implements Step {
     return out;
   }
 
-  /** @internal */
-  _toJSON(name: string): SimpleImputerJSON {
+  [kToJSON](name: string): SimpleImputerJSON {
     return { name, type: 'SimpleImputer', strategy: this.strategy, fillValue: this.fillValue, statistics: [...(this.statistics ?? [])] };
   }
+}
 
-  /** @internal Reads the step from pipeline.json; `path` names it in errors. */
-  static _fromJSON(json: Record<string, unknown>, path: string): SimpleImputer {
-    const strategy = readEnum(json.strategy, kStrategies, joinPath(path, 'strategy'));
-    const fillValue = json.fillValue === undefined ? null : readScalar(json.fillValue, joinPath(path, 'fillValue'));
-    const imputer = new SimpleImputer({ strategy, fillValue });
-    const statsPath = joinPath(path, 'statistics');
-    imputer.statistics = readArray(json.statistics, statsPath).map((v, i) => readScalar(v, joinPath(statsPath, i)));
-    return imputer;
-  }
+/** Reads a SimpleImputer step of pipeline.json; `path` names it in errors. */
+export function readSimpleImputer(json: Record<string, unknown>, path: string): SimpleImputer {
+  const strategy = readEnum(json.strategy, kStrategies, joinPath(path, 'strategy'));
+  const fillValue = json.fillValue === undefined ? null : readScalar(json.fillValue, joinPath(path, 'fillValue'));
+  const imputer = new SimpleImputer({ strategy, fillValue });
+  const statsPath = joinPath(path, 'statistics');
+  imputer.statistics = readArray(json.statistics, statsPath).map((v, i) => readScalar(v, joinPath(statsPath, i)));
+  return imputer;
 }
 
 /** The most frequent value; ties go to the smallest, as scikit-learn's `_most_frequent`. */

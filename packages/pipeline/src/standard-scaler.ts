@@ -2,7 +2,7 @@ import { type Column, type StandardNode, createNode } from './column';
 import { type StandardScalerJSON, createFormatError, joinPath, readBoolean, readNumber, readNumbers } from './format';
 import { readNumericColumn } from './numeric-column';
 import { pairwiseSum } from './numeric';
-import { type ApplyContext, type FitContext, type Step, checkBoolean } from './step';
+import { type ApplyContext, type FitContext, type Step, checkBoolean, kApply, kFit, kToJSON } from './step';
 
 /** Options of StandardScaler, named as scikit-learn's (camelCase). */
 export interface StandardScalerOptions {
@@ -40,8 +40,7 @@ export class StandardScaler implements Step {
     return this.nSamplesSeen !== null;
   }
 
-  /** @internal */
-  _fit(inputs: readonly Column[], ctx: FitContext): void {
+  [kFit](inputs: readonly Column[], ctx: FitContext): void {
     const values = ctx.values(inputs);
     const mean: number[] = [];
     const variance: number[] = [];
@@ -71,8 +70,7 @@ export class StandardScaler implements Step {
     this.nSamplesSeen = n;
   }
 
-  /** @internal */
-  _apply(inputs: readonly Column[], ctx: ApplyContext): Column[] {
+  [kApply](inputs: readonly Column[], ctx: ApplyContext): Column[] {
     if (!this.fitted) return ctx.fail(null, 'the StandardScaler is not fitted');
     const mean = this.mean;
     const scale = this.scale;
@@ -95,8 +93,7 @@ export class StandardScaler implements Step {
     });
   }
 
-  /** @internal */
-  _toJSON(name: string): StandardScalerJSON {
+  [kToJSON](name: string): StandardScalerJSON {
     return {
       name,
       type: 'StandardScaler',
@@ -108,25 +105,25 @@ export class StandardScaler implements Step {
       nSamplesSeen: Array.isArray(this.nSamplesSeen) ? [...this.nSamplesSeen] : (this.nSamplesSeen ?? 0),
     };
   }
+}
 
-  /** @internal Reads the step from pipeline.json; `path` names it in errors. */
-  static _fromJSON(json: Record<string, unknown>, path: string): StandardScaler {
-    const scaler = new StandardScaler({
-      withMean: readBoolean(json.withMean, joinPath(path, 'withMean')),
-      withStd: readBoolean(json.withStd, joinPath(path, 'withStd')),
-    });
-    const optional = (key: 'mean' | 'var' | 'scale', wanted: boolean): number[] | null =>
-      wanted ? readNumbers(json[key], joinPath(path, key)) : null;
-    scaler.mean = optional('mean', scaler.withMean);
-    scaler.var = json.var === null || json.var === undefined ? null : readNumbers(json.var, joinPath(path, 'var'));
-    scaler.scale = optional('scale', scaler.withStd);
-    if (scaler.scale?.some((s) => s === 0)) {
-      const at = joinPath(joinPath(path, 'scale'), scaler.scale.indexOf(0));
-      throw createFormatError(at, 'must not be 0 (scikit-learn stores 1 for constant columns)');
-    }
-    const seenPath = joinPath(path, 'nSamplesSeen');
-    scaler.nSamplesSeen =
-      json.nSamplesSeen === undefined ? 0 : Array.isArray(json.nSamplesSeen) ? readNumbers(json.nSamplesSeen, seenPath) : readNumber(json.nSamplesSeen, seenPath);
-    return scaler;
+/** Reads a StandardScaler step of pipeline.json; `path` names it in errors. */
+export function readStandardScaler(json: Record<string, unknown>, path: string): StandardScaler {
+  const scaler = new StandardScaler({
+    withMean: readBoolean(json.withMean, joinPath(path, 'withMean')),
+    withStd: readBoolean(json.withStd, joinPath(path, 'withStd')),
+  });
+  const optional = (key: 'mean' | 'var' | 'scale', wanted: boolean): number[] | null =>
+    wanted ? readNumbers(json[key], joinPath(path, key)) : null;
+  scaler.mean = optional('mean', scaler.withMean);
+  scaler.var = json.var === null || json.var === undefined ? null : readNumbers(json.var, joinPath(path, 'var'));
+  scaler.scale = optional('scale', scaler.withStd);
+  if (scaler.scale?.some((s) => s === 0)) {
+    const at = joinPath(joinPath(path, 'scale'), scaler.scale.indexOf(0));
+    throw createFormatError(at, 'must not be 0 (scikit-learn stores 1 for constant columns)');
   }
+  const seenPath = joinPath(path, 'nSamplesSeen');
+  scaler.nSamplesSeen =
+    json.nSamplesSeen === undefined ? 0 : Array.isArray(json.nSamplesSeen) ? readNumbers(json.nSamplesSeen, seenPath) : readNumber(json.nSamplesSeen, seenPath);
+  return scaler;
 }

@@ -29,8 +29,18 @@ export function createApplyContext(path: string, raise: (path: string, message: 
   };
 }
 
+// The members through which Pipeline and ColumnTransformer drive a step. They are symbols, so they
+// stay out of the steps' public API; registered ones (Symbol.for), so two copies of this package
+// still recognize each other's steps.
+/** Symbol of `Step#[kFit](inputs, ctx)`: learns the parameters from the input columns. */
+export const kFit: unique symbol = Symbol.for('@mlserve/pipeline:fit');
+/** Symbol of `Step#[kApply](inputs, ctx)`: builds the output columns of the fitted step. */
+export const kApply: unique symbol = Symbol.for('@mlserve/pipeline:apply');
+/** Symbol of `Step#[kToJSON](name)`: the fitted step in the pipeline.json format. */
+export const kToJSON: unique symbol = Symbol.for('@mlserve/pipeline:toJSON');
+
 /**
- * A transformer usable as a pipeline step. The underscored methods are the contract between the
+ * A transformer usable as a pipeline step. The symbol-keyed methods are the contract between the
  * steps and Pipeline/ColumnTransformer; users only construct steps and pass them on.
  */
 export interface Step {
@@ -38,12 +48,12 @@ export interface Step {
   readonly type: StepJSON['type'];
   /** True once fitted (by `Pipeline#fit`) or loaded from JSON. */
   readonly fitted: boolean;
-  /** @internal Learns the parameters from the input columns. */
-  _fit(inputs: readonly Column[], ctx: FitContext): void;
-  /** @internal Builds the output columns of the fitted step over `inputs`. */
-  _apply(inputs: readonly Column[], ctx: ApplyContext): Column[];
-  /** @internal The fitted step in the pipeline.json format. */
-  _toJSON(name: string): StepJSON;
+  /** Learns the parameters from the input columns. */
+  [kFit](inputs: readonly Column[], ctx: FitContext): void;
+  /** Builds the output columns of the fitted step over `inputs`. */
+  [kApply](inputs: readonly Column[], ctx: ApplyContext): Column[];
+  /** The fitted step in the pipeline.json format. */
+  [kToJSON](name: string): StepJSON;
 }
 
 /** True for objects implementing Step (checked by shape: two copies of this package may meet). */
@@ -51,9 +61,9 @@ export function isStep(value: unknown): value is Step {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as Step)._fit === 'function' &&
-    typeof (value as Step)._apply === 'function' &&
-    typeof (value as Step)._toJSON === 'function' &&
+    typeof (value as Step)[kFit] === 'function' &&
+    typeof (value as Step)[kApply] === 'function' &&
+    typeof (value as Step)[kToJSON] === 'function' &&
     typeof (value as Step).type === 'string'
   );
 }

@@ -34,9 +34,10 @@ def _step_types(step, columns):
     kind = step["type"]
     if kind == "SimpleImputer":
         return _imputer_types(step, columns)
-    if kind == "OneHotEncoder":
+    if kind in ("OneHotEncoder", "OrdinalEncoder"):
         return _encoder_types(step, columns)
-    if kind in ("StandardScaler", "MinMaxScaler"):
+    if kind in ("StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "PolynomialFeatures",
+                "KBinsDiscretizer", "FunctionTransformer"):
         return {c: "number" for c in columns}
     if kind == "ColumnTransformer":
         types = {}

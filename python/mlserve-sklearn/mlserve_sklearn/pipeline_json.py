@@ -18,6 +18,7 @@ from .errors import ExportError
 from .fitted import require_fitted
 from .json_values import to_json_list, to_json_value
 from .supported import refuse
+from .transformers_json import CONVERTERS as TRANSFORMER_CONVERTERS, category_list
 
 FORMAT = "mlserve.pipeline/v1"
 
@@ -134,16 +135,6 @@ def _min_max_scaler(name, scaler, names):
     return step, list(names)
 
 
-def _category_list(categories, column):
-    values = to_json_list(categories)
-    present = [v for v in values if v is not None]
-    if not (all(isinstance(v, str) for v in present) or
-            all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present)):
-        refuse("OneHotEncoder categories %r of column %r" % (values, column),
-               "categories must be all strings or all numbers")
-    return values
-
-
 def _one_hot_encoder(name, encoder, names):
     if getattr(encoder, "_infrequent_enabled", False):
         refuse("OneHotEncoder with min_frequency/max_categories (infrequent categories)")
@@ -155,7 +146,7 @@ def _one_hot_encoder(name, encoder, names):
     drop = encoder.drop
     if drop is not None and not (isinstance(drop, str) and drop in ("first", "if_binary")):
         refuse("OneHotEncoder(drop=%r)" % (drop,), "drop must be None, 'first' or 'if_binary'")
-    categories = [_category_list(c, col) for c, col in zip(encoder.categories_, names)]
+    categories = [category_list(c, "OneHotEncoder", col) for c, col in zip(encoder.categories_, names)]
     drop_idx = None
     if encoder.drop_idx_ is not None:
         drop_idx = [None if d is None else int(d) for d in encoder.drop_idx_]
@@ -228,4 +219,5 @@ _CONVERTERS = {
     MinMaxScaler: _min_max_scaler,
     OneHotEncoder: _one_hot_encoder,
     ColumnTransformer: _column_transformer,
+    **TRANSFORMER_CONVERTERS,
 }

@@ -19,7 +19,16 @@ SUPPORTED_TRANSFORMERS = (
     "StandardScaler",
     "MinMaxScaler",
     "OneHotEncoder",
+    "OrdinalEncoder",
+    "RobustScaler",
+    "MaxAbsScaler",
+    "PolynomialFeatures",
+    "KBinsDiscretizer",
+    "FunctionTransformer",
 )
+
+#: The numpy functions a FunctionTransformer may apply (``func=np.log1p``, ...).
+SUPPORTED_FUNCTIONS = ("log1p", "log", "sqrt", "exp", "abs")
 
 
 def supported_summary():
@@ -27,7 +36,8 @@ def supported_summary():
     return (
         "Supported estimators: " + ", ".join(SUPPORTED_ESTIMATORS) + ". "
         "Supported preprocessing: " + ", ".join(SUPPORTED_TRANSFORMERS)
-        + " (and 'passthrough'/'drop' inside a Pipeline or ColumnTransformer)."
+        + " (FunctionTransformer of " + ", ".join("np." + f for f in SUPPORTED_FUNCTIONS) + ";"
+        + " and 'passthrough'/'drop' inside a Pipeline or ColumnTransformer)."
     )
 
 

@@ -74,6 +74,85 @@ def _onehot(step, names, cols):
     return out_names, out_cols
 
 
+def _category_index(cats, v):
+    key = None if _missing(v) else v
+    for j, c in enumerate(cats):
+        if c == key and (type(c) is type(key) or (isinstance(c, (int, float)) and isinstance(key, (int, float)))):
+            return j
+    return None
+
+
+def _ordinal(step, names, cols):
+    out = []
+    for name, cats, col in zip(names, step["categories"], cols):
+        missing_code = math.nan if step["encodedMissingValue"] is None else step["encodedMissingValue"]
+        unknown_code = math.nan if step["unknownValue"] is None else step["unknownValue"]
+        values = []
+        for row, v in enumerate(col):
+            j = _category_index(cats, v)
+            if j is None:
+                if step["handleUnknown"] == "error":
+                    raise UnknownCategory("row %d column %s: unknown category %r" % (row, name, v))
+                values.append(float(unknown_code))
+            else:
+                values.append(float(missing_code) if cats[j] is None else float(j))
+        out.append(values)
+    return list(names), out
+
+
+def _robust(step, names, cols):
+    out = []
+    for i, col in enumerate(cols):
+        center = step["center"][i] if step["withCentering"] else 0.0
+        scale = step["scale"][i] if step["withScaling"] else 1.0
+        out.append([(_number(v) - center) / scale for v in col])
+    return list(names), out
+
+
+def _maxabs(step, names, cols):
+    return list(names), [[_number(v) / step["scale"][i] for v in col] for i, col in enumerate(cols)]
+
+
+_FUNCTIONS = {"log1p": np.log1p, "log": np.log, "sqrt": np.sqrt, "exp": np.exp, "abs": np.abs}
+
+
+def _function(step, names, cols):
+    func = _FUNCTIONS[step["func"]]
+    with np.errstate(all="ignore"):
+        return list(names), [[float(func(_number(v))) for v in col] for col in cols]
+
+
+def _polynomial(step, names, cols):
+    out_names, out_cols = [], []
+    for powers in step["powers"]:
+        factors = [i for i, e in enumerate(powers) for _ in range(e)]
+        column = []
+        for row in range(len(cols[0]) if cols else 0):
+            product = 1.0
+            for i in reversed(factors):  # FORMAT.md: multiplied from the last factor to the first
+                product *= _number(cols[i][row])
+            column.append(product)
+        out_names.append(" ".join(names[i] if e == 1 else "%s^%d" % (names[i], e)
+                                  for i, e in enumerate(powers) if e) or "1")
+        out_cols.append(column)
+    return out_names, out_cols
+
+
+def _kbins(step, names, cols):
+    out_names, out_cols = [], []
+    for name, edges, col in zip(names, step["binEdges"], cols):
+        inner = edges[1:-1]
+        bins = [float(sum(1 for e in inner if e <= _number(v))) for v in col]
+        if step["encode"] == "ordinal":
+            out_names.append(name)
+            out_cols.append(bins)
+            continue
+        for k in range(len(edges) - 1):
+            out_names.append("%s_%s" % (name, float(k)))
+            out_cols.append([1.0 if b == k else 0.0 for b in bins])
+    return out_names, out_cols
+
+
 def _column_transformer(step, names, cols):
     table = dict(zip(names, cols))
     out_names, out_cols = [], []
@@ -96,6 +175,12 @@ _STEPS = {
     "StandardScaler": _standard,
     "MinMaxScaler": _minmax,
     "OneHotEncoder": _onehot,
+    "OrdinalEncoder": _ordinal,
+    "RobustScaler": _robust,
+    "MaxAbsScaler": _maxabs,
+    "FunctionTransformer": _function,
+    "PolynomialFeatures": _polynomial,
+    "KBinsDiscretizer": _kbins,
     "ColumnTransformer": _column_transformer,
 }
 

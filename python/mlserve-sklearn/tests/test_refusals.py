@@ -12,7 +12,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, PolynomialFeatures, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, SplineTransformer, StandardScaler
 from sklearn.svm import SVC
 
 from helpers import numeric, passengers
@@ -61,10 +61,10 @@ class RefusalTest(unittest.TestCase):
     def test_custom_and_function_transformers_are_refused(self):
         X, y = numeric()
         self.assert_refused(Pipeline([("double", Doubler()), ("clf", LogisticRegression())]).fit(X, y), "Doubler")
-        self.assert_refused(Pipeline([("log", FunctionTransformer(np.log1p)), ("clf", LogisticRegression())])
-                            .fit(X.abs(), y), "FunctionTransformer")
-        self.assert_refused(Pipeline([("poly", PolynomialFeatures()), ("clf", LogisticRegression())]).fit(X, y),
-                            "PolynomialFeatures")
+        self.assert_refused(Pipeline([("log", FunctionTransformer(np.log2)), ("clf", LogisticRegression())])
+                            .fit(X.abs(), y), "FunctionTransformer(func=log2)", "np.log1p, np.log, np.sqrt, np.exp, np.abs")
+        self.assert_refused(Pipeline([("spline", SplineTransformer()), ("clf", LogisticRegression())]).fit(X, y),
+                            "SplineTransformer")
 
     def test_unsupported_options_are_refused(self):
         X, y = passengers()

@@ -1,4 +1,17 @@
-import { ColumnTransformer, MinMaxScaler, OneHotEncoder, Pipeline, SimpleImputer, StandardScaler } from '../../src';
+import {
+  ColumnTransformer,
+  FunctionTransformer,
+  KBinsDiscretizer,
+  MaxAbsScaler,
+  MinMaxScaler,
+  OneHotEncoder,
+  OrdinalEncoder,
+  Pipeline,
+  PolynomialFeatures,
+  RobustScaler,
+  SimpleImputer,
+  StandardScaler,
+} from '../../src';
 import type { Step } from '../../src';
 
 /** A step of a fixture's `config` (generate_fixtures.py builds the same one in scikit-learn). */
@@ -20,6 +33,23 @@ export function buildStep(spec: StepSpec): Step {
       return new MinMaxScaler({ featureRange: o.featureRange, clip: o.clip });
     case 'OneHotEncoder':
       return new OneHotEncoder({ handleUnknown: o.handleUnknown, drop: o.drop });
+    case 'MaxAbsScaler':
+      return new MaxAbsScaler();
+    case 'RobustScaler':
+      return new RobustScaler({ withCentering: o.withCentering, withScaling: o.withScaling, quantileRange: o.quantileRange });
+    case 'OrdinalEncoder':
+      // JSON has no NaN: the configuration writes scikit-learn's np.nan as null.
+      return new OrdinalEncoder({
+        handleUnknown: o.handleUnknown,
+        unknownValue: o.unknownValue === null ? NaN : o.unknownValue,
+        encodedMissingValue: o.encodedMissingValue === null ? NaN : o.encodedMissingValue,
+      });
+    case 'FunctionTransformer':
+      return new FunctionTransformer({ func: o.func! });
+    case 'PolynomialFeatures':
+      return new PolynomialFeatures({ degree: o.degree, interactionOnly: o.interactionOnly, includeBias: o.includeBias });
+    case 'KBinsDiscretizer':
+      return new KBinsDiscretizer({ nBins: o.nBins, encode: o.encode, strategy: o.strategy });
     case 'ColumnTransformer': {
       const transformers = (spec.transformers as Array<{ name: string; columns: string[]; steps: StepSpec[] }>).map(
         (t) => [t.name, t.steps.length === 0 ? 'passthrough' : t.steps.map((s) => [s.name, buildStep(s)] as [string, Step]), t.columns] as const,

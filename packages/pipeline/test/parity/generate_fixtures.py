@@ -18,6 +18,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,9 @@ import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+from sklearn.preprocessing import (FunctionTransformer, KBinsDiscretizer, MaxAbsScaler, MinMaxScaler, OneHotEncoder,
+                                   OrdinalEncoder, PolynomialFeatures, RobustScaler, StandardScaler)
+from threadpoolctl import threadpool_limits
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[3]  # packages/pipeline/test/parity -> repo root
@@ -43,6 +46,18 @@ def imputer(name, strategy, **kw):
 
 def onehot(name, **kw):
     return {"type": "OneHotEncoder", "name": name, **kw}
+
+
+def step(kind, name, **kw):
+    return {"type": kind, "name": name, **kw}
+
+
+def column_transformer(transformers, remainder="drop"):
+    return [{"type": "ColumnTransformer", "name": "preprocess", "remainder": remainder,
+             "transformers": [{"name": n, "columns": c, "steps": s} for n, c, s in transformers]}]
+
+
+BREAST_CANCER_SOME = ["mean radius", "mean texture", "mean area"]
 
 
 # The same configurations are built in TypeScript by src/parity.test.ts from the `config` field.
@@ -185,11 +200,111 @@ CONFIGS = [
         "columns": None,
         "steps": [{"type": "MinMaxScaler", "name": "scaler", "featureRange": [-2.5, 3]}],
     },
+    # The transformers of issue 12. Options named as FORMAT.md's; null stands for np.nan.
+    {
+        "name": "titanic_ordinal",
+        "dataset": "titanic",
+        "columns": TITANIC_COLUMNS,
+        "steps": column_transformer([
+            ("ord", ["Sex", "Embarked"], [step("OrdinalEncoder", "ordinalencoder", handleUnknown="use_encoded_value",
+                                               unknownValue=-1, encodedMissingValue=-2)]),
+            ("ord_nan", ["Embarked"], [step("OrdinalEncoder", "encode"), imputer("imputer", "most_frequent")]),
+            ("pclass", ["Pclass"], [step("OrdinalEncoder", "encode", handleUnknown="use_encoded_value", unknownValue=None),
+                                    imputer("imputer", "constant", fillValue=-1)]),
+            ("strict", ["Sex"], [step("OrdinalEncoder", "ordinalencoder")]),
+        ]),
+    },
+    {
+        "name": "titanic_robust_maxabs",
+        "dataset": "titanic",
+        "columns": TITANIC_COLUMNS,
+        "steps": column_transformer([
+            ("age", ["Age"], [imputer("imputer", "median"), step("RobustScaler", "scaler")]),
+            ("fare", ["Fare", "SibSp", "Parch"], [step("RobustScaler", "robustscaler", quantileRange=[10, 90], withCentering=False)]),
+            ("centre", ["Fare"], [step("RobustScaler", "robustscaler", withScaling=False)]),
+            ("maxabs", ["Parch", "Pclass"], [step("MaxAbsScaler", "maxabsscaler")]),
+            ("age_max", ["Age"], [imputer("imputer", "mean"), step("MaxAbsScaler", "scaler")]),
+        ]),
+    },
+    {
+        "name": "titanic_polynomial",
+        "dataset": "titanic",
+        "columns": TITANIC_COLUMNS,
+        "steps": column_transformer([
+            ("poly", ["Age", "Fare"], [imputer("imputer", "median"), step("PolynomialFeatures", "poly")]),
+            ("inter", ["SibSp", "Parch", "Pclass"], [step("PolynomialFeatures", "polynomialfeatures", degree=3,
+                                                          interactionOnly=True, includeBias=False)]),
+            ("cat", ["Sex"], [onehot("onehotencoder", handleUnknown="ignore")]),
+        ]),
+    },
+    {
+        "name": "titanic_function",
+        "dataset": "titanic",
+        "columns": TITANIC_COLUMNS,
+        "steps": column_transformer([
+            ("log", ["Age", "Fare"], [imputer("imputer", "median"), step("FunctionTransformer", "log1p", func="log1p"),
+                                      {"type": "StandardScaler", "name": "scaler"}]),
+            ("sqrt", ["SibSp"], [step("FunctionTransformer", "functiontransformer", func="sqrt")]),
+            ("log_pclass", ["Pclass"], [step("FunctionTransformer", "functiontransformer", func="log")]),
+            ("abs", ["Parch"], [step("FunctionTransformer", "functiontransformer", func="abs")]),
+            ("exp", ["Fare"], [step("MinMaxScaler", "scaler"), step("FunctionTransformer", "exp", func="exp")]),
+        ]),
+    },
+    {
+        "name": "titanic_kbins",
+        "dataset": "titanic",
+        "columns": TITANIC_COLUMNS,
+        "steps": column_transformer([
+            ("age", ["Age"], [imputer("imputer", "median"), step("KBinsDiscretizer", "bins", nBins=4, encode="ordinal")]),
+            ("fare", ["Fare"], [step("KBinsDiscretizer", "kbinsdiscretizer", nBins=5, encode="onehot-dense", strategy="uniform")]),
+            ("family", ["SibSp", "Parch"], [step("KBinsDiscretizer", "kbinsdiscretizer", nBins=3, encode="onehot")]),
+            ("age_km", ["Age"], [imputer("imputer", "median"),
+                                 step("KBinsDiscretizer", "bins", nBins=4, encode="ordinal", strategy="kmeans")]),
+        ]),
+    },
+    {
+        "name": "breast_cancer_robust",
+        "dataset": "breast_cancer",
+        "columns": None,
+        "steps": [step("RobustScaler", "scaler")],
+    },
+    {
+        "name": "breast_cancer_maxabs",
+        "dataset": "breast_cancer",
+        "columns": None,
+        "steps": [step("MaxAbsScaler", "scaler")],
+    },
+    {
+        "name": "breast_cancer_polynomial",
+        "dataset": "breast_cancer",
+        "columns": None,
+        "steps": column_transformer([
+            ("poly", BREAST_CANCER_SOME, [step("PolynomialFeatures", "polynomialfeatures", degree=[2, 3])]),
+        ]),
+    },
+    {
+        "name": "breast_cancer_kbins_kmeans",
+        "dataset": "breast_cancer",
+        "columns": None,
+        "steps": [step("KBinsDiscretizer", "bins", nBins=6, encode="ordinal", strategy="kmeans")],
+    },
+    {
+        "name": "breast_cancer_kbins_quantile",
+        "dataset": "breast_cancer",
+        "columns": None,
+        "steps": [step("KBinsDiscretizer", "bins", nBins=3, encode="onehot-dense", strategy="quantile")],
+    },
 ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Building scikit-learn objects from a configuration
+
+NUMPY_FUNCTIONS = {"log1p": np.log1p, "log": np.log, "sqrt": np.sqrt, "exp": np.exp, "abs": np.abs}
+
+
+def nan_for_none(v):
+    return np.nan if v is None else v
 
 
 def build_step(spec):
@@ -203,6 +318,25 @@ def build_step(spec):
     if kind == "OneHotEncoder":
         return OneHotEncoder(handle_unknown=spec.get("handleUnknown", "error"), drop=spec.get("drop"),
                              sparse_output=False)
+    if kind == "MaxAbsScaler":
+        return MaxAbsScaler()
+    if kind == "RobustScaler":
+        return RobustScaler(with_centering=spec.get("withCentering", True), with_scaling=spec.get("withScaling", True),
+                            quantile_range=tuple(spec.get("quantileRange", [25, 75])))
+    if kind == "OrdinalEncoder":
+        unknown = spec.get("handleUnknown", "error")
+        return OrdinalEncoder(handle_unknown=unknown,
+                              unknown_value=nan_for_none(spec.get("unknownValue")) if unknown == "use_encoded_value" else None,
+                              encoded_missing_value=nan_for_none(spec.get("encodedMissingValue")))
+    if kind == "FunctionTransformer":
+        return FunctionTransformer(NUMPY_FUNCTIONS[spec["func"]], feature_names_out="one-to-one")
+    if kind == "PolynomialFeatures":
+        degree = spec.get("degree", 2)
+        return PolynomialFeatures(degree=tuple(degree) if isinstance(degree, list) else degree,
+                                  interaction_only=spec.get("interactionOnly", False), include_bias=spec.get("includeBias", True))
+    if kind == "KBinsDiscretizer":
+        return KBinsDiscretizer(n_bins=spec.get("nBins", 5), encode=spec.get("encode", "onehot"),
+                                strategy=spec.get("strategy", "quantile"))
     if kind == "ColumnTransformer":
         transformers = []
         for t in spec["transformers"]:
@@ -214,7 +348,7 @@ def build_step(spec):
             else:
                 est = Pipeline([(s["name"], build_step(s)) for s in steps])
             transformers.append((t["name"], est, list(t["columns"])))
-        return ColumnTransformer(transformers, remainder=spec.get("remainder", "drop"),
+        return ColumnTransformer(transformers, remainder=spec.get("remainder", "drop"), sparse_threshold=0,
                                  verbose_feature_names_out=spec.get("verboseFeatureNamesOut", True))
     raise ValueError(f"unknown step type {kind}")
 
@@ -267,6 +401,29 @@ def export_step(name, est):
         drop_idx = None if est.drop_idx_ is None else [None if i is None else int(i) for i in est.drop_idx_]
         return {"name": name, "type": "OneHotEncoder", "handleUnknown": est.handle_unknown, "drop": est.drop,
                 "categories": [[value(c) for c in cats] for cats in est.categories_], "dropIdx": drop_idx}
+    if isinstance(est, MaxAbsScaler):
+        return {"name": name, "type": "MaxAbsScaler", "maxAbs": nums(est.max_abs_), "scale": nums(est.scale_),
+                "nSamplesSeen": int(est.n_samples_seen_)}
+    if isinstance(est, RobustScaler):
+        return {"name": name, "type": "RobustScaler", "withCentering": est.with_centering,
+                "withScaling": est.with_scaling, "quantileRange": [num(q) for q in est.quantile_range],
+                "unitVariance": est.unit_variance, "center": nums(est.center_), "scale": nums(est.scale_)}
+    if isinstance(est, OrdinalEncoder):
+        return {"name": name, "type": "OrdinalEncoder", "handleUnknown": est.handle_unknown,
+                "unknownValue": None if est.unknown_value is None else num(est.unknown_value),
+                "encodedMissingValue": num(est.encoded_missing_value),
+                "categories": [[value(c) for c in cats] for cats in est.categories_]}
+    if isinstance(est, FunctionTransformer):
+        func = next(k for k, f in NUMPY_FUNCTIONS.items() if f is est.func)
+        return {"name": name, "type": "FunctionTransformer", "func": func}
+    if isinstance(est, PolynomialFeatures):
+        degree = list(est.degree) if isinstance(est.degree, tuple) else est.degree
+        return {"name": name, "type": "PolynomialFeatures", "degree": degree, "interactionOnly": est.interaction_only,
+                "includeBias": est.include_bias, "powers": est.powers_.tolist()}
+    if isinstance(est, KBinsDiscretizer):
+        return {"name": name, "type": "KBinsDiscretizer", "encode": est.encode, "strategy": est.strategy,
+                "nBins": [int(n) for n in est.n_bins_],
+                "binEdges": [[num(e) if np.isfinite(e) else None for e in edges] for edges in est.bin_edges_]}
     if isinstance(est, ColumnTransformer):
         transformers, remainder_columns = [], []
         names_in = list(est.feature_names_in_)
@@ -380,14 +537,19 @@ def run_config(config, datasets):
         strings = set()
         rows = breast_cancer_inputs(np.random.RandomState(11), X)
 
-    pipe = build_pipeline(config).fit(X)
+    # KMeans sums its clusters per OpenMP thread: one thread makes the fit independent of the machine.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        pipe = build_pipeline(config).fit(X)
     cases = []
     for row in rows:
         case = {"input": jsonable_record(row)}
         try:
             out = pipe.transform(frame([row], columns, strings))
-            if np.isnan(np.asarray(out, dtype=np.float64)).any():
+            out = np.asarray(out, dtype=np.float64)
+            if np.isnan(out).any():
                 case["error"] = "scikit-learn outputs NaN (missing value with no imputer)"
+            elif not np.isfinite(out).all():
+                case["error"] = "scikit-learn outputs infinity (a value outside a function's domain)"
             else:
                 case["ok"] = True
         except Exception as exc:  # noqa: BLE001 - any refusal is an expected error
@@ -424,6 +586,8 @@ def main(argv):
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    # Expected warnings: narrow bins removed, log of negative numbers, ...
+    warnings.simplefilter("ignore")
     for config in CONFIGS:
         fixture = run_config(config, args.datasets)
         path = args.out / f"{config['name']}.json"
