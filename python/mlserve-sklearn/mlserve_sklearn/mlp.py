@@ -31,7 +31,7 @@ def _forward(g, model):
 def convert_mlp_classifier(model):
     """Build the ONNX model for a fitted MLPClassifier (binary or multiclass, one output)."""
     if model.out_activation_ not in ("logistic", "softmax") or (model.out_activation_ == "logistic"
-                                                                and len(model.classes_) != 2):
+                                                                and model.n_outputs_ != 1):
         refuse("MLPClassifier with out_activation_=%r" % model.out_activation_, "multilabel targets are not supported")
     g = GraphBuilder()
     out = _forward(g, model)
