@@ -91,7 +91,7 @@ describe.each(kCases)('model.onnx of %s in onnxruntime-node', (name) => {
       }
       expect(Array.from(out.label!.data as BigInt64Array, Number)).toEqual(ref.label);
       const [output, expected] = ref.predict_proba ? ['probabilities', ref.predict_proba] : ['scores', ref.decision_function!];
-      expect(session.outputNames.sort()).toEqual(['label', output].sort());
+      expect([...session.outputNames].sort()).toEqual(['label', output].sort());
       expect(maxRelativeDiff(out[output]!.data as Float32Array, expected)).toBeLessThanOrEqual(kRelativeTolerance);
     } finally {
       await session.release();

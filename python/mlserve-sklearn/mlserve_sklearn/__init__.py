@@ -1,4 +1,7 @@
-"""mlserve-sklearn: export fitted scikit-learn classifiers and regressors to mlserve (model.onnx + pipeline.json + metadata.json)."""
+"""mlserve-sklearn: export fitted scikit-learn classifiers and regressors to mlserve.
+
+It writes model.onnx, pipeline.json and metadata.json.
+"""
 
 from .__about__ import __version__
 from .errors import ExportError, UnsupportedError

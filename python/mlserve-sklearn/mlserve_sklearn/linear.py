@@ -27,7 +27,6 @@ def convert_logistic_regression(model):
     intercept = np.asarray(model.intercept_, dtype=np.float64).reshape(-1)
     if intercept.size == 1 and coef.shape[0] > 1:
         intercept = np.repeat(intercept, coef.shape[0])
-    n_classes = len(model.classes_)
     g = GraphBuilder()
     x = g.input_as_double()
     decision = g.op("Add", [g.op("MatMul", [x, g.const(coef.T.copy(), "coef")]), g.const(intercept, "intercept")])

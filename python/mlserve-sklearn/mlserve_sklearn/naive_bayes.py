@@ -24,9 +24,8 @@ def convert_gaussian_nb(model):
     jll = g.op("Add", [g.const(log_prior, "log_prior"), n_ij])
     top = g.op("ReduceMax", [jll], axes=[1], keepdims=1)
     shifted = g.op("Sub", [jll, top])
-    log_total = g.op("Add", [top, g.op("Log", [g.op("ReduceSum", [g.op("Exp", [shifted]),
-                                                                   g.const(np.array([1], dtype=np.int64))],
-                                                      keepdims=1)])])
+    total = g.op("ReduceSum", [g.op("Exp", [shifted]), g.const(np.array([1], dtype=np.int64))], keepdims=1)
+    log_total = g.op("Add", [top, g.op("Log", [total])])
     proba = g.op("Exp", [g.op("Sub", [jll, log_total])])
     index = g.op("ArgMax", [jll], axis=1, keepdims=0)
     g.finish_classifier(proba, model.classes_, index=index)

@@ -21,9 +21,11 @@ def _neighbours(g, model):
     """(indices int64 [N, k], weights double [N, k] or None for uniform)."""
     metric = model.effective_metric_
     if metric not in _METRICS or model.effective_metric_params_:
-        refuse("%s with metric=%r" % (type(model).__name__, metric), "only the euclidean and manhattan metrics are supported")
+        refuse("%s with metric=%r" % (type(model).__name__, metric),
+               "only the euclidean and manhattan metrics are supported")
     if model.weights not in ("uniform", "distance"):
-        refuse("%s with weights=%r" % (type(model).__name__, model.weights), "only 'uniform' and 'distance' weights are supported")
+        refuse("%s with weights=%r" % (type(model).__name__, model.weights),
+               "only 'uniform' and 'distance' weights are supported")
     train = np.asarray(model._fit_X, dtype=np.float64)
     x = g.op("Unsqueeze", [g.input_as_double(), g.const(np.array([1], dtype=np.int64))])  # [N, 1, D]
     diff = g.op("Sub", [x, g.const(train[np.newaxis], "train")])  # [N, S, D]

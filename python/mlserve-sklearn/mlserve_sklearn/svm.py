@@ -32,7 +32,8 @@ def _kernel(g, model, x):
     sv = np.asarray(model.support_vectors_, dtype=np.float64)
     gamma = float(model._gamma)
     if model.kernel == "rbf":
-        diff = g.op("Sub", [g.op("Unsqueeze", [x, g.const(np.array([1], dtype=np.int64))]), g.const(sv[np.newaxis], "sv")])
+        rows = g.op("Unsqueeze", [x, g.const(np.array([1], dtype=np.int64))])  # [N, 1, D]
+        diff = g.op("Sub", [rows, g.const(sv[np.newaxis], "sv")])  # [N, S, D]
         distance = g.op("ReduceSum", [g.op("Mul", [diff, diff]), g.const(np.array([2], dtype=np.int64))], keepdims=0)
         return g.op("Exp", [g.op("Mul", [distance, g.const(np.array([-gamma]))])])
     dot = g.op("MatMul", [x, g.const(sv.T.copy(), "sv_t")])
@@ -41,9 +42,9 @@ def _kernel(g, model, x):
     affine = g.op("Add", [g.op("Mul", [dot, g.const(np.array([gamma]))]), g.const(np.array([float(model.coef0)]))])
     if model.kernel == "poly":
         return g.op("Pow", [affine, g.const(np.array([float(model.degree)]))])
-    if model.kernel == "sigmoid":
-        return g.op("Tanh", [affine])
-    refuse("SVC with kernel=%r" % (model.kernel,), "only 'linear', 'poly', 'rbf' and 'sigmoid' kernels are supported")
+    if model.kernel != "sigmoid":
+        raise ValueError("unexpected kernel %r" % (model.kernel,))
+    return g.op("Tanh", [affine])  # sigmoid
 
 
 def _pair_weights(model):
@@ -73,8 +74,9 @@ def _pair_matrices(n_classes):
 def convert_svc(model):
     """Build the ONNX model for a fitted SVC."""
     n_classes = len(model.classes_)
-    if not hasattr(model, "_gamma") or model.kernel not in ("linear", "poly", "rbf", "sigmoid"):
-        refuse("SVC with kernel=%r" % (model.kernel,), "only 'linear', 'poly', 'rbf' and 'sigmoid' kernels are supported")
+    if model.kernel not in ("linear", "poly", "rbf", "sigmoid"):
+        refuse("SVC with kernel=%r" % (model.kernel,),
+               "only the 'linear', 'poly', 'rbf' and 'sigmoid' kernels are supported")
     g = GraphBuilder()
     kernel = _kernel(g, model, g.input_as_double())
     public = g.op("Add", [g.op("MatMul", [kernel, g.const(_pair_weights(model), "dual_coef")]),
@@ -113,6 +115,7 @@ def _ovr_scores(g, public, first, second):
     votes = g.op("Add", [g.op("MatMul", [ahead, g.const(first, "first")]),
                          g.op("MatMul", [behind, g.const(second, "second")])])
     confidence = g.op("MatMul", [public, g.const(first - second, "pair_sign")])
-    squashed = g.op("Div", [confidence, g.op("Mul", [g.const(np.array([3.0])),
-                                                     g.op("Add", [g.op("Abs", [confidence]), g.const(np.array([1.0]))])])])
+    magnitude = g.op("Add", [g.op("Abs", [confidence]), g.const(np.array([1.0]))])
+    denominator = g.op("Mul", [g.const(np.array([3.0])), magnitude])
+    squashed = g.op("Div", [confidence, denominator])
     return g.op("Add", [votes, squashed])

@@ -43,8 +43,8 @@ def couple_pairwise_probabilities(g, pairwise, n_classes):
     axis1 = g.const(np.array([1], dtype=np.int64))
     body = GraphBuilder(parent=g)
     iteration, cond_in, p_in, done_in = (g.name(n) for n in ("iteration", "cond_in", "p_in", "done_in"))
-    qp = body.op("Squeeze", [body.op("MatMul", [q, body.op("Unsqueeze", [p_in, g.const(np.array([2], dtype=np.int64))])]),
-                             g.const(np.array([2], dtype=np.int64))])
+    axis2 = g.const(np.array([2], dtype=np.int64))
+    qp = body.op("Squeeze", [body.op("MatMul", [q, body.op("Unsqueeze", [p_in, axis2])]), axis2])
     pqp = body.op("ReduceSum", [body.op("Mul", [p_in, qp]), axis1], keepdims=1)
     error = body.op("ReduceMax", [body.op("Abs", [body.op("Sub", [qp, pqp])])], axes=[1], keepdims=1)
     done = body.op("Or", [done_in, body.op("Less", [error, g.const(np.array([0.005 / n_classes]))])])
@@ -56,8 +56,8 @@ def couple_pairwise_probabilities(g, pairwise, n_classes):
         diff = body.op("Div", [body.op("Sub", [pqp, qp_t]), q_tt])
         p = body.op("Add", [p, body.op("Mul", [diff, g.const(np.eye(n_classes)[t], "unit")])])
         scale = body.op("Add", [g.const(np.array([1.0])), diff])
-        grown = body.op("Add", [pqp, body.op("Mul", [diff, body.op("Add", [body.op("Mul", [diff, q_tt]),
-                                                                           body.op("Mul", [g.const(np.array([2.0])), qp_t])])])])
+        step = body.op("Add", [body.op("Mul", [diff, q_tt]), body.op("Mul", [g.const(np.array([2.0])), qp_t])])
+        grown = body.op("Add", [pqp, body.op("Mul", [diff, step])])
         pqp = body.op("Div", [body.op("Div", [grown, scale]), scale])
         q_row = body.op("Squeeze", [body.op("Gather", [q, column], axis=1), axis1])
         qp = body.op("Div", [body.op("Add", [qp, body.op("Mul", [diff, q_row])]), scale])

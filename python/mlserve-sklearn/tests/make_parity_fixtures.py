@@ -199,8 +199,8 @@ def fare_cases():
 
 def breast_cancer_more_cases(features):
     """Classifiers added after the first five (breast cancer, binary)."""
-    yield ("breast_cancer_hist_gradient_boosting", HistGradientBoostingClassifier(max_iter=20, max_depth=3, random_state=0),
-           {"identity": True})
+    yield ("breast_cancer_hist_gradient_boosting",
+           HistGradientBoostingClassifier(max_iter=20, max_depth=3, random_state=0), {"identity": True})
     yield ("breast_cancer_svc_probability",
            Pipeline([("scaler", StandardScaler()), ("clf", SVC(probability=True, random_state=0))]), {})
     yield "breast_cancer_svc", Pipeline([("scaler", StandardScaler()), ("clf", SVC(C=3.0))]), {}

@@ -68,7 +68,9 @@ class FixturesTest(unittest.TestCase):
                     keys = ("predict", "transformed")
                     self.assertEqual(ref["targets"], meta["targets"])
                     self.assertEqual(list(outputs), ["variable"])
-                    self.assertTrue(all(len(row) == outputs["variable"][0] == len(meta["targets"]) for row in ref["predict"]))
+                    width = outputs["variable"][0]
+                    self.assertEqual(width, len(meta["targets"]))
+                    self.assertTrue(all(len(row) == width for row in ref["predict"]))
                 else:
                     values = "predict_proba" if "probabilities" in outputs else "decision_function"
                     keys = ("predict", "label", values, "transformed")

@@ -102,8 +102,9 @@ class NewEstimatorsTest(unittest.TestCase):
             for name, make in PROBABILITY_CLASSIFIERS.items():
                 with self.subTest(estimator=name, classes=n_classes):
                     result = export_model(make().fit(X, y), self.out)
-                    self.assertEqual(outputs(result.model_path), {"label": (onnx.TensorProto.INT64, []),
-                                                                  "probabilities": (onnx.TensorProto.FLOAT, [n_classes])})
+                    expected = {"label": (onnx.TensorProto.INT64, []),
+                                "probabilities": (onnx.TensorProto.FLOAT, [n_classes])}
+                    self.assertEqual(outputs(result.model_path), expected)
                     self.assertEqual(result.metadata["task"], "classification")
                     self.assertEqual(result.metadata["classes"], list(range(n_classes)))
 

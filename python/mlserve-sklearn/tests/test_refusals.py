@@ -54,7 +54,8 @@ class RefusalTest(unittest.TestCase):
         self.assert_refused(AdaBoostClassifier(n_estimators=2).fit(X, y), "AdaBoostClassifier")
         self.assert_refused(SVR().fit(X, y), "SVR")
         self.assert_refused(BernoulliNB().fit(X, y), "BernoulliNB")
-        self.assert_refused(Pipeline([("scale", StandardScaler()), ("sgd", SGDClassifier())]).fit(X, y), "SGDClassifier")
+        sgd = Pipeline([("scale", StandardScaler()), ("sgd", SGDClassifier())])
+        self.assert_refused(sgd.fit(X, y), "SGDClassifier")
 
     def test_the_refusal_names_every_supported_classifier_and_regressor(self):
         X, y = numeric()
