@@ -1,5 +1,6 @@
 """Which converter builds model.onnx for which final estimator, and the estimator's task."""
 
+import sklearn
 from sklearn.ensemble import (ExtraTreesClassifier, ExtraTreesRegressor, GradientBoostingClassifier,
                               GradientBoostingRegressor, HistGradientBoostingClassifier, HistGradientBoostingRegressor,
                               RandomForestClassifier, RandomForestRegressor)
@@ -10,6 +11,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from .errors import ExportError
 from .gradient_boosting import convert_gradient_boosting, convert_gradient_boosting_regressor
 from .hist_gradient_boosting import convert_hist_gradient_boosting_classifier, convert_hist_gradient_boosting_regressor
 from .linear import convert_linear_regressor, convert_linear_svc, convert_logistic_regression
@@ -19,6 +21,9 @@ from .neighbors import convert_kneighbors_classifier, convert_kneighbors_regress
 from .supported import SUPPORTED_CLASSIFIERS, SUPPORTED_REGRESSORS, refuse
 from .svm import convert_svc
 from .trees import convert_tree_classifier, convert_tree_regressor
+
+#: The scikit-learn release the parity fixtures were made with.
+TESTED_SKLEARN = "1.2.1"
 
 _CONVERTERS = {
     RandomForestClassifier: convert_tree_classifier,
@@ -73,4 +78,10 @@ def has_probabilities(estimator):
 def estimator_to_onnx(estimator):
     """The onnx.ModelProto for a fitted final estimator, or UnsupportedError."""
     check_estimator_supported(estimator)
-    return _CONVERTERS[type(estimator)](estimator)
+    try:
+        return _CONVERTERS[type(estimator)](estimator)
+    except AttributeError as err:
+        # Some fitted attributes read here are scikit-learn internals; a release that renamed one lands here.
+        raise ExportError("cannot read the fitted %s of scikit-learn %s (%s); the exporter is tested with "
+                          "scikit-learn %s" % (type(estimator).__name__, sklearn.__version__, err, TESTED_SKLEARN)
+                          ) from None

@@ -264,6 +264,12 @@ def breast_cancer_cases(features):
                      ("clf", LogisticRegression(multi_class="multinomial", C=0.5, max_iter=1000))]), {})
 
 
+def without_dataset_rows(records, frame, columns):
+    """``records`` minus those that equal a dataset row on ``columns`` (likely with few columns, such as Fare's)."""
+    rows = {tuple(None if pd.isna(v) else v for v in row) for row in frame[columns].itertuples(index=False)}
+    return [r for r in records if tuple(r.get(c) for c in columns) not in rows]
+
+
 def write_case(out_root, case, model, records, inputs, dataset, string_columns=(), targets=None):
     out = os.path.join(out_root, case)
     shutil.rmtree(out, ignore_errors=True)
@@ -333,10 +339,11 @@ def main(argv=None):
     fares = titanic.dropna(subset=["Fare"])
     for case, model, options in fare_cases():
         model.fit(fares[FARE_INPUTS], fares["Fare"])
-        records = titanic_records(rng, 40, FARE_INPUTS)
+        records = without_dataset_rows(titanic_records(rng, 40, FARE_INPUTS), titanic, FARE_INPUTS)
         if options.get("identity"):
             records += threshold_records(rng, records[:40], model[-1],
                                          identity_features(model[:-1].get_feature_names_out(), FARE_INPUTS), 10)
+        records = without_dataset_rows(records, titanic, FARE_INPUTS)
         n = write_case(args.out, case, model, records, FARE_INPUTS, "titanic", ("Sex", "Embarked"), targets=["Fare"])
         print("%-40s %3d records" % (case, n))
 
