@@ -155,6 +155,8 @@ def titanic_more_cases():
     yield ("titanic_pclass_mlp", pclass(MLPClassifier(hidden_layer_sizes=(12, 8), activation="tanh", max_iter=800,
                                                       random_state=0)), "Pclass", no_pclass, {})
     yield ("titanic_pclass_gaussian_nb", pclass(GaussianNB()), "Pclass", no_pclass, {})
+    yield ("titanic_pclass_knn_distance", pclass(KNeighborsClassifier(n_neighbors=6, weights="distance")),
+           "Pclass", no_pclass, {})
 
 
 FARE_INPUTS = [c for c in TITANIC_INPUTS if c != "Fare"]

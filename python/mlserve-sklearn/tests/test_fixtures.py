@@ -45,7 +45,8 @@ class FixturesTest(unittest.TestCase):
             meta = read(case, "metadata.json")
             if meta["task"] == "classification":
                 counts.setdefault(meta["estimator"], set()).add(len(meta["classes"]) > 2)
-        for estimator in ("HistGradientBoostingClassifier", "SVC", "LinearSVC", "MLPClassifier", "GaussianNB"):
+        for estimator in ("HistGradientBoostingClassifier", "SVC", "LinearSVC", "MLPClassifier", "GaussianNB",
+                          "KNeighborsClassifier"):
             self.assertEqual(counts[estimator], {False, True}, estimator)
 
     def test_svc_labels_follow_the_decision_function_not_the_probabilities(self):
