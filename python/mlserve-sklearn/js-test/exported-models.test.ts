@@ -66,7 +66,7 @@ function maxRelativeDiff(actual: Float32Array, expected: number[][]): number {
 function modelInput(dir: string, ref: Reference): Float32Array {
   const pipelineFile = join(dir, 'pipeline.json');
   if (existsSync(pipelineFile)) return loadPipeline(readJson(pipelineFile)).transform(ref.records).data;
-  return Float32Array.from(ref.records.flatMap((record) => ref.inputs.map((column) => Number(record[column]))));
+  return Float32Array.from(ref.records.flatMap((record) => ref.inputs.map((column) => (record[column] == null ? NaN : Number(record[column])))));
 }
 
 it('finds the exported fixtures', () => {

@@ -48,7 +48,7 @@ def reference_outputs(model, records, input_names, string_columns=()):
       probabilities, ``decision_function`` as a matrix [N, S] (what ``scores`` must hold);
     - regressors: ``predict`` as a matrix [N, T] (what ``variable`` must hold).
 
-    ``transformed`` holds exact float32 values.
+    ``transformed`` holds exact float32 values, null where a value is missing.
     """
     from .estimators import estimator_task, has_probabilities
 
@@ -58,7 +58,9 @@ def reference_outputs(model, records, input_names, string_columns=()):
         warnings.simplefilter("ignore")
         predicted = model.predict(frame)
         transformed = transform_inputs(model, frame)
-        document = {"records": records, "transformed": [[float(v) for v in row] for row in transformed]}
+        # A value left missing (NaN, which JSON cannot hold) is written as null.
+        document = {"records": records,
+                    "transformed": [[None if np.isnan(v) else float(v) for v in row] for row in transformed]}
         if estimator_task(estimator) == "regression":
             values = np.asarray(predicted, dtype=np.float64).reshape(len(records), -1)
             document["predict"] = [[float(v) for v in row] for row in values]

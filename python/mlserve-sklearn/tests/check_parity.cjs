@@ -22,7 +22,7 @@ async function checkCase(modelPath, referencePath) {
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const n = ref.transformed.length;
   const d = ref.transformed[0].length;
-  const input = new ort.Tensor('float32', Float32Array.from(ref.transformed.flat()), [n, d]);
+  const input = new ort.Tensor('float32', Float32Array.from(ref.transformed.flat(), (v) => v ?? NaN), [n, d]);
   const out = await session.run({ input });
   const [name, expected] = expectedValues(ref);
   const c = out[name].dims[1];

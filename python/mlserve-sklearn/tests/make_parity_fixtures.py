@@ -227,6 +227,8 @@ def breast_cancer_regression_cases():
     yield "breast_cancer_area_knn", scaled(KNeighborsRegressor(n_neighbors=5)), ["mean area"]
     yield ("breast_cancer_area_knn_distance", scaled(KNeighborsRegressor(n_neighbors=4, weights="distance")),
            ["mean area"])
+    yield ("breast_cancer_area_hist_gradient_boosting_missing",
+           HistGradientBoostingRegressor(max_iter=20, max_depth=3, random_state=0), ["mean area"])
     yield "breast_cancer_two_targets_linear_regression", LinearRegression(), CANCER_TARGETS
     yield ("breast_cancer_two_targets_random_forest",
            RandomForestRegressor(n_estimators=8, max_depth=6, random_state=0), CANCER_TARGETS)
@@ -360,8 +362,12 @@ def main(argv=None):
     for case, model, targets in breast_cancer_regression_cases():
         inputs = [c for c in features if c not in targets]
         y = X_train[targets[0]] if len(targets) == 1 else X_train[targets]
-        model.fit(X_train[inputs], y)
+        X = X_train[inputs]
         records = [{c: r[c] for c in inputs} for r in breast_cancer_records(rng, X_train, y_train, 40)]
+        if case.endswith("_missing"):  # learnt with missing values, asked with some (null in the records)
+            X = X.mask(rng.random(X.shape) < 0.1)
+            records = [{c: None if rng.random() < 0.1 else v for c, v in r.items()} for r in records]
+        model.fit(X, y)
         n = write_case(args.out, case, model, records, inputs, "breast_cancer", targets=targets)
         print("%-40s %3d records" % (case, n))
 

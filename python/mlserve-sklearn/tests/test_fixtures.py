@@ -94,7 +94,7 @@ class FixturesTest(unittest.TestCase):
                         names, matrix = transform(json.load(f), ref["records"])
                     self.assertEqual(names, ref["featureNames"])
                 else:
-                    matrix = np.array([[r[c] for c in ref["inputs"]] for r in ref["records"]], dtype=np.float32)
+                    matrix = np.array([[r.get(c) for c in ref["inputs"]] for r in ref["records"]], dtype=np.float32)
                 np.testing.assert_array_equal(matrix, np.array(ref["transformed"], dtype=np.float32))
 
     def test_edge_inputs_are_covered(self):
