@@ -1,10 +1,10 @@
-"""Linear models: LogisticRegression, LinearSVC and the linear regressors, as MatMul + Add in double.
-
-LogisticRegression then runs Sigmoid or Softmax.
+"""Linear models -> Cast to double, MatMul, Add; LogisticRegression then Sigmoid or Softmax.
 
 The decision function is computed in double like scikit-learn's (the only difference left is
-the float32 input), so probabilities agree to ~1e-7. ``label`` follows ``predict``: the sign of
-the decision for two classes, argmax of the decision otherwise.
+the float32 input), so probabilities agree to ~1e-7. For LogisticRegression and LinearSVC
+``label`` follows ``predict``: the sign of the decision for two classes, argmax of the decision
+otherwise. LinearSVC outputs the decision as ``scores``; LinearRegression, Ridge, Lasso and
+ElasticNet output it as ``variable``.
 """
 
 import numpy as np

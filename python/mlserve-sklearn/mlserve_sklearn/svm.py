@@ -17,14 +17,9 @@ from onnx import TensorProto
 
 from .onnx_graph import GraphBuilder, doc, score_outputs
 from .supported import refuse
-from .svm_probability import couple_pairwise_probabilities
+from .svm_probability import class_pairs, couple_pairwise_probabilities
 
 _MIN_PROBABILITY = 1e-7
-
-
-def class_pairs(n_classes):
-    """libsvm's order of the one-vs-one pairs."""
-    return [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
 
 
 def _kernel(g, model, x):
@@ -42,9 +37,7 @@ def _kernel(g, model, x):
     affine = g.op("Add", [g.op("Mul", [dot, g.const(np.array([gamma]))]), g.const(np.array([float(model.coef0)]))])
     if model.kernel == "poly":
         return g.op("Pow", [affine, g.const(np.array([float(model.degree)]))])
-    if model.kernel != "sigmoid":
-        raise ValueError("unexpected kernel %r" % (model.kernel,))
-    return g.op("Tanh", [affine])  # sigmoid
+    return g.op("Tanh", [affine])  # "sigmoid", the last kernel convert_svc lets through
 
 
 def _pair_weights(model):
@@ -88,15 +81,14 @@ def convert_svc(model):
     votes = g.op("Add", [g.op("MatMul", [positive, g.const(first, "first")]),
                          g.op("MatMul", [negative, g.const(second, "second")])])
     index = g.op("ArgMax", [votes], axis=1, keepdims=0)
-    scores = public
+    scores, n_scores = public, len(class_pairs(n_classes))
     if n_classes > 2 and model.decision_function_shape == "ovr":
-        scores = _ovr_scores(g, public, first, second)
+        scores, n_scores = _ovr_scores(g, public, first, second), n_classes
         if model.break_ties:
             index = g.op("ArgMax", [scores], axis=1, keepdims=0)
     if not model.probability:
         g.finish_scores(scores, model.classes_, index)
-        return g.build(model.n_features_in_, doc(model), score_outputs(n_classes if scores is not public else
-                                                                       len(class_pairs(n_classes))))
+        return g.build(model.n_features_in_, doc(model), score_outputs(n_scores))
     pairwise = g.op("Sigmoid", [g.op("Neg", [g.op("Add", [
         g.op("Mul", [libsvm, g.const(np.asarray(model.probA_, dtype=np.float64), "prob_a")]),
         g.const(np.asarray(model.probB_, dtype=np.float64), "prob_b")])])])

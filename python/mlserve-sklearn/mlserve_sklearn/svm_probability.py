@@ -13,9 +13,14 @@ from onnx import TensorProto, helper
 from .onnx_graph import GraphBuilder
 
 
+def class_pairs(n_classes):
+    """libsvm's order of the one-vs-one pairs (i, j), i < j."""
+    return [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
+
+
 def _pair_positions(n_classes):
     """[P, k*k] matrices placing r_ij (upper) and r_ji = 1 - r_ij (lower) into the flattened R."""
-    pairs = [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
+    pairs = class_pairs(n_classes)
     upper = np.zeros((len(pairs), n_classes * n_classes))
     lower = np.zeros_like(upper)
     for k, (i, j) in enumerate(pairs):
