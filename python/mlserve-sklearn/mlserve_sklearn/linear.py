@@ -10,7 +10,7 @@ ElasticNet output it as ``variable``.
 import numpy as np
 from onnx import TensorProto
 
-from .onnx_graph import GraphBuilder, doc, score_outputs
+from .onnx_graph import GraphBuilder, doc
 
 
 def uses_softmax(model):
@@ -76,5 +76,5 @@ def convert_linear_svc(model):
         index = g.op("Cast", [g.op("Greater", [flat, g.const(np.array([0.0]))])], to=TensorProto.INT64)
     else:
         index = g.op("ArgMax", [decision], axis=1, keepdims=0)
-    g.finish_scores(decision, model.classes_, index)
-    return g.build(model.n_features_in_, doc(model), score_outputs(n_scores))
+    g.finish_scores(decision, n_scores, model.classes_, index)
+    return g.build(model.n_features_in_, doc(model))

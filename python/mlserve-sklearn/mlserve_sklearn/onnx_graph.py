@@ -93,26 +93,32 @@ class GraphBuilder:
             self.op("Cast", [proba], [PROBABILITIES_NAME], to=TensorProto.FLOAT)
         else:
             self.op("Identity", [proba], [PROBABILITIES_NAME])
-        self.outputs = classifier_outputs(len(classes))
+        self.outputs = [
+            helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
+            helper.make_tensor_value_info(PROBABILITIES_NAME, TensorProto.FLOAT, [None, len(classes)]),
+        ]
 
-    def finish_scores(self, scores, classes, index):
-        """Wire ``label`` (from ``index``) and ``scores`` (double [N, S], the decision function)."""
+    def finish_scores(self, scores, n_scores, classes, index):
+        """Wire ``label`` (from ``index``) and ``scores`` (double [N, n_scores], the decision function)."""
         self.label_from_index(index, classes)
         self.op("Cast", [scores], [SCORES_NAME], to=TensorProto.FLOAT)
-        self.outputs = None  # the number of score columns is known only to the caller
+        self.outputs = [
+            helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
+            helper.make_tensor_value_info(SCORES_NAME, TensorProto.FLOAT, [None, n_scores]),
+        ]
 
     def finish_regressor(self, values, n_targets):
         """Wire ``variable`` from the double [N, T] predictions."""
         self.op("Cast", [values], [VARIABLE_NAME], to=TensorProto.FLOAT)
         self.outputs = [helper.make_tensor_value_info(VARIABLE_NAME, TensorProto.FLOAT, [None, n_targets])]
 
-    def build(self, n_features, doc_string, outputs=None):
-        """The checked onnx.ModelProto; ``outputs`` defaults to what the finish_* call declared."""
+    def build(self, n_features, doc_string):
+        """The checked onnx.ModelProto with the outputs the finish_* call declared."""
         graph = helper.make_graph(
             self.nodes,
             "mlserve_sklearn",
             [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, [None, n_features])],
-            outputs if outputs is not None else self.outputs,
+            self.outputs,
             initializer=self.initializers,
         )
         model = helper.make_model(
@@ -125,22 +131,6 @@ class GraphBuilder:
         )
         onnx.checker.check_model(model)
         return model
-
-
-def classifier_outputs(n_classes):
-    """Declared outputs of a classifier with probabilities."""
-    return [
-        helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
-        helper.make_tensor_value_info(PROBABILITIES_NAME, TensorProto.FLOAT, [None, n_classes]),
-    ]
-
-
-def score_outputs(n_scores):
-    """Declared outputs of a classifier that has decision scores but no probabilities."""
-    return [
-        helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
-        helper.make_tensor_value_info(SCORES_NAME, TensorProto.FLOAT, [None, n_scores]),
-    ]
 
 
 def doc(model):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from .estimators import estimator_task, has_probabilities
 from .json_values import to_json_list
 from .onnx_graph import class_label_values
 
@@ -50,8 +51,6 @@ def reference_outputs(model, records, input_names, string_columns=()):
 
     ``transformed`` holds exact float32 values, null where a value is missing.
     """
-    from .estimators import estimator_task, has_probabilities
-
     estimator = model[-1] if type(model) is Pipeline else model
     frame = records_to_frame(records, input_names, string_columns)
     with warnings.catch_warnings():

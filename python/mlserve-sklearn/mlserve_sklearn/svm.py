@@ -15,7 +15,7 @@ With ``probability=True`` each pair's value goes through ``1 / (1 + exp(A d + B)
 import numpy as np
 from onnx import TensorProto
 
-from .onnx_graph import GraphBuilder, doc, score_outputs
+from .onnx_graph import GraphBuilder, doc
 from .supported import refuse
 from .svm_probability import class_pairs, couple_pairwise_probabilities
 
@@ -87,8 +87,8 @@ def convert_svc(model):
         if model.break_ties:
             index = g.op("ArgMax", [scores], axis=1, keepdims=0)
     if not model.probability:
-        g.finish_scores(scores, model.classes_, index)
-        return g.build(model.n_features_in_, doc(model), score_outputs(n_scores))
+        g.finish_scores(scores, n_scores, model.classes_, index)
+        return g.build(model.n_features_in_, doc(model))
     pairwise = g.op("Sigmoid", [g.op("Neg", [g.op("Add", [
         g.op("Mul", [libsvm, g.const(np.asarray(model.probA_, dtype=np.float64), "prob_a")]),
         g.const(np.asarray(model.probB_, dtype=np.float64), "prob_b")])])])
