@@ -148,9 +148,9 @@ describe('ModelStore.importModel', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('takes every exported classifier directory as it is', async () => {
+  it('takes every exported directory as it is', async () => {
     const store = new ModelStore({ root });
-    for (const name of kRunnerCases) {
+    for (const name of kCases) {
       const dir = join(kFixtures, name);
       const ref = await store.importModel(dir);
       const stored = await store.get(ref.tag);
