@@ -1,9 +1,12 @@
-"""mlserve-sklearn: export fitted scikit-learn classifiers to mlserve (model.onnx + pipeline.json + metadata.json)."""
+"""mlserve-sklearn: export fitted scikit-learn classifiers and regressors to mlserve.
+
+It writes model.onnx, pipeline.json and metadata.json.
+"""
 
 from .__about__ import __version__
 from .errors import ExportError, UnsupportedError
 from .export import ExportResult, export_model
-from .supported import SUPPORTED_ESTIMATORS, SUPPORTED_TRANSFORMERS
+from .supported import SUPPORTED_CLASSIFIERS, SUPPORTED_ESTIMATORS, SUPPORTED_REGRESSORS, SUPPORTED_TRANSFORMERS
 
 __all__ = [
     "__version__",
@@ -12,5 +15,7 @@ __all__ = [
     "ExportError",
     "UnsupportedError",
     "SUPPORTED_ESTIMATORS",
+    "SUPPORTED_CLASSIFIERS",
+    "SUPPORTED_REGRESSORS",
     "SUPPORTED_TRANSFORMERS",
 ]

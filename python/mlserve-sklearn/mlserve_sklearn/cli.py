@@ -27,12 +27,14 @@ def build_parser():
     parser.add_argument("--version", action="version", version="mlserve-sklearn " + __version__)
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="export a pickled model to DIR")
-    export.add_argument("model", help="the .pkl/.joblib file holding a fitted Pipeline or classifier")
+    export.add_argument("model", help="the .pkl/.joblib file holding a fitted Pipeline or estimator, or a dict"
+                                      " {'pipeline'|'model': ..., 'metadata': {...}}")
     export.add_argument("--out", required=True, help="output directory (created if needed)")
     export.add_argument("--name", help="model name (default: the file name without extension)")
     export.add_argument("--metrics", nargs="*", metavar="KEY=NUMBER", help="metrics to record")
     export.add_argument("--labels", nargs="*", metavar="KEY=VALUE", help="labels such as owner=team")
     export.add_argument("--classes", nargs="*", metavar="NAME", help="display names of the classes, in order")
+    export.add_argument("--targets", nargs="*", metavar="NAME", help="names of a regressor's targets, in order")
     export.add_argument("--metadata", metavar="JSON", help="free metadata as a JSON object")
     export.add_argument("--sample", metavar="CSV", help="raw input rows whose dtypes decide the input types")
     return parser
@@ -54,7 +56,8 @@ def run(argv=None):
             raise ExportError("--metadata must be a JSON object")
         result = export_model(
             args.model, args.out, name=args.name, metrics=_pairs(args.metrics, "metric", float),
-            labels=_pairs(args.labels, "label", str), classes=args.classes, metadata=metadata, sample=sample)
+            labels=_pairs(args.labels, "label", str), classes=args.classes, targets=args.targets, metadata=metadata,
+            sample=sample)
     except ExportError as err:
         print("error: %s" % err, file=sys.stderr)
         return 2

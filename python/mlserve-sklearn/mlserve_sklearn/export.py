@@ -9,9 +9,9 @@ from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 
 from .errors import ExportError
-from .estimators import check_estimator_supported, estimator_to_onnx
+from .estimators import check_estimator_supported, estimator_task, estimator_to_onnx
 from .fitted import require_fitted
-from .loading import load_model
+from .loading import load_model, unwrap_bundle
 from .metadata import build_metadata
 from .pipeline_json import check_step_supported, preprocessing_to_json
 from .supported import refuse
@@ -39,11 +39,11 @@ def split_model(model):
         steps = list(model.steps)
         final_name, final = steps[-1]
         if final is None or isinstance(final, str):
-            refuse("a Pipeline ending in %r" % (final,), "the last step must be a classifier")
+            refuse("a Pipeline ending in %r" % (final,), "the last step must be a classifier or regressor")
         return steps[:-1], final
     if isinstance(model, BaseEstimator):
         return [], model
-    refuse(model, "expected a fitted scikit-learn Pipeline or classifier")
+    refuse(model, "expected a fitted scikit-learn Pipeline, classifier or regressor")
 
 
 def _input_names(model, first):
@@ -74,16 +74,34 @@ def _write_json(path, document):
         f.write("\n")
 
 
+def _bundle_targets(bundle_metadata):
+    """Target names a bundle's metadata gives (``targets`` list or ``target`` string), else None."""
+    if not bundle_metadata:
+        return None
+    targets = bundle_metadata.get("targets", bundle_metadata.get("target"))
+    if isinstance(targets, str) or (isinstance(targets, (list, tuple)) and all(isinstance(t, str) for t in targets)):
+        return targets
+    return None
+
+
+def _n_targets(onnx_model):
+    dims = onnx_model.graph.output[0].type.tensor_type.shape.dim
+    return dims[1].dim_value if len(dims) > 1 else 1
+
+
 def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=None, labels=None,
-                 classes=None, sample=None):
-    """Export a fitted scikit-learn classifier (optionally inside a Pipeline) to ``out_dir``.
+                 classes=None, targets=None, sample=None):
+    """Export a fitted scikit-learn classifier or regressor (optionally inside a Pipeline) to ``out_dir``.
 
     Writes ``model.onnx`` (input ``input`` float32 [N, D]; outputs ``label`` int64 [N] and
-    ``probabilities`` float32 [N, C]), ``pipeline.json`` (only when there is preprocessing) and
-    ``metadata.json``. ``model_or_path`` is a fitted estimator or a path to a joblib/pickle file.
-    ``classes`` optionally renames the classes (same order as ``classes_``); ``sample`` is an
-    optional DataFrame of raw inputs whose dtypes decide the pipeline's input types.
-    Raises UnsupportedError for anything that cannot be translated exactly.
+    ``probabilities`` float32 [N, C], or ``label`` and ``scores`` for SVC without probabilities and
+    LinearSVC, or ``variable`` float32 [N, T] for regressors), ``pipeline.json`` (only when there is
+    preprocessing) and ``metadata.json``. ``model_or_path`` is a fitted estimator, a
+    ``{'pipeline'|'model': estimator, 'metadata': {...}}`` dict, or a path to a joblib/pickle file
+    holding either. ``classes`` optionally renames the classes (same order as ``classes_``);
+    ``targets`` names a regressor's targets; ``sample`` is an optional DataFrame of raw inputs whose
+    dtypes decide the pipeline's input types. Raises UnsupportedError for anything that cannot be
+    translated exactly.
     """
     source_path = None
     if isinstance(model_or_path, (str, os.PathLike)):
@@ -91,6 +109,9 @@ def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=No
         model = load_model(source_path)
     else:
         model = model_or_path
+    model, bundle_metadata = unwrap_bundle(model)
+    if bundle_metadata:
+        metadata = {**bundle_metadata, **(metadata or {})}
     steps, estimator = split_model(model)
     check_estimator_supported(estimator)  # before the preprocessing, so that refusal comes first
     require_fitted(estimator)
@@ -114,8 +135,12 @@ def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=No
     onnx_model = estimator_to_onnx(estimator)
     if name is None:
         name = os.path.splitext(os.path.basename(source_path))[0] if source_path else "model"
-    meta = build_metadata(name=name, estimator=estimator, classes=classes, feature_names=feature_names,
-                          input_names=input_names, metrics=metrics, labels=labels, metadata=metadata)
+    task = estimator_task(estimator)
+    if targets is None and task == "regression":
+        targets = _bundle_targets(bundle_metadata)
+    meta = build_metadata(name=name, estimator=estimator, task=task, classes=classes, feature_names=feature_names,
+                          input_names=input_names, metrics=metrics, labels=labels, metadata=metadata,
+                          targets=targets, n_targets=_n_targets(onnx_model))
 
     out_dir = os.fspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)

@@ -47,25 +47,48 @@ def _plain(value):
     return to_json_value(value)
 
 
-def build_metadata(*, name, estimator, classes, feature_names, input_names, metrics=None, labels=None,
-                   metadata=None):
-    """The metadata.json document."""
+def _class_values(estimator, classes):
     class_values = to_json_list(np.asarray(estimator.classes_, dtype=object))
-    if classes is not None:
-        classes = list(classes)
-        if len(classes) != len(class_values):
-            raise ExportError("classes has %d names but the model has %d classes %s"
-                              % (len(classes), len(class_values), class_values))
-        class_values = [to_json_value(c) for c in classes]
-    document = {
-        "format": FORMAT,
-        "name": name,
-        "classes": class_values,
+    if classes is None:
+        return class_values
+    classes = list(classes)
+    if len(classes) != len(class_values):
+        raise ExportError("classes has %d names but the model has %d classes %s"
+                          % (len(classes), len(class_values), class_values))
+    return [to_json_value(c) for c in classes]
+
+
+def _target_names(targets, n_targets):
+    if targets is None:
+        return None
+    targets = [targets] if isinstance(targets, str) else list(targets)
+    if len(targets) != n_targets or not all(isinstance(t, str) for t in targets):
+        raise ExportError("targets must be %d name(s), one per column of the prediction, got %r" % (n_targets, targets))
+    return targets
+
+
+def build_metadata(*, name, estimator, task, classes, feature_names, input_names, metrics=None, labels=None,
+                   metadata=None, targets=None, n_targets=1):
+    """The metadata.json document.
+
+    ``task`` is ``"classification"`` (with ``classes``) or ``"regression"`` (with ``targets``
+    when their names are known; ``n_targets`` is the number of columns of ``variable``).
+    """
+    document = {"format": FORMAT, "name": name, "task": task}
+    if task == "classification":
+        document["classes"] = _class_values(estimator, classes)
+    else:
+        if classes is not None:
+            raise ExportError("classes only applies to classifiers; %s is a regressor" % type(estimator).__name__)
+        names = _target_names(targets, n_targets)
+        if names is not None:
+            document["targets"] = names
+    document.update({
         "featureNames": list(feature_names),
         "inputs": list(input_names),
         "estimator": type(estimator).__name__,
         "framework": {"name": "scikit-learn", "version": sklearn.__version__},
-    }
+    })
     importances = feature_importances(estimator, feature_names)
     if importances is not None:
         document["featureImportances"] = importances

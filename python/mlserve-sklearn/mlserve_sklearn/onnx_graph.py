@@ -1,8 +1,12 @@
-"""Shared ONNX plumbing: opsets, float32 threshold rounding, and the common classifier outputs.
+"""Shared ONNX plumbing: opsets, float32 threshold rounding, and the public outputs.
 
-Every exported model has one input, ``input`` float32 [N, D], and two tensor outputs,
-``label`` int64 [N] and ``probabilities`` float32 [N, C] (never a ZipMap: onnxruntime-node
-cannot return non-tensor outputs).
+Every exported model has one input, ``input`` float32 [N, D], and tensor outputs only (never a
+ZipMap: onnxruntime-node cannot return non-tensor outputs):
+
+- classifiers with probabilities: ``label`` int64 [N] and ``probabilities`` float32 [N, C];
+- classifiers without (SVC without ``probability=True``, LinearSVC): ``label`` int64 [N] and
+  ``scores`` float32 [N, S], scikit-learn's ``decision_function`` as a matrix;
+- regressors: ``variable`` float32 [N, T], one column per target (skl2onnx's name).
 """
 
 import numpy as np
@@ -17,6 +21,8 @@ ML_OPSET = 3  # TreeEnsemble*'s *_as_tensor attributes need 3; onnxruntime wants
 INPUT_NAME = "input"
 LABEL_NAME = "label"
 PROBABILITIES_NAME = "probabilities"
+SCORES_NAME = "scores"
+VARIABLE_NAME = "variable"
 
 
 def round_down_to_float32(values):
@@ -36,12 +42,16 @@ def round_down_to_float32(values):
 class GraphBuilder:
     """Collects nodes and initializers with unique names."""
 
-    def __init__(self):
+    def __init__(self, parent=None):
         self.nodes = []
         self.initializers = []
+        self.outputs = None
+        self._parent = parent  # a subgraph (a Loop body) takes its names from the outer graph's counter
         self._count = 0
 
     def name(self, prefix):
+        if self._parent is not None:
+            return self._parent.name(prefix)
         self._count += 1
         return "%s_%d" % (prefix, self._count)
 
@@ -61,8 +71,16 @@ class GraphBuilder:
     def input_as_double(self):
         return self.op("Cast", [INPUT_NAME], to=TensorProto.DOUBLE)
 
+    def label_from_index(self, index, classes):
+        """Wire ``label``: the class value for integer classes, else the index itself."""
+        label_values = class_label_values(classes)
+        if label_values is None:
+            self.op("Identity", [index], [LABEL_NAME])
+        else:
+            self.op("Gather", [self.const(label_values, "class_labels"), index], [LABEL_NAME], axis=0)
+
     def finish_classifier(self, proba, classes, *, index=None, proba_is_double=True):
-        """Wire the two public outputs.
+        """Wire ``label`` and ``probabilities``.
 
         ``proba`` is the [N, C] probability tensor. ``index`` is an int64 [N] tensor of class
         indices when the estimator's predict is not argmax(proba) (e.g. sign of the decision);
@@ -70,25 +88,37 @@ class GraphBuilder:
         """
         if index is None:
             index = self.op("ArgMax", [proba], axis=1, keepdims=0)
-        label_values = class_label_values(classes)
-        if label_values is None:
-            self.op("Identity", [index], [LABEL_NAME])
-        else:
-            self.op("Gather", [self.const(label_values, "class_labels"), index], [LABEL_NAME], axis=0)
+        self.label_from_index(index, classes)
         if proba_is_double:
             self.op("Cast", [proba], [PROBABILITIES_NAME], to=TensorProto.FLOAT)
         else:
             self.op("Identity", [proba], [PROBABILITIES_NAME])
+        self.outputs = [
+            helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
+            helper.make_tensor_value_info(PROBABILITIES_NAME, TensorProto.FLOAT, [None, len(classes)]),
+        ]
 
-    def build(self, n_features, n_classes, doc_string):
+    def finish_scores(self, scores, n_scores, classes, index):
+        """Wire ``label`` (from ``index``) and ``scores`` (double [N, n_scores], the decision function)."""
+        self.label_from_index(index, classes)
+        self.op("Cast", [scores], [SCORES_NAME], to=TensorProto.FLOAT)
+        self.outputs = [
+            helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
+            helper.make_tensor_value_info(SCORES_NAME, TensorProto.FLOAT, [None, n_scores]),
+        ]
+
+    def finish_regressor(self, values, n_targets):
+        """Wire ``variable`` from the double [N, T] predictions."""
+        self.op("Cast", [values], [VARIABLE_NAME], to=TensorProto.FLOAT)
+        self.outputs = [helper.make_tensor_value_info(VARIABLE_NAME, TensorProto.FLOAT, [None, n_targets])]
+
+    def build(self, n_features, doc_string):
+        """The checked onnx.ModelProto with the outputs the finish_* call declared."""
         graph = helper.make_graph(
             self.nodes,
             "mlserve_sklearn",
             [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, [None, n_features])],
-            [
-                helper.make_tensor_value_info(LABEL_NAME, TensorProto.INT64, [None]),
-                helper.make_tensor_value_info(PROBABILITIES_NAME, TensorProto.FLOAT, [None, n_classes]),
-            ],
+            self.outputs,
             initializer=self.initializers,
         )
         model = helper.make_model(
@@ -101,6 +131,11 @@ class GraphBuilder:
         )
         onnx.checker.check_model(model)
         return model
+
+
+def doc(model):
+    """The doc_string of every exported graph."""
+    return "%s exported by mlserve-sklearn" % type(model).__name__
 
 
 def class_label_values(classes):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from .estimators import estimator_task, has_probabilities
 from .json_values import to_json_list
 from .onnx_graph import class_label_values
 
@@ -41,27 +42,36 @@ def transform_inputs(model, frame):
 
 
 def reference_outputs(model, records, input_names, string_columns=()):
-    """``{records, predict, label, predict_proba, transformed}`` computed by scikit-learn.
+    """scikit-learn's answers for ``records``: ``{records, predict, transformed}`` and, by task,
 
-    ``label`` is what model.onnx's ``label`` output must hold: ``predict`` for integer classes,
-    the class index otherwise. ``transformed`` holds exact float32 values.
+    - classifiers: ``label`` (what model.onnx's ``label`` output must hold: ``predict`` for
+      integer classes, the class index otherwise) and ``predict_proba`` or, without
+      probabilities, ``decision_function`` as a matrix [N, S] (what ``scores`` must hold);
+    - regressors: ``predict`` as a matrix [N, T] (what ``variable`` must hold).
+
+    ``transformed`` holds exact float32 values, null where a value is missing.
     """
+    estimator = model[-1] if type(model) is Pipeline else model
     frame = records_to_frame(records, input_names, string_columns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         predicted = model.predict(frame)
-        proba = model.predict_proba(frame)
         transformed = transform_inputs(model, frame)
+        # A value left missing (NaN, which JSON cannot hold) is written as null.
+        document = {"records": records,
+                    "transformed": [[None if np.isnan(v) else float(v) for v in row] for row in transformed]}
+        if estimator_task(estimator) == "regression":
+            values = np.asarray(predicted, dtype=np.float64).reshape(len(records), -1)
+            document["predict"] = [[float(v) for v in row] for row in values]
+            return document
+        if has_probabilities(estimator):
+            document["predict_proba"] = [[float(p) for p in row] for row in model.predict_proba(frame)]
+        else:
+            scores = np.asarray(model.decision_function(frame), dtype=np.float64).reshape(len(records), -1)
+            document["decision_function"] = [[float(v) for v in row] for row in scores]
     classes = list(model.classes_)
     index = [classes.index(p) for p in predicted]
     label_values = class_label_values(model.classes_)
-    label = [int(label_values[i]) for i in index] if label_values is not None else index
-    return {
-        "records": records,
-        "predict": to_json_list(np.asarray(predicted, dtype=object)),
-        "label": label,
-        "predict_proba": [[float(p) for p in row] for row in proba],
-        "transformed": [[float(v) for v in row] for row in transformed],
-    }
-
-
+    document["predict"] = to_json_list(np.asarray(predicted, dtype=object))
+    document["label"] = [int(label_values[i]) for i in index] if label_values is not None else index
+    return document

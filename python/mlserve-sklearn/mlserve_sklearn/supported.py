@@ -2,14 +2,38 @@
 
 from .errors import UnsupportedError
 
-#: Final estimators written to model.onnx.
-SUPPORTED_ESTIMATORS = (
+#: Final classifiers written to model.onnx (task "classification").
+SUPPORTED_CLASSIFIERS = (
     "RandomForestClassifier",
     "ExtraTreesClassifier",
     "DecisionTreeClassifier",
     "GradientBoostingClassifier",
+    "HistGradientBoostingClassifier",
     "LogisticRegression",
+    "SVC",
+    "LinearSVC",
+    "KNeighborsClassifier",
+    "MLPClassifier",
+    "GaussianNB",
 )
+
+#: Final regressors written to model.onnx (task "regression").
+SUPPORTED_REGRESSORS = (
+    "LinearRegression",
+    "Ridge",
+    "Lasso",
+    "ElasticNet",
+    "DecisionTreeRegressor",
+    "RandomForestRegressor",
+    "ExtraTreesRegressor",
+    "GradientBoostingRegressor",
+    "HistGradientBoostingRegressor",
+    "KNeighborsRegressor",
+    "MLPRegressor",
+)
+
+#: Every final estimator written to model.onnx.
+SUPPORTED_ESTIMATORS = SUPPORTED_CLASSIFIERS + SUPPORTED_REGRESSORS
 
 #: Preprocessing steps written to pipeline.json.
 SUPPORTED_TRANSFORMERS = (
@@ -34,7 +58,8 @@ SUPPORTED_FUNCTIONS = ("log1p", "log", "sqrt", "exp", "abs")
 def supported_summary():
     """One line per kind, used at the end of every refusal."""
     return (
-        "Supported estimators: " + ", ".join(SUPPORTED_ESTIMATORS) + ". "
+        "Supported estimators: " + ", ".join(SUPPORTED_CLASSIFIERS) + " (classifiers); "
+        + ", ".join(SUPPORTED_REGRESSORS) + " (regressors). "
         "Supported preprocessing: " + ", ".join(SUPPORTED_TRANSFORMERS)
         + " (FunctionTransformer of " + ", ".join("np." + f for f in SUPPORTED_FUNCTIONS) + ";"
         + " and 'passthrough'/'drop' inside a Pipeline or ColumnTransformer)."

@@ -19,6 +19,7 @@ class TreeNodes:
         self.values = []
         self.true_ids = []
         self.false_ids = []
+        self.missing_true = []
 
     def add_tree(self, tree, tree_id):
         """Add one ``sklearn.tree._tree.Tree``; returns the node ids of its leaves.
@@ -26,18 +27,28 @@ class TreeNodes:
         scikit-learn goes left when ``x[feature] <= threshold``: that is BRANCH_LEQ with the
         left child as the true branch, and the threshold rounded down to float32.
         """
-        left = tree.children_left
-        right = tree.children_right
-        thresholds = round_down_to_float32(tree.threshold)
-        n = tree.node_count
-        is_leaf = left == _TREE_LEAF
+        missing_left = getattr(tree, "missing_go_to_left", None)  # trees learn missing values from 1.3
+        return self.add_nodes(tree_id, tree.children_left == _TREE_LEAF, tree.children_left, tree.children_right,
+                              tree.feature, tree.threshold, missing_left)
+
+    def add_nodes(self, tree_id, is_leaf, left, right, feature, threshold, missing_left=None):
+        """Add one tree given as node arrays (node i's children are ``left[i]``, ``right[i]``).
+
+        A missing value (NaN) goes left when ``missing_left[i]``, else right; NaN <= t is false,
+        so without the flag it goes right as it does in BRANCH_LEQ.
+        """
+        is_leaf = np.asarray(is_leaf, dtype=bool)
+        thresholds = round_down_to_float32(threshold)
+        n = len(is_leaf)
         self.tree_ids.extend([tree_id] * n)
         self.node_ids.extend(range(n))
-        self.feature_ids.extend(np.where(is_leaf, 0, tree.feature).astype(int).tolist())
+        self.feature_ids.extend(np.where(is_leaf, 0, feature).astype(int).tolist())
         self.modes.extend("LEAF" if leaf else "BRANCH_LEQ" for leaf in is_leaf)
         self.values.extend(np.where(is_leaf, 0.0, thresholds).tolist())
         self.true_ids.extend(np.where(is_leaf, 0, left).astype(int).tolist())
         self.false_ids.extend(np.where(is_leaf, 0, right).astype(int).tolist())
+        missing = np.zeros(n, dtype=bool) if missing_left is None else np.asarray(missing_left, dtype=bool) & ~is_leaf
+        self.missing_true.extend(missing.astype(int).tolist())
         return np.flatnonzero(is_leaf)
 
     def attributes(self):
@@ -47,7 +58,7 @@ class TreeNodes:
         onnxruntime accumulates leaf weights in double; the thresholds stay float32 values
         rounded down, so every split decides as scikit-learn's float32 comparison does.
         """
-        return dict(
+        attributes = dict(
             nodes_treeids=self.tree_ids,
             nodes_nodeids=self.node_ids,
             nodes_featureids=self.feature_ids,
@@ -56,3 +67,6 @@ class TreeNodes:
             nodes_truenodeids=self.true_ids,
             nodes_falsenodeids=self.false_ids,
         )
+        if any(self.missing_true):
+            attributes["nodes_missing_value_tracks_true"] = self.missing_true
+        return attributes

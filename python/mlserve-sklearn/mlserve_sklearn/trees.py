@@ -1,17 +1,18 @@
-"""RandomForestClassifier, ExtraTreesClassifier and DecisionTreeClassifier -> TreeEnsembleClassifier.
+"""Decision trees and forests -> TreeEnsembleClassifier / TreeEnsembleRegressor.
 
 scikit-learn's forest ``predict_proba`` is the mean over trees of each tree's leaf class
 distribution (leaf values normalised to sum 1). Each leaf therefore carries weight
 ``p_leaf / n_trees`` per class and the ensemble sums them (post_transform NONE). The
 ensemble runs on a double copy of the input so onnxruntime sums in double; ``label`` is the
-first argmax of the probabilities, as ``predict`` is.
+first argmax of the probabilities, as ``predict`` is. The regressors' ``predict`` is the mean
+over trees of the leaf values, so each leaf carries ``value / n_trees`` per target.
 """
 
 import numpy as np
-from onnx import numpy_helper
+from onnx import TensorProto, numpy_helper
 
 from .errors import ExportError
-from .onnx_graph import GraphBuilder
+from .onnx_graph import GraphBuilder, doc
 from .tree_nodes import TreeNodes
 
 
@@ -60,4 +61,37 @@ def convert_tree_classifier(model):
     )
     # The ensemble's own label output is ignored: in the two-class case it is not argmax.
     g.finish_classifier(scores, model.classes_, proba_is_double=False)
-    return g.build(model.n_features_in_, n_classes, "%s exported by mlserve-sklearn" % type(model).__name__)
+    return g.build(model.n_features_in_, doc(model))
+
+
+def convert_tree_regressor(model):
+    """Build the ONNX model for a fitted tree or forest regressor (one or several targets)."""
+    trees = list(model.estimators_) if hasattr(model, "estimators_") else [model]
+    n_targets = model.n_outputs_
+    nodes = TreeNodes()
+    target_tree_ids, target_node_ids, target_ids, target_weights = [], [], [], []
+    for tree_id, estimator in enumerate(trees):
+        tree = estimator.tree_
+        leaves = nodes.add_tree(tree, tree_id)
+        values = tree.value[:, :, 0].astype(np.float64) / len(trees)
+        for leaf in leaves:
+            target_tree_ids.extend([tree_id] * n_targets)
+            target_node_ids.extend([int(leaf)] * n_targets)
+            target_ids.extend(range(n_targets))
+            target_weights.extend(values[leaf].tolist())
+    g = GraphBuilder()
+    predictions = g.op(
+        "TreeEnsembleRegressor",
+        [g.input_as_double()],
+        domain="ai.onnx.ml",
+        n_targets=n_targets,
+        target_treeids=target_tree_ids,
+        target_nodeids=target_node_ids,
+        target_ids=target_ids,
+        target_weights_as_tensor=numpy_helper.from_array(np.asarray(target_weights, dtype=np.float64)),
+        aggregate_function="SUM",
+        post_transform="NONE",
+        **nodes.attributes()
+    )
+    g.finish_regressor(g.op("Cast", [predictions], to=TensorProto.DOUBLE), n_targets)
+    return g.build(model.n_features_in_, doc(model))

@@ -83,14 +83,7 @@ def threshold_records(rng, base_records, estimator, feature_to_column, count):
     ``feature_to_column`` maps model feature index -> raw column name, for features that are the
     raw column unchanged (only those can be aimed at from the raw record).
     """
-    trees = list(getattr(estimator, "estimators_", [estimator]))
-    trees = [t for stage in trees for t in (stage if isinstance(stage, np.ndarray) else [stage])]
-    candidates = []
-    for tree in trees:
-        t = tree.tree_
-        for node in np.flatnonzero(t.children_left != -1):
-            if int(t.feature[node]) in feature_to_column:
-                candidates.append((int(t.feature[node]), float(t.threshold[node])))
+    candidates = [(f, t) for f, t in split_thresholds(estimator) if f in feature_to_column]
     records = []
     if not candidates:
         return records
@@ -102,6 +95,20 @@ def threshold_records(rng, base_records, estimator, feature_to_column, count):
         for value in (low, high):
             records.append(dict(base, **{feature_to_column[feature]: value}))
     return records
+
+
+def split_thresholds(estimator):
+    """(feature, float64 threshold) of every split of a tree model (HistGradientBoosting included)."""
+    if hasattr(estimator, "_predictors"):
+        nodes = [p.nodes for iteration in estimator._predictors for p in iteration]
+        return [(int(n["feature_idx"]), float(n["num_threshold"])) for tree in nodes for n in tree if not n["is_leaf"]]
+    trees = list(getattr(estimator, "estimators_", [estimator]))
+    trees = [t for stage in trees for t in (stage if isinstance(stage, np.ndarray) else [stage])]
+    out = []
+    for tree in trees:
+        t = tree.tree_
+        out += [(int(t.feature[node]), float(t.threshold[node])) for node in np.flatnonzero(t.children_left != -1)]
+    return out
 
 
 def _decimals(series):

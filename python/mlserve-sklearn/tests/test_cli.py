@@ -11,7 +11,7 @@ import unittest
 
 import joblib
 from sklearn.linear_model import LogisticRegression
-from sklearn.svm import SVC
+from sklearn.svm import SVR
 
 from helpers import numeric
 from mlserve_sklearn.cli import run as run_cli
@@ -21,6 +21,7 @@ def run(argv):
     """The CLI entry with its printing captured (the tests read files, not output)."""
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return run_cli(argv)
+
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -52,8 +53,8 @@ class CliTest(unittest.TestCase):
         out = os.path.join(self.dir, "out")
         self.assertEqual(run(["export", self.pkl, "--out", out, "--metrics", "acc=high"]), 2)
         X, y = numeric()
-        svc = os.path.join(self.dir, "svc.pkl")
-        joblib.dump(SVC().fit(X, y), svc)
+        svc = os.path.join(self.dir, "svr.pkl")
+        joblib.dump(SVR().fit(X, y), svc)
         self.assertEqual(run(["export", svc, "--out", out]), 2)
 
     def test_the_module_runs_as_a_command(self):

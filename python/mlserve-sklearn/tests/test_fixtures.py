@@ -12,6 +12,7 @@ import numpy as np
 import onnx
 import pandas as pd
 
+from mlserve_sklearn import SUPPORTED_REGRESSORS
 from pipeline_interpreter import transform
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,8 +32,27 @@ class FixturesTest(unittest.TestCase):
         estimators = {(c.split("_")[0], read(c, "metadata.json")["estimator"]) for c in CASES}
         for dataset in ("titanic", "breast"):
             for estimator in ("RandomForestClassifier", "ExtraTreesClassifier", "DecisionTreeClassifier",
-                              "GradientBoostingClassifier", "LogisticRegression"):
+                              "GradientBoostingClassifier", "LogisticRegression", "HistGradientBoostingClassifier",
+                              "SVC", "LinearSVC", "MLPClassifier", "GaussianNB"):
                 self.assertIn((dataset, estimator), estimators)
+        self.assertIn(("breast", "KNeighborsClassifier"), estimators)
+        for estimator in SUPPORTED_REGRESSORS:
+            self.assertTrue(any(e == estimator for _, e in estimators), estimator)
+
+    def test_classifiers_have_binary_and_multiclass_cases(self):
+        counts = {}
+        for case in CASES:
+            meta = read(case, "metadata.json")
+            if meta["task"] == "classification":
+                counts.setdefault(meta["estimator"], set()).add(len(meta["classes"]) > 2)
+        for estimator in ("HistGradientBoostingClassifier", "SVC", "LinearSVC", "MLPClassifier", "GaussianNB",
+                          "KNeighborsClassifier"):
+            self.assertEqual(counts[estimator], {False, True}, estimator)
+
+    def test_svc_labels_follow_the_decision_function_not_the_probabilities(self):
+        ref = read("titanic_svc_probability", "reference.json")
+        argmax = np.argmax(np.array(ref["predict_proba"]), axis=1).tolist()
+        self.assertNotEqual(argmax, ref["label"], "some row where Platt's argmax disagrees with predict")
 
     def test_references_are_consistent(self):
         for case in CASES:
@@ -41,12 +61,28 @@ class FixturesTest(unittest.TestCase):
                 meta = read(case, "metadata.json")
                 n = len(ref["records"])
                 self.assertGreater(n, 20)
-                for key in ("predict", "label", "predict_proba", "transformed"):
+                self.assertEqual(ref["task"], meta["task"])
+                model = onnx.load(os.path.join(FIXTURES, case, "model.onnx"))
+                onnx.checker.check_model(model)
+                outputs = {o.name: [d.dim_value for d in o.type.tensor_type.shape.dim[1:]] for o in model.graph.output}
+                if meta["task"] == "regression":
+                    keys = ("predict", "transformed")
+                    self.assertEqual(ref["targets"], meta["targets"])
+                    self.assertEqual(list(outputs), ["variable"])
+                    width = outputs["variable"][0]
+                    self.assertEqual(width, len(meta["targets"]))
+                    self.assertTrue(all(len(row) == width for row in ref["predict"]))
+                else:
+                    values = "predict_proba" if "probabilities" in outputs else "decision_function"
+                    keys = ("predict", "label", values, "transformed")
+                    self.assertEqual(ref["classes"], meta["classes"])
+                    self.assertTrue(all(len(row) == outputs[{"predict_proba": "probabilities"}.get(values, "scores")][0]
+                                        for row in ref[values]))
+                    if values == "predict_proba":
+                        self.assertTrue(all(len(row) == len(meta["classes"]) for row in ref["predict_proba"]))
+                for key in keys:
                     self.assertEqual(len(ref[key]), n, key)
-                self.assertEqual(ref["classes"], meta["classes"])
                 self.assertEqual(ref["featureNames"], meta["featureNames"])
-                self.assertTrue(all(len(row) == len(meta["classes"]) for row in ref["predict_proba"]))
-                onnx.checker.check_model(onnx.load(os.path.join(FIXTURES, case, "model.onnx")))
 
     def test_pipeline_json_reproduces_the_transformed_matrix_exactly(self):
         for case in CASES:
@@ -58,7 +94,7 @@ class FixturesTest(unittest.TestCase):
                         names, matrix = transform(json.load(f), ref["records"])
                     self.assertEqual(names, ref["featureNames"])
                 else:
-                    matrix = np.array([[r[c] for c in ref["inputs"]] for r in ref["records"]], dtype=np.float32)
+                    matrix = np.array([[r.get(c) for c in ref["inputs"]] for r in ref["records"]], dtype=np.float32)
                 np.testing.assert_array_equal(matrix, np.array(ref["transformed"], dtype=np.float32))
 
     def test_edge_inputs_are_covered(self):

@@ -93,9 +93,9 @@ class PipelineJsonTest(unittest.TestCase):
             transform(document, [{"Sex": "other"}])
 
     def test_scalers_keep_float64_parameters_exactly(self):
-        pre = ColumnTransformer([("num", Pipeline([("impute", SimpleImputer(strategy="mean")),
-                                                   ("scale", StandardScaler()), ("minmax", MinMaxScaler((-1, 2), clip=True))]),
-                                  ["Age", "Fare", "Pclass"])])
+        num = Pipeline([("impute", SimpleImputer(strategy="mean")), ("scale", StandardScaler()),
+                        ("minmax", MinMaxScaler((-1, 2), clip=True))])
+        pre = ColumnTransformer([("num", num, ["Age", "Fare", "Pclass"])])
         model = self.fit(pre)
         doc = self.assert_reproduces(model)
         impute, scale, minmax = doc["steps"][0]["transformers"][0]["steps"]

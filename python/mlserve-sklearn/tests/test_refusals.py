@@ -7,13 +7,15 @@ import unittest
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.ensemble import AdaBoostClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.naive_bayes import BernoulliNB
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, SplineTransformer, StandardScaler
-from sklearn.svm import SVC
+from sklearn.svm import SVC, SVR
 
 from helpers import numeric, passengers
 from mlserve_sklearn import ExportError, UnsupportedError, export_model
@@ -49,10 +51,34 @@ class RefusalTest(unittest.TestCase):
 
     def test_unsupported_estimators_are_refused(self):
         X, y = numeric()
-        self.assert_refused(SVC(probability=True).fit(X, y), "SVC")
-        self.assert_refused(KNeighborsClassifier().fit(X, y), "KNeighborsClassifier")
-        self.assert_refused(RandomForestRegressor(n_estimators=2).fit(X, y), "RandomForestRegressor")
-        self.assert_refused(Pipeline([("scale", StandardScaler()), ("svc", SVC())]).fit(X, y), "SVC")
+        self.assert_refused(AdaBoostClassifier(n_estimators=2).fit(X, y), "AdaBoostClassifier")
+        self.assert_refused(SVR().fit(X, y), "SVR")
+        self.assert_refused(BernoulliNB().fit(X, y), "BernoulliNB")
+        sgd = Pipeline([("scale", StandardScaler()), ("sgd", SGDClassifier())])
+        self.assert_refused(sgd.fit(X, y), "SGDClassifier")
+
+    def test_the_refusal_names_every_supported_classifier_and_regressor(self):
+        X, y = numeric()
+        message = self.assert_refused(SVR().fit(X, y), "SVR")
+        for name in ("HistGradientBoostingClassifier", "SVC", "LinearSVC", "KNeighborsClassifier", "MLPClassifier",
+                     "GaussianNB", "LinearRegression", "Ridge", "Lasso", "ElasticNet", "DecisionTreeRegressor",
+                     "RandomForestRegressor", "ExtraTreesRegressor", "GradientBoostingRegressor",
+                     "HistGradientBoostingRegressor", "KNeighborsRegressor", "MLPRegressor"):
+            self.assertIn(name, message)
+
+    def test_unsupported_options_of_supported_estimators_are_refused(self):
+        X, y = numeric()
+        self.assert_refused(SVC(kernel="precomputed").fit(X @ X.T.to_numpy(), y), "precomputed")
+        self.assert_refused(KNeighborsClassifier(metric="cosine").fit(X, y), "cosine")
+        self.assert_refused(KNeighborsRegressor(weights=lambda d: d).fit(X, y), "weights")
+        categorical = HistGradientBoostingClassifier(max_iter=2, categorical_features=[0])
+        self.assert_refused(categorical.fit(np.c_[np.arange(len(y)) % 3, X], y), "categorical")
+        self.assert_refused(MLPClassifier(max_iter=5).fit(X, np.c_[y, 1 - y]), "multilabel")
+
+    def test_a_dict_that_is_not_a_bundle_is_refused_with_its_shape(self):
+        X, y = numeric()
+        message = self.assert_refused({"clf": LogisticRegression().fit(X, y)}, "'pipeline' or 'model'")
+        self.assertIn("['clf']", message)
 
     def test_subclasses_of_supported_estimators_are_refused(self):
         X, y = numeric()
