@@ -1,3 +1,4 @@
+import { nonTensorOutputMessage } from '@mlserve/core';
 import { createRequire } from 'node:module';
 import type { InferenceSession } from 'onnxruntime-node';
 import { createStoreError } from './errors';
@@ -24,17 +25,7 @@ export async function onnxruntimeVersion(): Promise<string> {
 
 function toSpec(meta: InferenceSession.ValueMetadata, file: string, kind: 'input' | 'output'): TensorSpec {
   if (!meta.isTensor) {
-    const how =
-      kind === 'output'
-        ? 'It is probably a ZipMap (a sequence of {class: probability} maps), which skl2onnx adds to classifiers by default. ' +
-          "Export it with zipmap disabled: skl2onnx `to_onnx(model, X, options={'zipmap': False})`, or use the mlserve exporter " +
-          '(`/usr/bin/python3 -m mlserve_sklearn export MODEL.pkl --out DIR`), which never emits ZipMap.'
-        : 'mlserve feeds tensors only.';
-    throw createStoreError(
-      'MLS_ERR_STORE_NON_TENSOR_OUTPUT',
-      `${file}: ${kind} "${meta.name}" is not a tensor, and onnxruntime-node cannot return non-tensor values. ${how}`,
-      { details: { file, [kind]: meta.name } },
-    );
+    throw createStoreError('MLS_ERR_STORE_NON_TENSOR_OUTPUT', `${file}: ${nonTensorOutputMessage(kind, [meta.name])}`, { details: { file, [kind]: meta.name } });
   }
   return { name: meta.name, type: meta.type, shape: meta.shape.map((dim) => (dim === '' ? null : dim)) };
 }

@@ -1,5 +1,6 @@
 export { createRunner, Runner } from './runner';
-export type { BatchEvent, RunnerState, RunnerStats, StoredModelLike } from './runner';
+export type { StoredModelLike } from './runner';
+export type { BatchEvent, RunnerCounters, RunnerState, RunnerStats } from './stats';
 export { kDefaultRunnerOptions } from './options';
 export type { ResolvedRunnerOptions, RunnerOptions } from './options';
 export type { ModelRefLike, RunnerModelInfo, RunnerModelSource, RunnerPipeline } from './model-source';
