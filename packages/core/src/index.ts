@@ -4,3 +4,7 @@ export type { ClassificationTask, ModelSignature, ModelTask, RegressionTask, Ten
 export { nonTensorOutputMessage } from './output-checks';
 export { DeadlineQueue } from './deadline-queue';
 export type { Deadline } from './deadline-queue';
+export { readOnnxGraph, toServingModel } from './onnx-graph';
+export type { OnnxEstimatorNode, OnnxGraphInfo } from './onnx-graph';
+export { deriveTask } from './task';
+export type { TaskHints } from './task';

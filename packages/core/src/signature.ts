@@ -59,4 +59,6 @@ export interface ModelSignature {
   task?: ModelTask;
   /** ZipMap outputs of the stored graph, each served as the tensor that fed it. */
   zipMaps?: ZipMapOutput[];
+  /** Names of the D columns of a single input [N, D] (from metadata), so records can be sent by name. */
+  featureNames?: string[];
 }
