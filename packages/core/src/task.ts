@@ -15,7 +15,8 @@ const width = (spec: TensorSpec): number | string | null | undefined => (spec.sh
  * probability tensors), its graph and the hints:
  * - classification: an `ai.onnx.ml` classifier or a ZipMap in the graph, metadata `task:
  *   "classification"`, or outputs named like skl2onnx's (`label`/`output_label`,
- *   `probabilities`/`output_probability`), or else a float output [N, k > 1];
+ *   `probabilities`/`output_probability`); its probabilities are the output so named, or else
+ *   its float output [N, k > 1];
  * - regression: a regressor node, metadata `task: "regression"`, an output named `variable`, or a
  *   single float output [N] or [N, 1].
  * Labels follow the model's label output, except for a binary TreeEnsembleClassifier, whose label
@@ -29,10 +30,7 @@ export function deriveTask(outputs: readonly TensorSpec[], graph: OnnxGraphInfo 
   const classifier = graph?.classifiers[0];
   const zipMap = graph?.zipMaps[0];
   const labelSpec = named('label', 'output_label') ?? (classifier ? outputs.find((o) => o.name === classifier.outputs[0]) : undefined);
-  const probabilities =
-    (zipMap ? named(zipMap.probabilities) : undefined) ??
-    floats.find((o) => o.name === 'probabilities' || o.name === 'output_probability') ??
-    (named('scores') ? undefined : floats.find((o) => o.name !== labelSpec?.name && o.shape.length === 2 && width(o) !== 1));
+  const namedProbabilities = (zipMap ? named(zipMap.probabilities) : undefined) ?? floats.find((o) => o.name === 'probabilities' || o.name === 'output_probability');
   const scores = floats.find((o) => o.name === 'scores');
   const value = floats.find((o) => o.name === 'variable');
 
@@ -41,7 +39,7 @@ export function deriveTask(outputs: readonly TensorSpec[], graph: OnnxGraphInfo 
   else if (classifier || zipMap) kind = 'classification';
   else if (graph?.regressors.length) kind = 'regression';
   else if (value) kind = 'regression';
-  else if (labelSpec || probabilities) kind = 'classification';
+  else if (labelSpec || namedProbabilities) kind = 'classification';
   else if (floats.length === 1 && floats[0]!.shape.length <= 2 && width(floats[0]!) === 1) kind = 'regression';
   if (kind === undefined) return undefined;
 
@@ -51,6 +49,8 @@ export function deriveTask(outputs: readonly TensorSpec[], graph: OnnxGraphInfo 
     const specs = value ? [value] : fromNode.length > 0 ? fromNode : floats;
     return specs.length > 0 ? { kind, outputs: specs.map((o) => o.name) } : undefined;
   }
+  // Unnamed float outputs [N, k] are probabilities only once something else says "classifier".
+  const probabilities = namedProbabilities ?? (named('scores') ? undefined : floats.find((o) => o.name !== labelSpec?.name && o.shape.length === 2 && width(o) !== 1));
   const classes = hints.classes ? [...hints.classes] : (zipMap?.classes.length ? zipMap.classes : undefined) ?? classifier?.classes;
   const task: ClassificationTask = { kind, labelRule: 'model' };
   if (classes) task.classes = [...classes];

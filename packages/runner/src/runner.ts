@@ -4,10 +4,12 @@ import { createRunnerError } from './errors';
 import { Lifecycle } from './lifecycle';
 import { type ModelRefLike, type RunnerModelInfo, type RunnerModelSource, type RunnerPipeline, resolveModelSource } from './model-source';
 import { type ResolvedRunnerOptions, type RunnerOptions, resolveRunnerOptions } from './options';
-import { type Prediction, type PredictPlan, planPredict, recordsToTensor, toPredictions } from './predict';
+import { type AnyPrediction, type LabelLookup, type Prediction, type PredictPlan, planPredict, toPredictions } from './predict';
+import { feedSchema, recordsToFeeds } from './record-feed';
 import { Scheduler } from './scheduler';
 import { type BatchEvent, RunnerMetrics, type RunnerStats } from './stats';
 import { type ModelSignature, type TensorInput, type TensorOutput, type TensorSpec, type WireTensor, normalizeInput } from './tensor';
+import { type ServingGraph, mergeSignature, readServingGraph } from './serving-graph';
 
 /**
  * Runs one ONNX model behind an adaptive batching queue. When worker slots are free, queued rows
@@ -28,6 +30,8 @@ export class Runner extends EventEmitter {
   readonly #lifecycle: Lifecycle;
   #specs = new Map<string, TensorSpec>();
   #predictPlan: PredictPlan | string = 'the runner is not ready';
+  #graph: ServingGraph | undefined;
+  #labels: LabelLookup = { classes: undefined, graphLabels: undefined };
 
   /** Use `createRunner()`. */
   constructor(model: StoredModelLike | RunnerModelSource | ModelRefLike | string, options?: RunnerOptions) {
@@ -37,6 +41,8 @@ export class Runner extends EventEmitter {
     this.model = source.info;
     this.#pipeline = source.pipeline;
     this.name = this.options.name ?? source.info.name;
+    // A stored signature tells the record schema before the workers start.
+    if (source.info.signature) this.#predictPlan = planPredict(source.info.signature, this.#pipeline);
     const lifecycle = (): Lifecycle => this.#lifecycle;
     this.#scheduler = new Scheduler({
       name: this.name,
@@ -55,7 +61,10 @@ export class Runner extends EventEmitter {
         model: this.model,
         options: this.options,
         metrics: this.#metrics,
-        servingModel: async () => undefined,
+        servingModel: async () => {
+          this.#graph = await readServingGraph(this.model.modelPath);
+          return this.#graph?.bytes;
+        },
         loaded: (signature) => this.#loaded(signature),
         notify: (event) => this.#notify(event),
       },
@@ -78,11 +87,13 @@ export class Runner extends EventEmitter {
   }
 
   /** Takes the session's signature: the inputs run() checks and what predict() reads. */
-  #loaded(signature: ModelSignature): void {
+  #loaded(session: ModelSignature): void {
     const classes = this.model.classes;
-    const plan = planPredict(signature);
-    if (classes && typeof plan !== 'string') {
-      const width = signature.outputs.find((o) => o.name === plan.probabilities)?.shape[1];
+    const signature = mergeSignature(session, this.model.signature, this.#graph?.info, classes, this.model.featureNames);
+    const plan = planPredict(signature, this.#pipeline);
+    const task = typeof plan === 'string' ? undefined : plan.task;
+    if (classes && task?.kind === 'classification' && task.probabilities) {
+      const width = signature.outputs.find((o) => o.name === task.probabilities)?.shape[1];
       if (typeof width === 'number' && width !== classes.length) {
         throw this.#lifecycle.loadFailure(`${this.model.modelPath}: the model returns ${width} probabilities per row but ${classes.length} classes were given`);
       }
@@ -90,6 +101,21 @@ export class Runner extends EventEmitter {
     this.model.signature = signature;
     for (const spec of signature.inputs) this.#specs.set(spec.name, spec);
     this.#predictPlan = plan;
+    const graph = this.#graph?.info;
+    this.#labels = { classes: classes ?? (task?.kind === 'classification' ? task.classes : undefined), graphLabels: graph?.zipMaps[0]?.classes ?? graph?.classifiers[0]?.classes };
+    if (this.#graph) this.#graph.bytes = undefined;
+  }
+
+  /**
+   * The JSON Schema of one record predict() takes, so a service can validate and document it
+   * (`records(runner)`): the pipeline's schema, an object of the model's named inputs or feature
+   * names, or an array of numbers for a model without names. Known before ready() for a stored
+   * model; otherwise throws MLS_ERR_RUNNER_NOT_CLASSIFIER until ready() resolved.
+   */
+  inputSchema(): Record<string, unknown> {
+    const plan = this.#predictPlan;
+    if (typeof plan === 'string') throw createRunnerError('MLS_ERR_RUNNER_NOT_CLASSIFIER', plan);
+    return feedSchema(plan.feed, this.#pipeline);
   }
 
   /**
@@ -119,14 +145,17 @@ export class Runner extends EventEmitter {
   }
 
   /**
-   * Predicts one record (or an array of records): applies the model's pipeline, runs the model and
-   * returns the label of argmax(probabilities), mapped through the model's classes. Pipeline
-   * errors pass through unchanged (their codes map to HTTP 400).
+   * Predicts one record (or an array of records): turns them into the model's inputs (its
+   * pipeline, its named inputs or feature names, or rows of numbers), runs the model and answers
+   * by its task: `{ label, index, probabilities }` for a classifier (`{ label, index }` without
+   * probabilities), `{ value }` for a regressor. Name the type for a regressor:
+   * `runner.predict<RegressionPrediction>(rows)`. Pipeline errors pass through unchanged (their
+   * codes map to HTTP 400).
    */
-  predict(record: Record<string, unknown> | number[]): Promise<Prediction>;
-  predict(records: Array<Record<string, unknown> | number[]>): Promise<Prediction[]>;
-  predict(input: Record<string, unknown> | number[] | Array<Record<string, unknown> | number[]>): Promise<Prediction | Prediction[]>;
-  predict(input: unknown): Promise<Prediction | Prediction[]> {
+  predict<P extends AnyPrediction = Prediction>(record: Record<string, unknown> | number[]): Promise<P>;
+  predict<P extends AnyPrediction = Prediction>(records: Array<Record<string, unknown> | number[]>): Promise<P[]>;
+  predict<P extends AnyPrediction = Prediction>(input: Record<string, unknown> | number[] | Array<Record<string, unknown> | number[]>): Promise<P | P[]>;
+  predict(input: unknown): Promise<AnyPrediction | AnyPrediction[]> {
     // Not an async function, like run().
     const many = Array.isArray(input) && (input.length === 0 || typeof input[0] === 'object');
     const records = many ? (input as unknown[]) : [input];
@@ -138,7 +167,7 @@ export class Runner extends EventEmitter {
     }
   }
 
-  async #predictAfterReady(records: unknown[], many: boolean): Promise<Prediction | Prediction[]> {
+  async #predictAfterReady(records: unknown[], many: boolean): Promise<AnyPrediction | AnyPrediction[]> {
     await this.#lifecycle.awaitReady();
     try {
       return this.#predict(records, many);
@@ -148,13 +177,14 @@ export class Runner extends EventEmitter {
   }
 
   /** Throws what the pipeline throws; rejects with what the batch fails with. */
-  #predict(records: unknown[], many: boolean): Promise<Prediction | Prediction[]> {
+  #predict(records: unknown[], many: boolean): Promise<AnyPrediction | AnyPrediction[]> {
     const plan = this.#predictPlan;
     if (typeof plan === 'string') throw createRunnerError('MLS_ERR_RUNNER_NOT_CLASSIFIER', plan);
     if (records.length === 0) return Promise.resolve([]);
-    const tensor = normalizeInput(plan.input.name, recordsToTensor(records, this.#pipeline, plan.input), plan.input);
-    return this.#scheduler.submit({ [plan.input.name]: tensor }, records.length).then((outputs: Outputs) => {
-      const predictions = toPredictions(outputs[plan.probabilities]!, this.model.classes);
+    const feeds = recordsToFeeds(records, this.#pipeline, plan.feed);
+    for (const name in feeds) feeds[name] = normalizeInput(name, feeds[name], this.#specs.get(name));
+    return this.#scheduler.submit(feeds, records.length).then((outputs: Outputs) => {
+      const predictions = toPredictions(outputs, plan.task, this.#labels);
       return many ? predictions : predictions[0]!;
     });
   }
