@@ -1,5 +1,19 @@
-import { onnx } from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type { onnx } from 'onnx-proto';
 import type { ZipMapOutput } from './signature';
+
+type OnnxProto = typeof import('onnx-proto').onnx;
+let protoModule: OnnxProto | undefined;
+
+/**
+ * onnx-proto is CommonJS whose exports Node's ESM loader cannot name, so it is required (tsup
+ * shims `__filename` in the ESM build); loaded on first use, so users of the rest of the package
+ * (the deadline queue) never load protobufjs.
+ */
+function proto(): OnnxProto {
+  protoModule ??= (createRequire(__filename)('onnx-proto') as typeof import('onnx-proto')).onnx;
+  return protoModule;
+}
 
 /** A classifier or regressor operator of `ai.onnx.ml` found in a graph. */
 export interface OnnxEstimatorNode {
@@ -48,12 +62,10 @@ function classLabels(node: onnx.INodeProto): Array<string | number> | undefined 
  * labels and ZipMap outputs. Throws an Error when the bytes are not an ONNX ModelProto.
  */
 export function readOnnxGraph(bytes: Uint8Array): OnnxGraphInfo {
-  const model = onnx.ModelProto.decode(bytes);
+  const model = proto().ModelProto.decode(bytes);
   const graph = model.graph;
   if (!graph) throw new Error('the file holds no ONNX graph');
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
-  const producers = new Map<string, onnx.INodeProto>();
-  for (const node of graph.node ?? []) for (const out of node.output ?? []) producers.set(out, node);
   const info: OnnxGraphInfo = {
     producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(),
     inputs: (graph.input ?? []).map((i) => i.name ?? '').filter((name) => !initializers.has(name)),
@@ -86,7 +98,8 @@ export function readOnnxGraph(bytes: Uint8Array): OnnxGraphInfo {
  * the stored file.
  */
 export function toServingModel(bytes: Uint8Array, zipMaps: readonly ZipMapOutput[]): Uint8Array {
-  const model = onnx.ModelProto.decode(bytes);
+  const { ModelProto, TensorProto, ValueInfoProto } = proto();
+  const model = ModelProto.decode(bytes);
   const graph = model.graph as onnx.GraphProto;
   for (const zipMap of zipMaps) {
     const index = graph.output.findIndex((o) => o.name === zipMap.output);
@@ -100,8 +113,8 @@ export function toServingModel(bytes: Uint8Array, zipMaps: readonly ZipMapOutput
     graph.output.splice(
       index,
       0,
-      known ?? onnx.ValueInfoProto.create({ name: zipMap.probabilities, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims } } } }),
+      known ?? ValueInfoProto.create({ name: zipMap.probabilities, type: { tensorType: { elemType: TensorProto.DataType.FLOAT, shape: { dim: dims } } } }),
     );
   }
-  return onnx.ModelProto.encode(model).finish();
+  return ModelProto.encode(model).finish();
 }
