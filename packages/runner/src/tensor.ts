@@ -25,8 +25,8 @@ export interface TensorOutput {
 }
 
 /**
- * Below this size a buffer is cheaper to copy (structured clone) than to transfer between threads:
- * measured ~8 µs vs ~11 µs per message for a one-row result.
+ * Below this size a buffer is cheaper to copy (structured clone) than to transfer between threads
+ * (the README's performance section has the figures).
  */
 export const kTransferMinBytes = 16 * 1024;
 
