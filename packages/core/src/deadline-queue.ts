@@ -93,7 +93,7 @@ export class DeadlineQueue<T = undefined> {
 
   /** Cancels every deadline and stops the timer. */
   clear(): void {
-    for (let entry = this.#head; entry !== undefined; ) {
+    for (let entry = this.#head; entry !== undefined;) {
       const next = entry.next;
       entry.queued = false;
       entry.prev = entry.next = undefined;

@@ -9,7 +9,10 @@ function zipMapModel(): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'skl2onnx',
-    opsetImport: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 3 }],
+    opsetImport: [
+      { domain: '', version: 17 },
+      { domain: 'ai.onnx.ml', version: 3 },
+    ],
     graph: {
       name: 'g',
       node: [
@@ -46,7 +49,10 @@ describe('readOnnxGraph', () => {
     const info = readOnnxGraph(zipMapModel());
     expect(info.producer).toBe('skl2onnx');
     expect(info.inputs).toEqual(['input']);
-    expect(info.outputs).toEqual([{ name: 'label', tensor: true }, { name: 'output_probability', tensor: false }]);
+    expect(info.outputs).toEqual([
+      { name: 'label', tensor: true },
+      { name: 'output_probability', tensor: false },
+    ]);
     expect(info.classifiers).toEqual([{ opType: 'LinearClassifier', outputs: ['label', 'probabilities'], classes: ['no', 'yes'] }]);
     expect(info.zipMaps).toEqual([{ output: 'output_probability', probabilities: 'probabilities', classes: ['no', 'yes'] }]);
   });

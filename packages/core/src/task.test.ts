@@ -25,7 +25,11 @@ describe('deriveTask', () => {
 
   it('follows metadata’s task over the output names', () => {
     expect(deriveTask([spec('out', 'float32', ['N', 3])], undefined, { task: 'regression' })).toEqual({ kind: 'regression', outputs: ['out'] });
-    expect(deriveTask([spec('out', 'float32', ['N', 3])], undefined, { task: 'classification' })).toMatchObject({ kind: 'classification', probabilities: 'out', labelRule: 'argmax' });
+    expect(deriveTask([spec('out', 'float32', ['N', 3])], undefined, { task: 'classification' })).toMatchObject({
+      kind: 'classification',
+      probabilities: 'out',
+      labelRule: 'argmax',
+    });
   });
 
   it('says nothing about outputs that name no task', () => {

@@ -51,7 +51,7 @@ export function deriveTask(outputs: readonly TensorSpec[], graph: OnnxGraphInfo 
   }
   // Unnamed float outputs [N, k] are probabilities only once something else says "classifier".
   const probabilities = namedProbabilities ?? (named('scores') ? undefined : floats.find((o) => o.name !== labelSpec?.name && o.shape.length === 2 && width(o) !== 1));
-  const classes = hints.classes ? [...hints.classes] : (zipMap?.classes.length ? zipMap.classes : undefined) ?? classifier?.classes;
+  const classes = hints.classes ? [...hints.classes] : ((zipMap?.classes.length ? zipMap.classes : undefined) ?? classifier?.classes);
   const task: ClassificationTask = { kind, labelRule: 'model' };
   if (classes) task.classes = [...classes];
   if (labelSpec) task.label = labelSpec.name;

@@ -19,20 +19,23 @@ export interface TensorDataMap {
 }
 
 /** Any typed array a tensor's data may be held in. */
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 
 /** Every TensorType, in the order ONNX Runtime lists them. */
-export const kTensorTypes: readonly TensorType[] = Object.freeze(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool', 'string']);
+export const kTensorTypes: readonly TensorType[] = Object.freeze([
+  'float32',
+  'float64',
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'bool',
+  'string',
+]);
 
 /** True for the element types a tensor may have. */
 export function isTensorType(type: unknown): type is TensorType {

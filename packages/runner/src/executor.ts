@@ -44,7 +44,15 @@ export class PoolExecutor implements Executor {
   /** Called when a worker fails outside of any task (piscina's 'error'). */
   onWorkerError: (err: Error) => void = () => {};
 
-  constructor(options: { workers: number; batchesPerWorker: number; workerFile: string; modelPath: string; modelBytes?: Uint8Array | undefined; sessionOptions: SessionOptions; name: string }) {
+  constructor(options: {
+    workers: number;
+    batchesPerWorker: number;
+    workerFile: string;
+    modelPath: string;
+    modelBytes?: Uint8Array | undefined;
+    sessionOptions: SessionOptions;
+    name: string;
+  }) {
     this.#workers = options.workers;
     this.capacity = options.workers * options.batchesPerWorker;
     const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };

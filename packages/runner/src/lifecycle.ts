@@ -101,7 +101,10 @@ export class Lifecycle {
       if ((this.#state as RunnerState) !== 'closed') {
         this.#state = 'failed';
         this.#loadError = err as Error;
-        await this.#scheduler.detach()?.destroy().catch(() => {});
+        await this.#scheduler
+          .detach()
+          ?.destroy()
+          .catch(() => {});
         this.#scheduler.failAll(err as Error);
         this.checkDrained();
       }

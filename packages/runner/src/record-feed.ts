@@ -11,13 +11,12 @@ import type { ModelSignature, TensorSpec, TensorType, WireTensor } from './tenso
  *   int64 or string), each field going to the input of the same name with its declared type.
  */
 export type RecordFeed =
-  | { kind: 'pipeline'; input: TensorSpec }
-  | { kind: 'rows'; input: TensorSpec; featureNames: string[] | undefined }
-  | { kind: 'columns'; inputs: TensorSpec[] };
+  { kind: 'pipeline'; input: TensorSpec } | { kind: 'rows'; input: TensorSpec; featureNames: string[] | undefined } | { kind: 'columns'; inputs: TensorSpec[] };
 
 const kColumnTypes = new Set<string>(['float32', 'float64', 'int64', 'int32', 'string', 'bool']);
 const isFloat = (spec: TensorSpec): boolean => spec.type === 'float32' || spec.type === 'float64';
-const isColumn = (spec: TensorSpec): boolean => kColumnTypes.has(spec.type) && (spec.shape.length === 1 || (spec.shape.length === 2 && (spec.shape[1] === 1 || spec.shape[1] === null || typeof spec.shape[1] === 'string')));
+const isColumn = (spec: TensorSpec): boolean =>
+  kColumnTypes.has(spec.type) && (spec.shape.length === 1 || (spec.shape.length === 2 && (spec.shape[1] === 1 || spec.shape[1] === null || typeof spec.shape[1] === 'string')));
 
 /** Picks the feed for a signature; a string says why records cannot be sent. */
 export function planFeed(signature: ModelSignature, pipeline: RunnerPipeline | undefined): RecordFeed | string {
@@ -33,7 +32,9 @@ export function planFeed(signature: ModelSignature, pipeline: RunnerPipeline | u
 }
 
 function recordError(message: string, row: number, field?: string): Error {
-  return createRunnerError('MLS_ERR_RUNNER_INPUT', `record ${row}${field === undefined ? '' : `, field "${field}"`}: ${message}`, { details: field === undefined ? { row } : { row, field } });
+  return createRunnerError('MLS_ERR_RUNNER_INPUT', `record ${row}${field === undefined ? '' : `, field "${field}"`}: ${message}`, {
+    details: field === undefined ? { row } : { row, field },
+  });
 }
 
 /** The JSON Schema type of one record field fed to an input of `type`. */
@@ -54,8 +55,7 @@ export function feedSchema(feed: RecordFeed, pipeline: RunnerPipeline | undefine
     const own = (pipeline as { inputSchema?: () => Record<string, unknown> }).inputSchema;
     return typeof own === 'function' ? own.call(pipeline) : { type: 'object' };
   }
-  const fields: Array<[string, string]> =
-    feed.kind === 'columns' ? feed.inputs.map((i) => [i.name, i.type]) : (feed.featureNames ?? []).map((name) => [name, feed.input.type]);
+  const fields: Array<[string, string]> = feed.kind === 'columns' ? feed.inputs.map((i) => [i.name, i.type]) : (feed.featureNames ?? []).map((name) => [name, feed.input.type]);
   if (fields.length === 0 && feed.kind === 'rows') {
     const width = feed.input.shape[1];
     const items: Record<string, unknown> = { type: 'array', items: { type: 'number' } };
@@ -142,9 +142,16 @@ function columnTensor(records: unknown[], input: TensorSpec): WireTensor {
     values[i] = v;
   }
   if (type === 'string') {
-    return { type: 'string', data: values.map((v, i) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(`must be a string, got ${JSON.stringify(v)}`, i, name))), dims };
+    return {
+      type: 'string',
+      data: values.map((v, i) =>
+        typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail(`must be a string, got ${JSON.stringify(v)}`, i, name),
+      ),
+      dims,
+    };
   }
-  if (type === 'bool') return { type: 'bool', data: Uint8Array.from(values, (v, i) => (typeof v === 'boolean' ? Number(v) : fail(`must be true or false, got ${JSON.stringify(v)}`, i, name))), dims };
+  if (type === 'bool')
+    return { type: 'bool', data: Uint8Array.from(values, (v, i) => (typeof v === 'boolean' ? Number(v) : fail(`must be true or false, got ${JSON.stringify(v)}`, i, name))), dims };
   if (type === 'int64' || type === 'int32') {
     const data = type === 'int64' ? new BigInt64Array(n) : new Int32Array(n);
     for (let i = 0; i < n; i++) {

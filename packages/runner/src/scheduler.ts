@@ -189,10 +189,13 @@ export class Scheduler {
       if (batchWaitMs > 0 && queue.rows < maxBatchSize) {
         const due = queue.peek()!.enqueuedAt + batchWaitMs;
         if (now < due) {
-          this.#batchTimer ??= setTimeout(() => {
-            this.#batchTimer = undefined;
-            this.#pumpTask();
-          }, Math.max(1, Math.ceil(due - now)));
+          this.#batchTimer ??= setTimeout(
+            () => {
+              this.#batchTimer = undefined;
+              this.#pumpTask();
+            },
+            Math.max(1, Math.ceil(due - now)),
+          );
           return;
         }
       }
@@ -259,9 +262,13 @@ export class Scheduler {
       if (host.closed()) failure = host.closedError();
       else {
         metrics.counters.crashed++;
-        failure = createRunnerError('MLS_ERR_RUNNER_WORKER_CRASHED', `a worker of runner "${host.name}" died while running a batch of ${rows} rows: ${(err as Error)?.message ?? String(err)}`, {
-          cause: err,
-        });
+        failure = createRunnerError(
+          'MLS_ERR_RUNNER_WORKER_CRASHED',
+          `a worker of runner "${host.name}" died while running a batch of ${rows} rows: ${(err as Error)?.message ?? String(err)}`,
+          {
+            cause: err,
+          },
+        );
       }
     } else if (!result.ok) {
       failure = createRunnerError('MLS_ERR_RUNNER_INFERENCE', `ONNX Runtime failed on a batch of ${rows} rows: ${result.message}`);
@@ -319,7 +326,10 @@ export class Scheduler {
     job.timeout = undefined;
     const { name, options, metrics } = this.#host;
     metrics.counters.timedOut++;
-    this.#fail(job, createRunnerError('MLS_ERR_RUNNER_TIMEOUT', `runner "${name}" did not answer within timeoutMs (${options.timeoutMs} ms)`, { details: { timeoutMs: options.timeoutMs } }));
+    this.#fail(
+      job,
+      createRunnerError('MLS_ERR_RUNNER_TIMEOUT', `runner "${name}" did not answer within timeoutMs (${options.timeoutMs} ms)`, { details: { timeoutMs: options.timeoutMs } }),
+    );
     this.#host.checkDrained();
   };
 

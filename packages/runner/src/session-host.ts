@@ -81,7 +81,13 @@ export function transferablesOf(outputs: Record<string, WireOutput>): ArrayBuffe
     const data = outputs[name]!.data;
     if (!Array.isArray(data)) {
       const view = data as TypedArray;
-      if (view.byteLength >= kTransferMinBytes && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer && !list.includes(view.buffer)) {
+      if (
+        view.byteLength >= kTransferMinBytes &&
+        view.byteOffset === 0 &&
+        view.byteLength === view.buffer.byteLength &&
+        view.buffer instanceof ArrayBuffer &&
+        !list.includes(view.buffer)
+      ) {
         list.push(view.buffer);
       }
     }

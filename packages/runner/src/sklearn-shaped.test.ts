@@ -5,7 +5,15 @@ import { type LabelPrediction, type Prediction, type RegressionPrediction, type 
 /** Inputs and the answers numpy computed for each model (test/fixtures/make_sklearn_shaped.py). */
 const kExpected = JSON.parse(readFileSync(fixture('sklearn_shaped.json'), 'utf8')) as Record<
   string,
-  { rows?: number[][]; records?: Array<Record<string, unknown>>; labels?: Array<string | number>; probabilities?: number[][]; values?: number[]; classes?: Array<string | number>; featureNames?: string[] }
+  {
+    rows?: number[][];
+    records?: Array<Record<string, unknown>>;
+    labels?: Array<string | number>;
+    probabilities?: number[][];
+    values?: number[];
+    classes?: Array<string | number>;
+    featureNames?: string[];
+  }
 >;
 
 function expectClose(actual: number[], expected: number[]): void {
@@ -58,7 +66,10 @@ describe('models shaped like skl2onnx exports', () => {
     const expected = kExpected.skl_regressor!;
     const runner = open({ modelPath: fixture('skl_regressor.onnx') }, { workers: 1 });
     const predictions = await runner.predict<RegressionPrediction>(expected.rows!);
-    expectClose(predictions.map((p) => p.value as number), expected.values!);
+    expectClose(
+      predictions.map((p) => p.value as number),
+      expected.values!,
+    );
     expect(Object.keys(predictions[0]!)).toEqual(['value']);
     expect(runner.model.signature?.task).toEqual({ kind: 'regression', outputs: ['variable'] });
   });
@@ -68,13 +79,20 @@ describe('models shaped like skl2onnx exports', () => {
     const runner = open({ modelPath: fixture('skl_regressor.onnx'), featureNames: expected.featureNames }, { workers: 1 });
     const reordered = expected.records!.map((r) => Object.fromEntries(Object.entries(r).reverse()));
     const predictions = await runner.predict<RegressionPrediction>(reordered);
-    expectClose(predictions.map((p) => p.value as number), expected.values!);
+    expectClose(
+      predictions.map((p) => p.value as number),
+      expected.values!,
+    );
     expect(runner.inputSchema()).toEqual({
       type: 'object',
       properties: { f0: { type: ['number', 'null'], description: expect.any(String) }, f1: expect.any(Object), f2: expect.any(Object) },
       required: ['f0', 'f1', 'f2'],
     });
-    await expect(runner.predict({ f0: 1, f1: 2 })).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_INPUT', message: 'record 0, field "f2": is missing', details: { row: 0, field: 'f2' } });
+    await expect(runner.predict({ f0: 1, f1: 2 })).rejects.toMatchObject({
+      code: 'MLS_ERR_RUNNER_INPUT',
+      message: 'record 0, field "f2": is missing',
+      details: { row: 0, field: 'f2' },
+    });
   });
 
   it('sends each record field to the input of the same name with its type (one input per column)', async () => {
@@ -85,7 +103,12 @@ describe('models shaped like skl2onnx exports', () => {
     predictions.forEach((p, i) => expectClose(p.probabilities, expected.probabilities![i]!));
     expect(runner.inputSchema()).toEqual({
       type: 'object',
-      properties: { age: expect.objectContaining({ type: ['number', 'null'] }), fare: expect.objectContaining({ type: ['number', 'null'] }), pclass: { type: 'integer' }, sex: { type: 'string' } },
+      properties: {
+        age: expect.objectContaining({ type: ['number', 'null'] }),
+        fare: expect.objectContaining({ type: ['number', 'null'] }),
+        pclass: { type: 'integer' },
+        sex: { type: 'string' },
+      },
       required: ['age', 'fare', 'pclass', 'sex'],
     });
     await expect(runner.predict({ age: 1, fare: 2, pclass: 1.5, sex: 'male' })).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_INPUT', details: { row: 0, field: 'pclass' } });

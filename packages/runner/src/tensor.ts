@@ -98,7 +98,7 @@ export function normalizeInput(name: string, input: unknown, spec: TensorSpec | 
 }
 
 function formatShape(shape: Array<number | string | null>): string {
-  return `[${shape.map((d) => (typeof d === 'number' ? String(d) : d ?? '?')).join(', ')}]`;
+  return `[${shape.map((d) => (typeof d === 'number' ? String(d) : (d ?? '?'))).join(', ')}]`;
 }
 
 function toWireData(name: string, type: TensorType, data: unknown, size: number): TypedArray | string[] {

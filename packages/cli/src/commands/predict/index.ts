@@ -94,7 +94,10 @@ async function predictBatch(runner: RunnerLike, items: Array<{ line: number; rec
     if (items.length === 1) return [reject(items[0]!)];
     const bad = rowIndexOf(err);
     if (bad !== undefined && bad >= 0 && bad < items.length) {
-      const rest = await predictBatch(runner, items.filter((_, i) => i !== bad));
+      const rest = await predictBatch(
+        runner,
+        items.filter((_, i) => i !== bad),
+      );
       rest.splice(bad, 0, reject(items[bad]!));
       return rest;
     }
@@ -152,7 +155,9 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
   }
   // By name wherever the model names its inputs (pipeline, graph inputs, feature names); by the
   // file's column order only for a model without names.
-  const toInput = columns.byName ? (r: Record<string, unknown>): Record<string, unknown> => r : (r: Record<string, unknown>) => Object.values(r) as unknown as Record<string, unknown>;
+  const toInput = columns.byName
+    ? (r: Record<string, unknown>): Record<string, unknown> => r
+    : (r: Record<string, unknown>) => Object.values(r) as unknown as Record<string, unknown>;
   const types = columnTypesOf(columns.schema);
   let headerChecked = false;
   const checkHeader = (record: Record<string, unknown>): void => {
