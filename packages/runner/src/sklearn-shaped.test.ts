@@ -74,6 +74,13 @@ describe('models shaped like skl2onnx exports', () => {
     expect(runner.model.signature?.task).toEqual({ kind: 'regression', outputs: ['variable'] });
   });
 
+  it('answers one value per target for a regressor with output "variable" [N, T]', async () => {
+    const expected = kExpected.skl_regressor_targets! as unknown as { rows: number[][]; values: number[][] };
+    const runner = open({ modelPath: fixture('skl_regressor_targets.onnx') }, { workers: 1 });
+    const predictions = await runner.predict<RegressionPrediction>(expected.rows);
+    predictions.forEach((p, i) => expectClose(p.value as number[], expected.values[i]!));
+  });
+
   it('takes records by feature name, in any field order, when the model names its features', async () => {
     const expected = kExpected.skl_regressor!;
     const runner = open({ modelPath: fixture('skl_regressor.onnx'), featureNames: expected.featureNames }, { workers: 1 });
