@@ -1,12 +1,12 @@
 import type { WireTensor } from './tensor';
 
 /** A task the runner posts to a worker. */
-export type WorkerTask =
-  | { op: 'load'; barrier?: Int32Array; total: number }
-  | { op: 'run'; inputs: Record<string, WireTensor> };
+export type WorkerTask = { op: 'load'; barrier?: Int32Array; total: number } | { op: 'run'; inputs: Record<string, WireTensor> };
 
 /** What the runner passes to every worker as piscina's workerData. */
 export interface WorkerData {
   modelPath: string;
+  /** A serving graph derived from the file (ZipMap outputs replaced by their tensors), loaded instead of it. */
+  modelBytes?: Uint8Array | undefined;
   sessionOptions: Record<string, unknown>;
 }
