@@ -42,4 +42,31 @@ describe('a request that makes inference fail', () => {
       await runner.close();
     }
   });
+
+  it('costs no innocent request under sustained load with poisoned requests mixed in', async () => {
+    const runner = createRunner({ modelPath: fixture('gather.onnx') }, { workers: 1, maxBatchSize: 64, maxQueue: 100_000 });
+    try {
+      await runner.ready();
+      // 2,000 requests in waves of 64 in flight, 50 of them poisoned, spread through the run.
+      const poisoned = new Set(Array.from({ length: 50 }, (_, i) => i * 40 + 7));
+      let innocentFailures = 0;
+      let poisonFailures = 0;
+      let next = 0;
+      const worker = async () => {
+        while (next < 2000) {
+          const i = next++;
+          try {
+            await runner.run(lookup(poisoned.has(i) ? 99 : i % 4));
+          } catch {
+            if (poisoned.has(i)) poisonFailures++;
+            else innocentFailures++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 64 }, worker));
+      expect({ innocentFailures, poisonFailures }).toEqual({ innocentFailures: 0, poisonFailures: 50 });
+    } finally {
+      await runner.close();
+    }
+  });
 });
