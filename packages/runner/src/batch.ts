@@ -75,6 +75,8 @@ export class Job {
 /** One entry of the queue: a whole request, or one chunk of a large one. */
 export class Item {
   state = kQueued;
+  /** Set when it ran once more alone after a worker died under it: a second death fails it. */
+  rerunAfterCrash = false;
   constructor(
     readonly job: Job,
     readonly index: number,

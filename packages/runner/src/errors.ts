@@ -9,10 +9,10 @@ export const kRunnerErrors = {
   MLS_ERR_RUNNER_TOO_LARGE: { status: 413, message: 'The request has more rows than the runner queue holds' },
   MLS_ERR_RUNNER_TIMEOUT: { status: 504, message: 'Inference did not finish within timeoutMs' },
   MLS_ERR_RUNNER_CLOSED: { status: 503, message: 'The runner is closed' },
-  MLS_ERR_RUNNER_WORKER_CRASHED: { status: 500, message: 'The inference worker crashed' },
+  MLS_ERR_RUNNER_WORKER_CRASHED: { status: 500, message: 'The inference worker crashed on this request' },
   MLS_ERR_RUNNER_MODEL_LOAD: { status: 500, message: 'The model could not be loaded' },
   MLS_ERR_RUNNER_INPUT: { status: 400, message: 'Invalid model input' },
-  MLS_ERR_RUNNER_INFERENCE: { status: 500, message: 'ONNX Runtime failed to run the model' },
+  MLS_ERR_RUNNER_INFERENCE: { status: 500, message: 'The model failed to run on this request' },
   MLS_ERR_RUNNER_NOT_CLASSIFIER: { status: 500, message: 'The model has no probabilities output' },
 } as const;
 

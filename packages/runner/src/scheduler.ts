@@ -12,6 +12,13 @@ import type { ModelSignature, WireTensor } from './tensor';
 /** A burst is split over free slots only into batches of at least this many rows. */
 const kMinSplitRows = 8;
 
+/** Part of a failed batch, to run again on its own. */
+interface Rerun {
+  items: Item[];
+  /** True when the batch failed because its worker died. */
+  afterCrash: boolean;
+}
+
 /** What the scheduler needs from the runner that owns it. */
 export interface SchedulerHost {
   readonly name: string;
@@ -53,6 +60,13 @@ export class Scheduler {
   #maxRows = 1;
   #pumpScheduled = false;
   #batchTimer: NodeJS.Timeout | undefined;
+  /**
+   * Parts of failed batches waiting to run again, each as it is (never merged with other work),
+   * ahead of the queue: how one request that breaks inference is kept from failing its batch-mates.
+   */
+  readonly #reruns: Rerun[] = [];
+  /** Reruns after a worker death in flight: nothing else runs beside them, or it could die with them. */
+  #crashReruns = 0;
 
   constructor(host: SchedulerHost) {
     this.#host = host;
@@ -62,7 +76,7 @@ export class Scheduler {
 
   /** True when nothing is queued or running. */
   get idle(): boolean {
-    return this.#queue.size === 0 && this.#inFlight === 0;
+    return this.#queue.size === 0 && this.#inFlight === 0 && this.#reruns.length === 0;
   }
 
   /** Rows and requests queued, batches and rows in workers. */
@@ -172,6 +186,7 @@ export class Scheduler {
   failAll(err: Error): void {
     for (const job of this.#timeouts.values()) this.#fail(job, err);
     this.#queue.clear();
+    this.#reruns.length = 0;
   }
 
   readonly #pumpTask = (): void => {
@@ -184,6 +199,17 @@ export class Scheduler {
     const { batchWaitMs, maxLatencyMs } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
+    while (this.#inFlight < this.#capacity && this.#reruns.length > 0 && this.#executor) {
+      if (this.#crashReruns > 0) return;
+      const { items, afterCrash } = this.#reruns[0]!;
+      if (afterCrash && this.#inFlight > 0) return;
+      this.#reruns.shift();
+      const live = items.filter((item) => !item.job.done);
+      if (live.length === 0) continue;
+      if (afterCrash) this.#crashReruns++;
+      this.#dispatch(live, afterCrash);
+    }
+    if (this.#crashReruns > 0) return;
     while (this.#inFlight < this.#capacity && queue.size > 0 && this.#executor) {
       const now = performance.now();
       if (batchWaitMs > 0 && queue.rows < maxBatchSize) {
@@ -214,7 +240,7 @@ export class Scheduler {
 
   readonly #expire = (item: Item): void => this.#overload(item.job);
 
-  #dispatch(batch: Item[]): void {
+  #dispatch(batch: Item[], afterCrash = false): void {
     const metrics = this.#host.metrics;
     const started = performance.now();
     let rows = 0;
@@ -237,17 +263,18 @@ export class Scheduler {
     try {
       merged = mergeInputs(batch, rows);
     } catch (err) {
-      this.#finish(batch, rows, started, maxWait, undefined, err);
+      this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash);
       return;
     }
     this.#executor!.run(merged.inputs, merged.transferList).then(
-      (result) => this.#finish(batch, rows, started, maxWait, result, undefined),
-      (err: unknown) => this.#finish(batch, rows, started, maxWait, undefined, err),
+      (result) => this.#finish(batch, rows, started, maxWait, result, undefined, afterCrash),
+      (err: unknown) => this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash),
     );
   }
 
-  #finish(batch: Item[], rows: number, started: number, queueWaitMs: number, result: RunResult | undefined, err: unknown): void {
+  #finish(batch: Item[], rows: number, started: number, queueWaitMs: number, result: RunResult | undefined, err: unknown, afterCrash: boolean): void {
     const host = this.#host;
+    if (afterCrash) this.#crashReruns--;
     const metrics = host.metrics;
     const now = performance.now();
     if (this.#inFlight === this.#capacity) this.#freeSince = now;
@@ -283,7 +310,7 @@ export class Scheduler {
         failure = splitError as Error;
       }
     }
-    if (failure) {
+    if (failure && !this.#isolate(batch, failure, result === undefined)) {
       for (const item of batch) this.#fail(item.job, failure);
     }
     this.#pump();
@@ -293,6 +320,30 @@ export class Scheduler {
       if (failure) event.error = (failure as { code?: string }).code;
       host.emitBatch(event);
     }
+  }
+
+  /**
+   * Queues the parts of a failed batch to run again instead of failing all of it; false when the
+   * failure stands. A batch of several requests is split in two, recursively, so only the request
+   * that breaks inference fails. A lone request whose worker died runs once more on a fresh worker
+   * (the batch that crashed it, or the next one already handed to it, may not be its own doing).
+   */
+  #isolate(batch: Item[], failure: Error, crashed: boolean): boolean {
+    if (this.#host.closed()) return false;
+    const code = (failure as { code?: unknown }).code;
+    if (code !== 'MLS_ERR_RUNNER_INFERENCE' && code !== 'MLS_ERR_RUNNER_WORKER_CRASHED') return false;
+    const live = batch.filter((item) => !item.job.done);
+    if (live.length > 1) {
+      const half = Math.ceil(live.length / 2);
+      this.#reruns.unshift({ items: live.slice(0, half), afterCrash: crashed }, { items: live.slice(half), afterCrash: crashed });
+    } else if (live.length === 1 && crashed && !live[0]!.rerunAfterCrash) {
+      live[0]!.rerunAfterCrash = true;
+      this.#reruns.unshift({ items: live, afterCrash: true });
+    } else {
+      return false;
+    }
+    this.#host.metrics.counters.reruns++;
+    return true;
   }
 
   #settled(job: Job, ok: boolean): void {

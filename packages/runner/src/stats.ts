@@ -27,6 +27,8 @@ export interface RunnerCounters {
   overloaded: number;
   timedOut: number;
   crashed: number;
+  /** Failed batches whose parts were run again to isolate the request at fault. */
+  reruns: number;
 }
 
 /** A snapshot of a runner's counters and distributions, for metrics. */
@@ -61,7 +63,7 @@ export interface QueueGauges {
 
 /** The counters and histograms of one runner, written by its scheduler and lifecycle. */
 export class RunnerMetrics {
-  readonly counters: RunnerCounters = { requests: 0, rows: 0, batches: 0, completed: 0, failed: 0, overloaded: 0, timedOut: 0, crashed: 0 };
+  readonly counters: RunnerCounters = { requests: 0, rows: 0, batches: 0, completed: 0, failed: 0, overloaded: 0, timedOut: 0, crashed: 0, reruns: 0 };
   readonly batchSize = new Histogram(kBatchSizeBuckets);
   readonly queueWait = new Histogram(kLatencyBucketsMs);
   readonly inference = new Histogram(kLatencyBucketsMs);
