@@ -1,6 +1,6 @@
 import { runCli, type CommandName } from './cli';
 
-async function parse(argv: string[]): Promise<{ command?: CommandName; options?: Record<string, unknown> }> {
+async function parse(argv: string[]): Promise<{ command?: CommandName; options?: object }> {
   const { command, options } = await runCli(argv, async () => undefined);
   return { command, options };
 }
