@@ -1,8 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnProcess, stopProcess, waitForServing, type SpawnedProcess } from '@mlserve/test-utils';
 
 // The seed's steps as a user types them: `pnpm save` (src/save_model.ts), then
 // `mlserve serve src/service.ts:svc`, then the seed's curl request.
@@ -12,7 +13,7 @@ const kBin = join(kApp, 'node_modules', '.bin');
 
 let home: string;
 let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
+let server: SpawnedProcess | undefined;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'breast-cancer-serve-'));
@@ -21,10 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (server?.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((done) => server!.once('exit', done));
-  }
+  if (server) await stopProcess(server);
   await rm(home, { recursive: true, force: true });
 });
 
@@ -35,16 +33,8 @@ it('saves the model once, then finds it unchanged', async () => {
 });
 
 it('serves src/service.ts:svc with the mlserve command and answers the seed diagnosis and model card', async () => {
-  server = spawn(join(kBin, 'mlserve'), ['serve', 'src/service.ts:svc', '--port', '0'], { cwd: kApp, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Serving breast_cancer_service at (http:\/\/\S+)/.exec(out);
-      if (match) done(match[1]!);
-    });
-    server!.once('exit', (code) => fail(new Error(`mlserve serve exited with ${code}: ${out}`)));
-  });
+  server = spawnProcess(join(kBin, 'mlserve'), ['serve', 'src/service.ts:svc', '--port', '0'], { cwd: kApp, env });
+  const url = await waitForServing(server, { name: 'breast_cancer_service' });
   const res = await fetch(`${url}/predict`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -53,6 +43,5 @@ it('serves src/service.ts:svc with the mlserve command and answers the seed diag
   expect(await res.json()).toEqual(expect.objectContaining({ prediction: expect.stringMatching(/^(malignant|benign)$/) }));
   const card = (await (await fetch(`${url}/model`)).json()) as { classes: string[] };
   expect(card.classes).toEqual(['malignant', 'benign']);
-  server.kill('SIGTERM');
-  expect(await new Promise((done) => server!.once('exit', done))).toBe(0);
+  expect((await stopProcess(server)).code).toBe(0);
 });

@@ -1,8 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnProcess, stopProcess, waitForServing, type SpawnedProcess } from '@mlserve/test-utils';
 
 // The seed's steps as a user types them: `pnpm save` (src/save_model.ts), then
 // `mlserve serve src/service.ts:svc`, then the seed's curl request.
@@ -12,7 +13,7 @@ const kBin = join(kApp, 'node_modules', '.bin');
 
 let home: string;
 let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
+let server: SpawnedProcess | undefined;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'titanic-serve-'));
@@ -21,10 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (server?.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((done) => server!.once('exit', done));
-  }
+  if (server) await stopProcess(server);
   await rm(home, { recursive: true, force: true });
 });
 
@@ -35,22 +33,13 @@ it('saves the model once, then finds it unchanged', async () => {
 });
 
 it('serves src/service.ts:svc with the mlserve command and answers the seed request', async () => {
-  server = spawn(join(kBin, 'mlserve'), ['serve', 'src/service.ts:svc', '--port', '0'], { cwd: kApp, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Serving titanic_service at (http:\/\/\S+)/.exec(out);
-      if (match) done(match[1]!);
-    });
-    server!.once('exit', (code) => fail(new Error(`mlserve serve exited with ${code}: ${out}`)));
-  });
+  server = spawnProcess(join(kBin, 'mlserve'), ['serve', 'src/service.ts:svc', '--port', '0'], { cwd: kApp, env });
+  const url = await waitForServing(server, { name: 'titanic_service' });
   const res = await fetch(`${url}/predict`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{"Pclass":1,"Age":30,"SibSp":0,"Parch":0,"Fare":100,"Sex_female":1,"Sex_male":0,"Embarked_C":1,"Embarked_Q":0,"Embarked_S":0}',
   });
   expect(await res.json()).toEqual({ survived: 1, probability: expect.any(Number), message: '1 = 생존, 0 = 사망' });
-  server.kill('SIGTERM');
-  expect(await new Promise((done) => server!.once('exit', done))).toBe(0);
+  expect((await stopProcess(server)).code).toBe(0);
 });

@@ -53,7 +53,9 @@ describe('the mlserve binary', () => {
     const proc = spawnCli(['serve', `${path.join(kServiceDir, 'service.ts')}:svc`, '--port', '0'], { env });
     try {
       const url = await waitForUrl(proc);
-      expect(proc.stdout()).toContain(`Swagger UI:  ${url}/`);
+      // The banner goes to stderr, so stdout holds nothing but the service's JSON log lines.
+      expect(proc.stderr()).toContain(`Swagger UI:  ${url}/`);
+      for (const line of proc.stdout().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
       const res = await postJson(`${url}/predict`, [{ length: 5, width: 3, color: 'red' }]);
       expect(res).toEqual({ status: 200, body: [expect.objectContaining({ label: expect.any(String), marker: 'v1' })] });
     } finally {
@@ -65,7 +67,7 @@ describe('the mlserve binary', () => {
     const proc = spawnCli(['serve', path.join(kServiceDir, 'service.ts'), '--port', '0', '--api-workers', '2', '--workers', '1'], { env });
     try {
       const url = await waitForUrl(proc, 60_000);
-      expect(proc.stdout()).toContain('(2 API worker processes)');
+      expect(proc.stderr()).toContain('(2 API worker processes)');
       const results = await Promise.all([1, 2, 3, 4].map(() => postJson(`${url}/predict`, { length: 5, width: 3, color: 'red' })));
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     } finally {
