@@ -27,7 +27,12 @@ describe('the CLI installed by npm', () => {
       expect(existsSync(path.join(project, 'node_modules', '@mlserve', 'cli', 'node_modules'))).toBe(false);
 
       expect((await runBin(['models', 'import', kTinyModelDir], { env })).code).toBe(0);
-      expect((await runBin(['build', '-f', path.join(kServiceDir, 'mlserve.yaml'), '--no-lock', '--quiet'], { env, timeoutMs: 60_000 })).code).toBe(0);
+      const build = (flag: string) => runBin(['build', '-f', path.join(kServiceDir, 'mlserve.yaml'), '--no-lock', flag], { env, timeoutMs: 60_000 });
+      expect(await build('--quiet')).toEqual({ code: 0, stdout: '', stderr: '' });
+      const json = await build('--json');
+      expect(json.code).toBe(0);
+      // One JSON document on stdout, nothing else.
+      expect(JSON.parse(json.stdout)).toMatchObject({ tag: expect.stringMatching(/^tiny_service:/), path: expect.any(String), warnings: [] });
       const bin = path.join(project, 'node_modules', '@mlserve', 'cli', 'bin', 'mlserve.js');
       const proc = spawnCli(['serve', 'tiny_service', '--port', '0'], { cwd: project, bin, env });
       try {
