@@ -82,8 +82,9 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(formatError(err, verbose));
       process.exit(exitCodeOf(err));
     }
-    // Worker pools and stray sockets must not keep a stopped server alive.
-    process.exit(kExitCodes.ok);
+    // Worker pools and stray sockets must not keep a stopped server alive. A served child that
+    // ended on its own (it printed why) passes its exit code on.
+    process.exit(state.result.exitCode ?? kExitCodes.ok);
   }
   const result = state.result;
   if (state.command === 'predict' && hasRejectedRows(result)) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { kPackageDir, kTinyModelDir, kServiceDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
@@ -91,6 +91,28 @@ describe('the mlserve binary', () => {
       proc.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('serves a bento without node_modules by lending it the CLI\'s, and passes on the exit code of one that fails', async () => {
+    const bento = (name: string, source: string): string => {
+      const dir = path.join(tmp.dir, name);
+      mkdirSync(path.join(dir, 'src'), { recursive: true });
+      writeFileSync(path.join(dir, 'bento.yaml'), `format: mlserve.bento/v1\nname: ${name}\nversion: v1\nservice: src/service.mjs:svc\ncreationTime: 2026-01-01T00:00:00.000Z\nmodels: []\napis: []\n`);
+      writeFileSync(path.join(dir, 'src', 'service.mjs'), source);
+      return dir;
+    };
+    const good = bento('lent_bento', "import { createService } from '@mlserve/service';\nexport const svc = createService('lent_service', { logLevel: 'silent' });\n");
+    const proc = spawnCli(['serve', good, '--port', '0'], { env });
+    try {
+      const url = await waitForUrl(proc);
+      expect(proc.stderr()).toContain(`Serving lent_service at ${url}`);
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+    const bad = bento('broken_bento', "throw new Error('broken on purpose');\n");
+    const result = await runBin(['serve', bad, '--port', '0'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`mlserve: error: Loading ${path.join(bad, 'src', 'service.mjs')} failed: broken on purpose [MLS_ERR_CLI_SERVICE_LOAD]\n`);
+  });
 
   it('says clearly that a port is taken', async () => {
     const blocker: Server = createServer();
