@@ -72,12 +72,12 @@ export async function superviseChild(options: SuperviseOptions): Promise<ServeHa
   const start = (): void => {
     child = spawn(process.execPath, [options.cliPath, ...options.args], { stdio: ['ignore', 'inherit', 'inherit'], env: options.env });
     child.once('exit', (code, signal) => {
-      if (stopping || signal === 'SIGTERM') return;
+      if (stopping) return;
       if (!watchDir) {
         // Nothing would restart it: the CLI ends as its child did (it already said why).
         handle.exitCode = code ?? 1;
         resolveClosed();
-      } else if (code !== 0) println(err, `Service exited (${signal ?? `code ${code}`}); waiting for a file change to restart`);
+      } else if (signal !== 'SIGTERM' && code !== 0) println(err, `Service exited (${signal ?? `code ${code}`}); waiting for a file change to restart`);
     });
   };
   let timer: NodeJS.Timeout | undefined;
