@@ -92,7 +92,7 @@ describe('the mlserve binary', () => {
     }
   }, 60_000);
 
-  it('serves a bento without node_modules by lending it the CLI\'s, and passes on the exit code of one that fails', async () => {
+  it('serves a bento without node_modules by lending it the CLI\'s, logs at --log-level, and passes on the exit code of one that fails', async () => {
     const bento = (name: string, source: string): string => {
       const dir = path.join(tmp.dir, name);
       mkdirSync(path.join(dir, 'src'), { recursive: true });
@@ -100,13 +100,18 @@ describe('the mlserve binary', () => {
       writeFileSync(path.join(dir, 'src', 'service.mjs'), source);
       return dir;
     };
-    const good = bento('lent_bento', "import { createService } from '@mlserve/service';\nexport const svc = createService('lent_service', { logLevel: 'silent' });\n");
-    const proc = spawnCli(['serve', good, '--port', '0'], { env });
-    try {
-      const url = await waitForUrl(proc);
-      expect(proc.stderr()).toContain(`Serving lent_service at ${url}`);
-    } finally {
-      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    const good = bento('lent_bento', "import { createService } from '@mlserve/service';\nexport const svc = createService('lent_service');\n");
+    for (const level of ['info', 'silent']) {
+      const proc = spawnCli(['serve', good, '--port', '0', '--log-level', level], { env });
+      try {
+        const url = await waitForUrl(proc);
+        expect(proc.stderr()).toContain(`Serving lent_service at ${url}`);
+      } finally {
+        expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+      }
+      // --log-level reaches the service in the child process that serves the bento.
+      if (level === 'info') expect(proc.stdout()).toMatch(/^\{.*"level":30/);
+      else expect(proc.stdout()).toBe('');
     }
     const bad = bento('broken_bento', "throw new Error('broken on purpose');\n");
     const result = await runBin(['serve', bad, '--port', '0'], { env });
