@@ -10,9 +10,9 @@ type GlobalArgs = { home: string | undefined; verbose: boolean | undefined };
  * One command: its yargs usage and options, how argv becomes its options object, and its
  * implementation, imported only when it runs so `mlserve --help` stays fast.
  */
-interface CommandSpec<TArgs, TOptions, TResult> {
-  /** `<group> <verb>` or a single word, as in the `CommandName` union. */
-  name: string;
+interface CommandSpec<TName extends string, TArgs, TOptions, TResult> {
+  /** `<group> <verb>` or a single word. */
+  name: TName;
   /** The yargs command string below its group: `get <tag>`, `serve <target>`. */
   usage: string;
   describe: string;
@@ -25,12 +25,12 @@ interface CommandSpec<TArgs, TOptions, TResult> {
 export type Dispatch = (command: CommandName, options: object, run: () => Promise<unknown>) => Promise<unknown>;
 
 /** A declared command, its generics closed over, ready to be added to a yargs instance. */
-interface DeclaredCommand {
-  name: string;
-  register(y: Argv<GlobalArgs>, dispatch: (name: string, options: object, run: () => Promise<unknown>) => Promise<void>): Argv<GlobalArgs>;
+interface DeclaredCommand<TName extends string> {
+  name: TName;
+  register(y: Argv<GlobalArgs>, dispatch: (name: TName, options: object, run: () => Promise<unknown>) => Promise<void>): Argv<GlobalArgs>;
 }
 
-function defineCommand<TArgs, TOptions extends object, TResult>(spec: CommandSpec<TArgs, TOptions, TResult>): DeclaredCommand {
+function defineCommand<TName extends string, TArgs, TOptions extends object, TResult>(spec: CommandSpec<TName, TArgs, TOptions, TResult>): DeclaredCommand<TName> {
   return {
     name: spec.name,
     register: (y, dispatch) =>
@@ -230,22 +230,10 @@ const kCommands = {
   }),
 } as const;
 
-/** Every command the CLI knows, as `<group> <verb>` or a single word. */
-export type CommandName =
-  | `models ${'list' | 'get' | 'delete' | 'import' | 'export'}`
-  | 'serve'
-  | 'build'
-  | `bentos ${'list' | 'get' | 'delete' | 'export' | 'import'}`
-  | 'containerize'
-  | 'predict';
+type NamesOf<TEntry> = TEntry extends { commands: ReadonlyArray<DeclaredCommand<infer TName>> } ? TName : TEntry extends DeclaredCommand<infer TName> ? TName : never;
 
-function isCommandName(name: string): name is CommandName {
-  return kCommandNames.has(name);
-}
-
-const kCommandNames: ReadonlySet<string> = new Set(
-  Object.values(kCommands).flatMap((entry) => ('commands' in entry ? entry.commands.map((c) => c.name) : [entry.name])),
-);
+/** Every command the CLI knows, as `<group> <verb>` or a single word (from the declarations above). */
+export type CommandName = NamesOf<(typeof kCommands)[keyof typeof kCommands]>;
 
 /** What one CLI invocation did. */
 export interface CliResult {
@@ -261,8 +249,7 @@ export const runCommand: Dispatch = (_command, _options, run) => run();
 
 /** Builds the yargs parser of the whole command line; each command's handler goes through `dispatch`. */
 export function createCli(argv: string[], dispatch: Dispatch = runCommand, state: CliResult = { printedOnly: true }): Argv<GlobalArgs> {
-  const record = async (name: string, options: object, run: () => Promise<unknown>): Promise<void> => {
-    if (!isCommandName(name)) throw new Error(`${name} is declared but missing from the CommandName type`);
+  const record = async (name: CommandName, options: object, run: () => Promise<unknown>): Promise<void> => {
     state.printedOnly = false;
     state.command = name;
     state.options = options;
