@@ -3,9 +3,6 @@ import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The `@mlserve/*` packages whose dependencies a bento's bundle imports. */
-const kRuntimePackages = ['@mlserve/service', '@mlserve/runner', '@mlserve/model-store', '@mlserve/pipeline', '@mlserve/errors'];
-
 /** Set in the environment of a process that serves a bento with dependencies lent by this CLI. */
 export const kEnvLent = 'MLSERVE_LENT_DEPENDENCIES';
 
@@ -29,7 +26,7 @@ function findOwnPackageDir(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const pkgJson = path.join(dir, 'package.json');
-    if (existsSync(pkgJson)) return (JSON.parse(readFileSync(pkgJson, 'utf8')) as { name?: string }).name === '@mlserve/cli' ? dir : undefined;
+    if (existsSync(pkgJson)) return readPackageJson(dir).name === '@mlserve/cli' ? dir : undefined;
   }
   return undefined;
 }
@@ -39,21 +36,30 @@ export function needsLending(bentoDir: string): boolean {
   return !existsSync(path.join(bentoDir, 'node_modules'));
 }
 
+function readPackageJson(dir: string): { name?: string; dependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; dependencies?: Record<string, string> };
+}
+
 /**
- * The directories of this CLI and of the @mlserve packages it resolves, wherever the package
- * manager put them (pnpm's store, npm's flat node_modules). Undefined when this CLI is not an
- * installed package (the copy bundled into a bento): it has nothing to lend.
+ * The directories of this CLI and of every @mlserve package it depends on, directly or not
+ * (a bento bundles those packages, and imports their third-party dependencies), wherever the
+ * package manager put them (pnpm's store, npm's flat node_modules). Undefined when this CLI is
+ * not an installed package (the copy bundled into a bento): it has nothing to lend.
  */
 export function findLenderDirs(): string[] | undefined {
   const own = findOwnPackageDir();
   if (!own) return undefined;
-  const require = createRequire(path.join(own, 'package.json'));
   const dirs = [own];
-  for (const name of kRuntimePackages) {
-    try {
-      dirs.push(path.dirname(require.resolve(`${name}/package.json`)));
-    } catch {
-      // Not every @mlserve package is needed by every bento.
+  for (let i = 0; i < dirs.length; i += 1) {
+    const dir = dirs[i]!;
+    const require = createRequire(path.join(dir, 'package.json'));
+    for (const name of Object.keys(readPackageJson(dir).dependencies ?? {}).filter((n) => n.startsWith('@mlserve/'))) {
+      try {
+        const found = path.dirname(require.resolve(`${name}/package.json`));
+        if (!dirs.includes(found)) dirs.push(found);
+      } catch {
+        // A package without an exported package.json is left out; its parents' node_modules still count.
+      }
     }
   }
   return dirs;
