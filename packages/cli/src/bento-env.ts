@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { Module, register } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The `@mlserve/*` packages whose dependencies a bento's bundle imports. */
-const kRuntimePackages = ['@mlserve/service', '@mlserve/runner', '@mlserve/model-store', '@mlserve/pipeline', '@mlserve/errors'];
+/** Set in the environment of a process that serves a bento with dependencies lent by this CLI. */
+export const kEnvLent = 'MLSERVE_LENT_DEPENDENCIES';
 
 /** Resolves bare imports that fail from the bento against fallback package directories instead. */
 const kResolveHook = `
@@ -26,29 +26,65 @@ function findOwnPackageDir(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const pkgJson = path.join(dir, 'package.json');
-    if (existsSync(pkgJson)) return (JSON.parse(readFileSync(pkgJson, 'utf8')) as { name?: string }).name === '@mlserve/cli' ? dir : undefined;
+    if (existsSync(pkgJson)) return readPackageJson(dir).name === '@mlserve/cli' ? dir : undefined;
   }
   return undefined;
 }
 
+/** True when a bento has no node_modules of its own, so serving it in place needs this CLI's. */
+export function needsLending(bentoDir: string): boolean {
+  return !existsSync(path.join(bentoDir, 'node_modules'));
+}
+
+function readPackageJson(dir: string): { name?: string; dependencies?: Record<string, string> } {
+  return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; dependencies?: Record<string, string> };
+}
+
 /**
- * A bento in the store has no node_modules of its own (they are installed where it is deployed).
- * To serve it in place, its third-party imports are resolved from this CLI's installation: ESM
- * imports through a resolve hook, `require()` in worker threads through NODE_PATH. Returns false
- * when this CLI has no such installation to lend (then the bento needs `npm install`).
+ * The directories of this CLI and of every @mlserve package it depends on, directly or not
+ * (a bento bundles those packages, and imports their third-party dependencies), wherever the
+ * package manager put them (pnpm's store, npm's flat node_modules). Undefined when this CLI is
+ * not an installed package (the copy bundled into a bento): it has nothing to lend.
  */
-export function lendDependencies(bentoDir: string): boolean {
-  if (existsSync(path.join(bentoDir, 'node_modules'))) return true;
+export function findLenderDirs(): string[] | undefined {
   const own = findOwnPackageDir();
-  if (!own) return false;
+  if (!own) return undefined;
   const dirs = [own];
-  for (const name of kRuntimePackages) {
-    const link = path.join(own, 'node_modules', name);
-    if (existsSync(link)) dirs.push(realpathSync(link));
+  for (let i = 0; i < dirs.length; i += 1) {
+    const dir = dirs[i]!;
+    const require = createRequire(path.join(dir, 'package.json'));
+    for (const name of Object.keys(readPackageJson(dir).dependencies ?? {}).filter((n) => n.startsWith('@mlserve/'))) {
+      try {
+        const found = path.dirname(require.resolve(`${name}/package.json`));
+        if (!dirs.includes(found)) dirs.push(found);
+      } catch {
+        // A package without an exported package.json is left out; its parents' node_modules still count.
+      }
+    }
   }
-  const nodeModules = dirs.map((d) => path.join(d, 'node_modules')).filter((d) => existsSync(d));
-  process.env.NODE_PATH = [...nodeModules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
-  (Module as unknown as { _initPaths(): void })._initPaths();
+  return dirs;
+}
+
+/** The node_modules directories Node's own lookup would search from `dir`: `dir/node_modules`, then each parent's. */
+function nodeModulesPaths(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (path.basename(d) !== 'node_modules') out.push(path.join(d, 'node_modules'));
+    if (path.dirname(d) === d) return out;
+  }
+}
+
+/**
+ * The environment of a child process that serves a bento with dependencies lent from `dirs`:
+ * NODE_PATH makes `require()` (the runner's worker threads, createRequire in the packages) find them;
+ * ESM imports go through the resolve hook that `registerLentResolution` installs in that child.
+ */
+export function lendingEnv(dirs: string[]): NodeJS.ProcessEnv {
+  const paths = [...new Set(dirs.flatMap(nodeModulesPaths))].filter((d) => existsSync(d));
+  return { NODE_PATH: [...paths, process.env.NODE_PATH].filter(Boolean).join(path.delimiter), [kEnvLent]: '1' };
+}
+
+/** Lets the bento's ESM imports that fail resolve from the lender directories instead (module.register, public since Node 20.6). */
+export function registerLentResolution(dirs: string[]): void {
   register(`data:text/javascript,${encodeURIComponent(kResolveHook)}`, { data: { parents: dirs.map((d) => pathToFileURL(path.join(d, 'package.json')).href) } });
-  return true;
 }

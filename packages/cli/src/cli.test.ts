@@ -1,6 +1,6 @@
 import { runCli, type CommandName } from './cli';
 
-async function parse(argv: string[]): Promise<{ command?: CommandName; options?: Record<string, unknown> }> {
+async function parse(argv: string[]): Promise<{ command?: CommandName; options?: object }> {
   const { command, options } = await runCli(argv, async () => undefined);
   return { command, options };
 }
@@ -27,12 +27,17 @@ describe('the command line', () => {
       'serve',
       { target: 'my_bento:latest', port: 0, host: '0.0.0.0', reload: true, workers: 2, apiWorkers: 3 },
     ],
+    ['serve svc.ts --log-level warn', 'serve', { target: 'svc.ts', port: 3000, host: '127.0.0.1', logLevel: 'warn' }],
     ['build', 'build', { file: 'mlserve.yaml' }],
+    ['build --json', 'build', { file: 'mlserve.yaml', json: true }],
+    ['build -q', 'build', { file: 'mlserve.yaml', quiet: true }],
     ['build -f other.yaml --output dist/bento --bento-version v1', 'build', { file: 'other.yaml', output: 'dist/bento', version: 'v1' }],
     ['build --no-lock', 'build', { file: 'mlserve.yaml', lock: false }],
     ['bentos list --json', 'bentos list', { json: true }],
     ['bentos get svc:1', 'bentos get', { tag: 'svc:1' }],
     ['bentos delete svc -y', 'bentos delete', { tag: 'svc', yes: true }],
+    ['bentos export svc:1 /tmp', 'bentos export', { tag: 'svc:1', out: '/tmp' }],
+    ['bentos import svc.bento --home /tmp/h', 'bentos import', { file: 'svc.bento', home: '/tmp/h' }],
     ['containerize svc:latest -t me/svc:1', 'containerize', { bento: 'svc:latest', imageTag: 'me/svc:1' }],
     [
       'predict tiny --input data.csv --output out.jsonl --batch-size 64',
@@ -52,9 +57,23 @@ describe('the command line', () => {
     await expect(parse(['models', 'list', '--colour'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
     await expect(parse(['models', 'get'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
     await expect(parse(['predict', 'tiny'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
+    await expect(parse(['serve', 'svc.ts', '--log-level', 'loud'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE', message: expect.stringContaining('log-level') });
+    await expect(parse(['bentos', 'import'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
   });
 
   it('refuses malformed key=value metadata', async () => {
     await expect(parse(['models', 'import', 'm.onnx', '--metadata', 'novalue'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE', message: expect.stringContaining('key=value') });
+  });
+});
+
+describe('the command declarations', () => {
+  it('hand each command its options, and run its implementation only through dispatch', async () => {
+    const seen: string[] = [];
+    const dispatch = async (command: CommandName, options: object, run: () => Promise<unknown>): Promise<unknown> => {
+      seen.push(`${command} ${JSON.stringify(options)}`);
+      return run();
+    };
+    await expect(runCli(['bentos', 'get', 'nope', '--home', '/nonexistent-mlserve-home'], dispatch)).rejects.toMatchObject({ code: 'MLS_ERR_CLI_BENTO_NOT_FOUND' });
+    expect(seen).toEqual(['bentos get {"home":"/nonexistent-mlserve-home","tag":"nope"}']);
   });
 });

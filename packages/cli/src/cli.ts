@@ -1,177 +1,279 @@
-import yargs, { type Argv } from 'yargs';
+import yargs, { type ArgumentsCamelCase, type Argv } from 'yargs';
 import { createCliError } from './errors';
 import { parseClasses, parseKeyValues } from './parse-args';
 import { kCliVersion } from './version';
 
-/** Every command the CLI knows, as `<group> <verb>` or a single word. */
-export type CommandName =
-  | 'models list'
-  | 'models get'
-  | 'models delete'
-  | 'models import'
-  | 'models export'
-  | 'serve'
-  | 'build'
-  | 'bentos list'
-  | 'bentos get'
-  | 'bentos delete'
-  | 'containerize'
-  | 'predict';
+/** The options every command accepts. */
+type GlobalArgs = { home: string | undefined; verbose: boolean | undefined };
 
-/** Receives a parsed command and its options object, and runs it. */
-export type Dispatch = (command: CommandName, options: Record<string, unknown>) => Promise<unknown>;
+/**
+ * One command: its yargs usage and options, how argv becomes its options object, and its
+ * implementation, imported only when it runs so `mlserve --help` stays fast.
+ */
+interface CommandSpec<TName extends string, TArgs, TOptions, TResult> {
+  /** `<group> <verb>` or a single word. */
+  name: TName;
+  /** The yargs command string below its group: `get <tag>`, `serve <target>`. */
+  usage: string;
+  describe: string;
+  builder: (y: Argv<GlobalArgs>) => Argv<TArgs>;
+  toOptions: (args: ArgumentsCamelCase<TArgs>) => TOptions;
+  load: () => Promise<(options: TOptions) => Promise<TResult>>;
+}
+
+/** Receives a parsed command and its options object; `run` calls the real implementation. */
+export type Dispatch = (command: CommandName, options: object, run: () => Promise<unknown>) => Promise<unknown>;
+
+/** A declared command, its generics closed over, ready to be added to a yargs instance. */
+interface DeclaredCommand<TName extends string> {
+  name: TName;
+  register(y: Argv<GlobalArgs>, dispatch: (name: TName, options: object, run: () => Promise<unknown>) => Promise<void>): Argv<GlobalArgs>;
+}
+
+function defineCommand<TName extends string, TArgs, TOptions extends object, TResult>(spec: CommandSpec<TName, TArgs, TOptions, TResult>): DeclaredCommand<TName> {
+  return {
+    name: spec.name,
+    register: (y, dispatch) =>
+      y.command(spec.usage, spec.describe, spec.builder, async (args) => {
+        const options = withoutUndefined(spec.toOptions(args));
+        await dispatch(spec.name, options, async () => (await spec.load())(options));
+      }),
+  };
+}
+
+/** Drops keys whose value is undefined, so options objects hold only what was given. */
+function withoutUndefined<T extends object>(options: T): T {
+  const copy = { ...options };
+  for (const [key, value] of Object.entries(copy)) if (value === undefined) Reflect.deleteProperty(copy, key);
+  return copy;
+}
+
+function common(args: { home?: string; json?: boolean }): { home?: string; json?: true } {
+  return { home: args.home, json: args.json ? true : undefined };
+}
+
+const jsonOption = { json: { type: 'boolean', describe: 'Print JSON instead of a table' } } as const;
+const yesOption = { yes: { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' } } as const;
+const tagArg = { type: 'string', demandOption: true } as const;
+
+const models = () => import('./commands/models/index');
+const bentos = () => import('./commands/bentos/index');
+
+/** Every command, grouped as on the command line; the one place a command is declared. */
+const kCommands = {
+  models: {
+    describe: 'Manage models in the model store',
+    commands: [
+      defineCommand({
+        name: 'models list',
+        usage: 'list [name]',
+        describe: 'List models (tag, size, creation time), newest first',
+        builder: (c) => c.positional('name', { type: 'string', describe: 'Only this model' }).options(jsonOption),
+        toOptions: (a) => ({ ...common(a), name: a.name }),
+        load: async () => (await models()).listModels,
+      }),
+      defineCommand({
+        name: 'models get',
+        usage: 'get <tag>',
+        describe: 'Show one model: signature, classes, metadata, digests',
+        builder: (c) => c.positional('tag', tagArg).options(jsonOption),
+        toOptions: (a) => ({ ...common(a), tag: a.tag }),
+        load: async () => (await models()).getModel,
+      }),
+      defineCommand({
+        name: 'models delete',
+        usage: 'delete <tag>',
+        describe: 'Delete a model version',
+        builder: (c) => c.positional('tag', tagArg).options(yesOption),
+        toOptions: (a) => ({ ...common(a), tag: a.tag, yes: a.yes }),
+        load: async () => (await models()).deleteModel,
+      }),
+      defineCommand({
+        name: 'models import',
+        usage: 'import <file>',
+        describe: 'Import a .onnx file, an exported model directory or a .mlmodel archive',
+        builder: (c) =>
+          c
+            .positional('file', { type: 'string', demandOption: true, describe: 'model.onnx, exporter output directory, or .mlmodel' })
+            .options({
+              name: { type: 'string', describe: 'Model name (default: from metadata.json or the file name)' },
+              pipeline: { type: 'string', describe: 'pipeline.json to store with the model' },
+              classes: { type: 'string', describe: 'Class names in index order, comma separated' },
+              metadata: { type: 'string', array: true, describe: 'Metadata key=value (repeatable)' },
+              label: { type: 'string', array: true, describe: 'Label key=value (repeatable)' },
+              'if-changed': { type: 'boolean', describe: 'Save nothing when the latest version already holds the same model.onnx and pipeline' },
+            }),
+        toOptions: (a) => ({
+          ...common(a),
+          file: a.file,
+          name: a.name,
+          pipeline: a.pipeline,
+          classes: parseClasses(a.classes),
+          metadata: parseKeyValues(a.metadata, 'metadata'),
+          labels: parseKeyValues(a.label, 'label'),
+          ifChanged: a.ifChanged,
+        }),
+        load: async () => (await models()).importModel,
+      }),
+      defineCommand({
+        name: 'models export',
+        usage: 'export <tag> [out]',
+        describe: 'Write a model to a portable .mlmodel archive',
+        builder: (c) => c.positional('tag', tagArg).positional('out', { type: 'string', describe: 'File or directory (default: .)' }),
+        toOptions: (a) => ({ ...common(a), tag: a.tag, out: a.out }),
+        load: async () => (await models()).exportModel,
+      }),
+    ],
+  },
+  serve: defineCommand({
+    name: 'serve',
+    usage: 'serve <target>',
+    describe: 'Serve a service file, a bento directory or a bento tag',
+    builder: (c) =>
+      c.positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag' }).options({
+        port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
+        host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
+        reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
+        workers: { type: 'number', describe: 'Runner worker threads per process' },
+        'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
+        'log-level': { type: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Level of the service\'s JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)' },
+      }),
+    toOptions: (a) => ({ ...common(a), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a.apiWorkers, logLevel: a.logLevel }),
+    load: async () => (await import('./commands/serve/index')).serve,
+  }),
+  build: defineCommand({
+    name: 'build',
+    usage: 'build',
+    describe: 'Build a bento from mlserve.yaml',
+    builder: (c) =>
+      c.options({
+        file: { alias: 'f', type: 'string', default: 'mlserve.yaml', describe: 'Build file' },
+        output: { alias: 'o', type: 'string', describe: 'Write the bento here instead of $MLSERVE_HOME/bentos/<name>/<version>' },
+        'bento-version': { type: 'string', describe: 'Bento version (default: generated)' },
+        lock: { type: 'boolean', describe: 'Write package-lock.json with npm (needs the registry; the default); --no-lock skips it' },
+        json: { type: 'boolean', describe: 'Print one JSON document (tag, path, dependencies, warnings) on stdout' },
+        quiet: { alias: 'q', type: 'boolean', describe: 'Print nothing but errors and warnings' },
+      }),
+    toOptions: (a) => ({ ...common(a), file: a.file, output: a.output, version: a.bentoVersion, lock: a.lock, quiet: a.quiet }),
+    load: async () => (await import('./commands/build/index')).build,
+  }),
+  bentos: {
+    describe: 'Manage built bentos',
+    commands: [
+      defineCommand({
+        name: 'bentos list',
+        usage: 'list [name]',
+        describe: 'List bentos, newest first',
+        builder: (c) => c.positional('name', { type: 'string' }).options(jsonOption),
+        toOptions: (a) => ({ ...common(a), name: a.name }),
+        load: async () => (await bentos()).listBentos,
+      }),
+      defineCommand({
+        name: 'bentos get',
+        usage: 'get <tag>',
+        describe: 'Show one bento',
+        builder: (c) => c.positional('tag', tagArg).options(jsonOption),
+        toOptions: (a) => ({ ...common(a), tag: a.tag }),
+        load: async () => (await bentos()).getBento,
+      }),
+      defineCommand({
+        name: 'bentos delete',
+        usage: 'delete <tag>',
+        describe: 'Delete a bento',
+        builder: (c) => c.positional('tag', tagArg).options(yesOption),
+        toOptions: (a) => ({ ...common(a), tag: a.tag, yes: a.yes }),
+        load: async () => (await bentos()).deleteBento,
+      }),
+      defineCommand({
+        name: 'bentos export',
+        usage: 'export <tag> [out]',
+        describe: 'Write a bento to a portable .bento archive (tar.gz)',
+        builder: (c) => c.positional('tag', tagArg).positional('out', { type: 'string', describe: 'File or directory (default: .)' }),
+        toOptions: (a) => ({ ...common(a), tag: a.tag, out: a.out }),
+        load: async () => (await bentos()).exportBento,
+      }),
+      defineCommand({
+        name: 'bentos import',
+        usage: 'import <file>',
+        describe: 'Add a .bento archive to the bento store',
+        builder: (c) => c.positional('file', { type: 'string', demandOption: true, describe: 'A file written by `mlserve bentos export`' }),
+        toOptions: (a) => ({ ...common(a), file: a.file }),
+        load: async () => (await bentos()).importBento,
+      }),
+    ],
+  },
+  containerize: defineCommand({
+    name: 'containerize',
+    usage: 'containerize <bento>',
+    describe: 'Build a Docker image from a bento (needs a Docker engine)',
+    builder: (c) =>
+      c.positional('bento', { type: 'string', demandOption: true, describe: 'Bento tag or directory' }).options({
+        tag: { alias: 't', type: 'string', describe: 'Image name:tag (default: <bento name>:<bento version>)' },
+      }),
+    toOptions: (a) => ({ ...common(a), bento: a.bento, imageTag: a.tag }),
+    load: async () => (await import('./commands/containerize/index')).containerize,
+  }),
+  predict: defineCommand({
+    name: 'predict',
+    usage: 'predict <model>',
+    describe: 'Score a CSV or JSON Lines file offline with a stored model',
+    builder: (c) =>
+      c.positional('model', { type: 'string', demandOption: true, describe: 'Model tag' }).options({
+        input: { alias: 'i', type: 'string', demandOption: true, describe: 'data.csv or data.jsonl' },
+        output: { alias: 'o', type: 'string', describe: 'out.csv or out.jsonl (default: stdout, same format as the input)' },
+        'batch-size': { type: 'number', default: 256, describe: 'Rows per batch' },
+        workers: { type: 'number', describe: 'Runner worker threads' },
+        errors: { type: 'string', describe: 'Write the "line N: message" of each rejected row to this file instead of stderr' },
+      }),
+    toOptions: (a) => ({ ...common(a), model: a.model, input: a.input, output: a.output, batchSize: a.batchSize, workers: a.workers, errors: a.errors }),
+    load: async () => (await import('./commands/predict/index')).predict,
+  }),
+} as const;
+
+type NamesOf<TEntry> = TEntry extends { commands: ReadonlyArray<DeclaredCommand<infer TName>> } ? TName : TEntry extends DeclaredCommand<infer TName> ? TName : never;
+
+/** Every command the CLI knows, as `<group> <verb>` or a single word (from the declarations above). */
+export type CommandName = NamesOf<(typeof kCommands)[keyof typeof kCommands]>;
 
 /** What one CLI invocation did. */
 export interface CliResult {
   command?: CommandName;
-  options?: Record<string, unknown>;
+  options?: object;
   result?: unknown;
   /** Set when yargs printed help or the version and nothing ran. */
   printedOnly: boolean;
 }
 
-type Args = Record<string, unknown> & { _: Array<string | number> };
+/** Runs every command's implementation: the default `Dispatch`. */
+export const runCommand: Dispatch = (_command, _options, run) => run();
 
-function common(args: Args): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (typeof args.home === 'string') out.home = args.home;
-  if (args.json) out.json = true;
-  return out;
-}
-
-function defined(obj: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
-}
-
-const jsonOption = { json: { type: 'boolean', describe: 'Print JSON instead of a table' } } as const;
-const yesOption = { yes: { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' } } as const;
-
-/**
- * Declares the commands. Each handler turns yargs' argv into the command's options object and
- * hands it to `dispatch`, which loads the implementation lazily (see `runCommand`).
- */
-export function createCli(argv: string[], dispatch: Dispatch, state: CliResult = { printedOnly: true }): Argv {
-  const run = (command: CommandName, options: Record<string, unknown>) => {
+/** Builds the yargs parser of the whole command line; each command's handler goes through `dispatch`. */
+export function createCli(argv: string[], dispatch: Dispatch = runCommand, state: CliResult = { printedOnly: true }): Argv<GlobalArgs> {
+  const record = async (name: CommandName, options: object, run: () => Promise<unknown>): Promise<void> => {
     state.printedOnly = false;
-    state.command = command;
-    state.options = defined(options);
-    return dispatch(command, state.options).then((result) => {
-      state.result = result;
-    });
+    state.command = name;
+    state.options = options;
+    state.result = await dispatch(name, options, run);
   };
-  return yargs(argv)
+  let cli: Argv<GlobalArgs> = yargs(argv)
     .scriptName('mlserve')
     .usage('$0 <command> [options]\n\nServe scikit-learn models exported to ONNX over HTTP.')
     .version(kCliVersion)
-    .option('home', { type: 'string', describe: 'mlserve home holding models/ and bentos/ (default: $MLSERVE_HOME or ~/.mlserve)', global: true })
-    .option('verbose', { type: 'boolean', describe: 'Show stack traces of errors (also MLSERVE_DEBUG=1)', global: true })
-    .command('models', 'Manage models in the model store', (y) =>
-      y
-        .command('list [name]', 'List models (tag, size, creation time), newest first', (c) => c.positional('name', { type: 'string', describe: 'Only this model' }).options(jsonOption), (a) =>
-          run('models list', { ...common(a as Args), name: a.name }),
-        )
-        .command('get <tag>', 'Show one model: signature, classes, metadata, digests', (c) => c.positional('tag', { type: 'string', demandOption: true }).options(jsonOption), (a) =>
-          run('models get', { ...common(a as Args), tag: a.tag }),
-        )
-        .command('delete <tag>', 'Delete a model version', (c) => c.positional('tag', { type: 'string', demandOption: true }).options(yesOption), (a) =>
-          run('models delete', { ...common(a as Args), tag: a.tag, yes: a.yes }),
-        )
-        .command(
-          'import <file>',
-          'Import a .onnx file, an exported model directory or a .mlmodel archive',
-          (c) =>
-            c
-              .positional('file', { type: 'string', demandOption: true, describe: 'model.onnx, exporter output directory, or .mlmodel' })
-              .options({
-                name: { type: 'string', describe: 'Model name (default: from metadata.json or the file name)' },
-                pipeline: { type: 'string', describe: 'pipeline.json to store with the model' },
-                classes: { type: 'string', describe: 'Class names in index order, comma separated' },
-                metadata: { type: 'string', array: true, describe: 'Metadata key=value (repeatable)' },
-                label: { type: 'string', array: true, describe: 'Label key=value (repeatable)' },
-                'if-changed': { type: 'boolean', describe: 'Save nothing when the latest version already holds the same model.onnx and pipeline' },
-              }),
-          (a) =>
-            run('models import', {
-              ...common(a as Args),
-              file: a.file,
-              name: a.name,
-              pipeline: a.pipeline,
-              classes: parseClasses(a.classes),
-              metadata: parseKeyValues(a.metadata, 'metadata'),
-              labels: parseKeyValues(a.label, 'label'),
-              ifChanged: a.ifChanged,
-            }),
-        )
-        .command('export <tag> [out]', 'Write a model to a portable .mlmodel archive', (c) =>
-          c.positional('tag', { type: 'string', demandOption: true }).positional('out', { type: 'string', describe: 'File or directory (default: .)' }), (a) =>
-          run('models export', { ...common(a as Args), tag: a.tag, out: a.out }),
-        )
-        .demandCommand(1, 'Name a models command: list, get, delete, import or export'),
-    )
-    .command(
-      'serve <target>',
-      'Serve a service file, a bento directory or a bento tag',
-      (c) =>
-        c
-          .positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag' })
-          .options({
-            port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
-            host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
-            reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
-            workers: { type: 'number', describe: 'Runner worker threads per process' },
-            'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
-          }),
-      (a) =>
-        run('serve', { ...common(a as Args), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a['api-workers'] }),
-    )
-    .command(
-      'build',
-      'Build a bento from mlserve.yaml',
-      (c) =>
-        c.options({
-          file: { alias: 'f', type: 'string', default: 'mlserve.yaml', describe: 'Build file' },
-          output: { alias: 'o', type: 'string', describe: 'Write the bento here instead of $MLSERVE_HOME/bentos/<name>/<version>' },
-          'bento-version': { type: 'string', describe: 'Bento version (default: generated)' },
-          lock: { type: 'boolean', describe: 'Write package-lock.json with npm (needs the registry; the default); --no-lock skips it' },
-        }),
-      (a) => run('build', { ...common(a as Args), file: a.file, output: a.output, version: a['bento-version'], lock: a.lock }),
-    )
-    .command('bentos', 'Manage built bentos', (y) =>
-      y
-        .command('list [name]', 'List bentos, newest first', (c) => c.positional('name', { type: 'string' }).options(jsonOption), (a) =>
-          run('bentos list', { ...common(a as Args), name: a.name }),
-        )
-        .command('get <tag>', 'Show one bento', (c) => c.positional('tag', { type: 'string', demandOption: true }).options(jsonOption), (a) =>
-          run('bentos get', { ...common(a as Args), tag: a.tag }),
-        )
-        .command('delete <tag>', 'Delete a bento', (c) => c.positional('tag', { type: 'string', demandOption: true }).options(yesOption), (a) =>
-          run('bentos delete', { ...common(a as Args), tag: a.tag, yes: a.yes }),
-        )
-        .demandCommand(1, 'Name a bentos command: list, get or delete'),
-    )
-    .command(
-      'containerize <bento>',
-      'Build a Docker image from a bento (needs a Docker engine)',
-      (c) =>
-        c.positional('bento', { type: 'string', demandOption: true, describe: 'Bento tag or directory' }).options({
-          tag: { alias: 't', type: 'string', describe: 'Image name:tag (default: <bento name>:<bento version>)' },
-        }),
-      (a) => run('containerize', { ...common(a as Args), bento: a.bento, imageTag: a.tag }),
-    )
-    .command(
-      'predict <model>',
-      'Score a CSV or JSON Lines file offline with a stored model',
-      (c) =>
-        c.positional('model', { type: 'string', demandOption: true, describe: 'Model tag' }).options({
-          input: { alias: 'i', type: 'string', demandOption: true, describe: 'data.csv or data.jsonl' },
-          output: { alias: 'o', type: 'string', describe: 'out.csv or out.jsonl (default: stdout, same format as the input)' },
-          'batch-size': { type: 'number', default: 256, describe: 'Rows per batch' },
-          workers: { type: 'number', describe: 'Runner worker threads' },
-          errors: { type: 'string', describe: 'Write the "line N: message" of each rejected row to this file instead of stderr' },
-        }),
-      (a) =>
-        run('predict', { ...common(a as Args), model: a.model, input: a.input, output: a.output, batchSize: a['batch-size'], workers: a.workers, errors: a.errors }),
-    )
+    .options({
+      home: { type: 'string', describe: 'mlserve home holding models/ and bentos/ (default: $MLSERVE_HOME or ~/.mlserve)', global: true },
+      verbose: { type: 'boolean', describe: 'Show stack traces of errors (also MLSERVE_DEBUG=1)', global: true },
+    });
+  for (const [group, entry] of Object.entries(kCommands)) {
+    if (!('commands' in entry)) {
+      cli = entry.register(cli, record);
+      continue;
+    }
+    const verbs = entry.commands.map((c) => c.name.split(' ')[1]);
+    cli = cli.command(group, entry.describe, (y) =>
+      entry.commands.reduce((g, c) => c.register(g, record), y).demandCommand(1, `Name a ${group} command: ${verbs.slice(0, -1).join(', ')} or ${verbs.at(-1)}`),
+    );
+  }
+  return cli
     .demandCommand(1, 'Name a command; see mlserve --help')
     .strict()
     .recommendCommands()
@@ -183,36 +285,6 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
       throw err ?? createCliError('MLS_ERR_CLI_USAGE', msg);
     });
 }
-
-/** Loads a command's implementation only when it runs, so `mlserve --help` stays fast. */
-export const runCommand: Dispatch = async (command, options) => {
-  switch (command) {
-    case 'models list':
-      return (await import('./commands/models/index')).listModels(options);
-    case 'models get':
-      return (await import('./commands/models/index')).getModel(options as never);
-    case 'models delete':
-      return (await import('./commands/models/index')).deleteModel(options as never);
-    case 'models import':
-      return (await import('./commands/models/index')).importModel(options as never);
-    case 'models export':
-      return (await import('./commands/models/index')).exportModel(options as never);
-    case 'serve':
-      return (await import('./commands/serve/index')).serve(options as never);
-    case 'build':
-      return (await import('./commands/build/index')).build(options as never);
-    case 'bentos list':
-      return (await import('./commands/bentos/index')).listBentos(options);
-    case 'bentos get':
-      return (await import('./commands/bentos/index')).getBento(options as never);
-    case 'bentos delete':
-      return (await import('./commands/bentos/index')).deleteBento(options as never);
-    case 'containerize':
-      return (await import('./commands/containerize/index')).containerize(options as never);
-    case 'predict':
-      return (await import('./commands/predict/index')).predict(options as never);
-  }
-};
 
 /** Parses argv and runs the command through `dispatch` (default: the real implementations). */
 export async function runCli(argv: string[], dispatch: Dispatch = runCommand): Promise<CliResult> {

@@ -15,6 +15,8 @@ export const kCliErrors = {
   MLS_ERR_CLI_OUTPUT_EXISTS: { status: 409, message: 'The output directory is not empty' },
   MLS_ERR_CLI_BENTO_NOT_FOUND: { status: 404, message: 'Bento not found' },
   MLS_ERR_CLI_BENTO_INVALID: { status: 422, message: 'Invalid bento' },
+  MLS_ERR_CLI_BENTO_EXISTS: { status: 409, message: 'A bento with this tag already exists' },
+  MLS_ERR_CLI_INVALID_ARCHIVE: { status: 400, message: 'Not a valid bento archive' },
   MLS_ERR_CLI_DOCKER_UNAVAILABLE: { status: 503, message: 'No Docker engine is available' },
   MLS_ERR_CLI_DOCKER_BUILD: { status: 500, message: 'docker build failed' },
   MLS_ERR_CLI_INPUT_FORMAT: { status: 400, message: 'Unsupported input file' },

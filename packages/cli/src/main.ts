@@ -1,6 +1,7 @@
 import { runCli, type CliResult } from './cli';
 import { createCliError } from './errors';
 import type { ServeHandle } from './commands/serve/index';
+import type { PredictResult } from './commands/predict/index';
 
 /** Exit codes of the `mlserve` binary. */
 export const kExitCodes = {
@@ -28,6 +29,15 @@ export function formatError(err: unknown, verbose: boolean): string {
   const message = (e?.message ?? String(err)).split('\n')[0];
   const code = typeof e?.code === 'string' && e.code.startsWith('MLS_ERR_') ? ` [${e.code}]` : '';
   return `mlserve: error: ${message}${code}\n`;
+}
+
+/** A running server, which the process must outlive until a signal or its own end. */
+function isServeHandle(value: unknown): value is ServeHandle {
+  return typeof value === 'object' && value !== null && 'closed' in value && value.closed instanceof Promise && 'close' in value && typeof value.close === 'function';
+}
+
+function hasRejectedRows(value: unknown): value is Pick<PredictResult, 'rejectedCount' | 'rows' | 'errors'> {
+  return typeof value === 'object' && value !== null && 'rejectedCount' in value && typeof value.rejectedCount === 'number' && value.rejectedCount > 0;
 }
 
 function waitForShutdown(handle: ServeHandle): Promise<void> {
@@ -64,19 +74,20 @@ export async function main(argv: string[]): Promise<void> {
     if (exitCodeOf(err) === kExitCodes.usage) process.stderr.write('Run `mlserve --help` for usage.\n');
     process.exit(exitCodeOf(err));
   }
-  if (state.command === 'serve') {
+  if (isServeHandle(state.result)) {
     try {
-      await waitForShutdown(state.result as ServeHandle);
+      await waitForShutdown(state.result);
     } catch (err) {
       // The server gave up on its own (API workers in a crash loop).
       process.stderr.write(formatError(err, verbose));
       process.exit(exitCodeOf(err));
     }
-    // Worker pools and stray sockets must not keep a stopped server alive.
-    process.exit(kExitCodes.ok);
+    // Worker pools and stray sockets must not keep a stopped server alive. A served child that
+    // ended on its own (it printed why) passes its exit code on.
+    process.exit(state.result.exitCode ?? kExitCodes.ok);
   }
-  const result = state.result as { rejectedCount?: number; rows?: number; errors?: string } | undefined;
-  if (state.command === 'predict' && result?.rejectedCount) {
+  const result = state.result;
+  if (state.command === 'predict' && hasRejectedRows(result)) {
     // Every other row was written; the exit code still tells scripts that the output is incomplete.
     const where = result.errors ? `in ${result.errors}` : 'above';
     const err = createCliError('MLS_ERR_CLI_ROWS_REJECTED', `${result.rejectedCount} of ${result.rows} rows were rejected; see the "line N:" messages ${where}`);

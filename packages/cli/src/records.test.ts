@@ -63,3 +63,22 @@ describe('reading input rows', () => {
     }
   });
 });
+
+describe('reading CSV cells that hold a lone quote', () => {
+  it('keeps `5\'10"` as text and reads the rows after it as usual', async () => {
+    const tmp = makeTempDir();
+    try {
+      const csv = path.join(tmp.dir, 'in.csv');
+      writeFileSync(csv, 'name,height\nann,5\'10"\nbob,6\'1"\ncid,170\n');
+      const rows = [];
+      for await (const row of readRows(csv, 'csv', new Map())) rows.push(row);
+      expect(rows).toEqual([
+        { line: 2, record: { name: 'ann', height: '5\'10"' } },
+        { line: 3, record: { name: 'bob', height: '6\'1"' } },
+        { line: 4, record: { name: 'cid', height: 170 } },
+      ]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parse as parseCsvStream, type CsvError, type Options as CsvOptions } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { createCliError } from './errors';
 
 /** Formats `predict` reads and writes. */
@@ -15,27 +17,10 @@ export function formatOf(file: string, role: 'input' | 'output'): RecordFormat {
   throw createCliError('MLS_ERR_CLI_INPUT_FORMAT', `Unsupported ${role} file ${file}: use .csv or .jsonl`);
 }
 
-/** Splits one CSV record (RFC 4180 quoting; a quoted field may hold line breaks). */
+/** Splits one CSV record (RFC 4180 quoting, a lone `"` inside an unquoted cell kept as text). */
 export function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
+  const [cells] = parseCsv(line, { relax_quotes: true, relax_column_count: true }) as string[][];
+  return cells ?? [''];
 }
 
 /** Quotes a CSV cell when it needs it. */
@@ -68,69 +53,104 @@ export function coerceCell(raw: string, type: 'number' | 'string' | 'any' | unde
   return Number.isFinite(n) && raw.trim() !== '' ? n : raw;
 }
 
-function countQuotes(line: string): number {
-  let n = 0;
-  for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 1)) n += 1;
-  return n;
-}
-
-/**
- * Streams the rows of a CSV (with a header line) or JSON Lines file, one at a time, so memory does
- * not grow with the file. `onBytes` reports progress. Blank lines are skipped.
- */
-export async function* readRows(file: string, format: RecordFormat, types: ColumnTypes, onBytes?: (bytes: number) => void): AsyncGenerator<InputRow> {
+/** Reads JSON Lines: one object per line; a bad line is one rejected row, and the next line is read as usual. */
+async function* readJsonLines(file: string, onBytes?: (bytes: number) => void): AsyncGenerator<InputRow> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let header: string[] | undefined;
   let lineNo = 0;
   let bytes = 0;
-  // A CSV record whose quotes are not yet balanced: a quoted field goes on over the next line.
-  let open: { text: string; line: number; quotes: number } | undefined;
   try {
     for await (const line of lines) {
       lineNo += 1;
       bytes += Buffer.byteLength(line) + 1;
       onBytes?.(bytes);
-      if (line.trim() === '' && open === undefined) continue;
-      if (format === 'jsonl') {
-        let record: unknown;
-        try {
-          record = JSON.parse(line);
-        } catch (err) {
-          yield { line: lineNo, error: `not valid JSON: ${(err as Error).message}` };
-          continue;
-        }
-        if (!record || typeof record !== 'object' || Array.isArray(record)) yield { line: lineNo, error: 'expected a JSON object' };
-        else yield { line: lineNo, record: record as Record<string, unknown> };
+      if (line.trim() === '') continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch (err) {
+        yield { line: lineNo, error: `not valid JSON: ${(err as Error).message}` };
         continue;
       }
-      const quotes = (open?.quotes ?? 0) + countQuotes(line);
-      const text = open === undefined ? line : `${open.text}\n${line}`;
-      const start = open?.line ?? lineNo;
-      // Escaped quotes come in pairs, so an odd count means a quoted field is still open.
-      if (quotes % 2 === 1) {
-        open = { text, line: start, quotes };
-        continue;
-      }
-      open = undefined;
-      const cells = parseCsvLine(text);
+      if (!record || typeof record !== 'object' || Array.isArray(record)) yield { line: lineNo, error: 'expected a JSON object' };
+      else yield { line: lineNo, record: record as Record<string, unknown> };
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
+/** Where csv-parse says it is: lines read so far and blank lines skipped so far. */
+type CsvPosition = { lines: number; empty_lines: number };
+
+/**
+ * Reads CSV with a header line through csv-parse (quoted cells may hold commas, quotes and line
+ * breaks; a lone `"` in an unquoted cell is text). Each row is numbered by its first line, so a
+ * message points at where the row starts; a row csv-parse cannot read is one rejected row.
+ */
+async function* readCsv(file: string, types: ColumnTypes, onBytes?: (bytes: number) => void): AsyncGenerator<InputRow> {
+  const skipped: Array<{ position: CsvPosition; message: string }> = [];
+  // on_skip is documented csv-parse API that its 5.x type declarations lack.
+  const options: CsvOptions & { on_skip: (err: CsvError) => void } = {
+    bom: true,
+    info: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      const lines: unknown = err.lines;
+      const empty: unknown = err.empty_lines;
+      skipped.push({ position: { lines: typeof lines === 'number' ? lines : 0, empty_lines: typeof empty === 'number' ? empty : 0 }, message: err.message });
+    },
+  };
+  const parser = parseCsvStream(options);
+  const stream = createReadStream(file);
+  stream.on('error', (err) => parser.destroy(err));
+  // csv-parse reports where a row ends; it starts after the previous row and any blank lines between.
+  let last: CsvPosition = { lines: 0, empty_lines: 0 };
+  const startOf = (position: CsvPosition): number => last.lines + 1 + (position.empty_lines - last.empty_lines);
+  function* flushSkipped(): Generator<InputRow> {
+    for (const { position, message } of skipped.splice(0)) {
+      yield { line: startOf(position), error: message.replace(/^Quote Not Closed: .*/, 'a quoted field is not closed before the end of the file') };
+      last = position;
+    }
+  }
+  let header: string[] | undefined;
+  try {
+    for await (const chunk of stream.pipe(parser)) {
+      // With `info: true`, each chunk is a record and where it ends.
+      const { record: cells, info }: { record: string[]; info: CsvPosition & { bytes: number } } = chunk;
+      yield* flushSkipped();
+      const line = startOf(info);
+      last = info;
+      onBytes?.(info.bytes);
       if (!header) {
         header = cells.map((c) => c.trim());
         continue;
       }
       if (cells.length !== header.length) {
-        yield { line: start, error: `expected ${header.length} columns, found ${cells.length}` };
+        yield { line, error: `expected ${header.length} columns, found ${cells.length}` };
         continue;
       }
       const record: Record<string, unknown> = {};
       header.forEach((name, i) => {
         record[name] = coerceCell(cells[i] ?? '', types.get(name));
       });
-      yield { line: start, record };
+      yield { line, record };
     }
-    if (open !== undefined) yield { line: open.line, error: 'a quoted field is not closed before the end of the file' };
+    yield* flushSkipped();
   } finally {
-    lines.close();
     stream.destroy();
+    parser.destroy();
   }
+}
+
+/**
+ * Streams the rows of a CSV (with a header line) or JSON Lines file, one at a time, so memory does
+ * not grow with the file. `onBytes` reports progress. Blank lines are skipped.
+ */
+export function readRows(file: string, format: RecordFormat, types: ColumnTypes, onBytes?: (bytes: number) => void): AsyncGenerator<InputRow> {
+  return format === 'jsonl' ? readJsonLines(file, onBytes) : readCsv(file, types, onBytes);
 }

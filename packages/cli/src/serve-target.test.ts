@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { makeTempDir } from '../test/helpers';
-import { globToRegExp, matchFiles } from './glob';
+import { matchFiles } from './glob';
 import { resolveServeTarget, splitModuleSpec } from './serve-target';
 
 describe('what `mlserve serve <target>` means', () => {
@@ -51,23 +51,28 @@ describe('what `mlserve serve <target>` means', () => {
 });
 
 describe('include globs', () => {
-  it('match *, ** and {a,b}', () => {
-    expect(globToRegExp('data/*.json').test('data/a.json')).toBe(true);
-    expect(globToRegExp('data/*.json').test('data/x/a.json')).toBe(false);
-    expect(globToRegExp('**/*.{md,txt}').test('a/b/c.txt')).toBe(true);
-    expect(globToRegExp('**/*.md').test('top.md')).toBe(true);
+  let tmp: ReturnType<typeof makeTempDir>;
+  const files = ['a.md', 'top.md', 'docs/b.md', 'node_modules/x/c.md', 'docs/skip.md', 'data/a.json', 'data/x/a.json', 'a/b/c.txt', 'src/c1.ts', 'src/c2.ts', 'src/c3.ts'];
+  beforeEach(() => {
+    tmp = makeTempDir();
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(tmp.dir, f)), { recursive: true });
+      writeFileSync(path.join(tmp.dir, f), '');
+    }
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('match *, ** and {a,b}', async () => {
+    await expect(matchFiles(tmp.dir, ['data/*.json'], [])).resolves.toEqual(['data/a.json']);
+    await expect(matchFiles(tmp.dir, ['**/*.{md,txt}'], ['docs'])).resolves.toEqual(['a.md', 'a/b/c.txt', 'top.md']);
+  });
+
+  it('match character classes, and take an unclosed brace literally instead of looping', async () => {
+    await expect(matchFiles(tmp.dir, ['src/c[12].ts'], [])).resolves.toEqual(['src/c1.ts', 'src/c2.ts']);
+    await expect(matchFiles(tmp.dir, ['src/{a,b'], [])).resolves.toEqual([]);
   });
 
   it('walk a directory, skipping node_modules and excluded files', async () => {
-    const tmp = makeTempDir();
-    try {
-      for (const f of ['a.md', 'docs/b.md', 'node_modules/x/c.md', 'docs/skip.md']) {
-        mkdirSync(path.dirname(path.join(tmp.dir, f)), { recursive: true });
-        writeFileSync(path.join(tmp.dir, f), '');
-      }
-      await expect(matchFiles(tmp.dir, ['**/*.md'], ['docs/skip.md'])).resolves.toEqual(['a.md', 'docs/b.md']);
-    } finally {
-      tmp.cleanup();
-    }
+    await expect(matchFiles(tmp.dir, ['**/*.md'], ['docs/skip.md'])).resolves.toEqual(['a.md', 'docs/b.md', 'top.md']);
   });
 });

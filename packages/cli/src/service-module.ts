@@ -1,30 +1,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isService, type Service } from '@mlserve/service';
 import { createCliError } from './errors';
 
-/** The parts of an `@mlserve/service` Service the CLI uses (structural, so any copy of the package works). */
-export interface ServiceLike {
-  readonly name: string;
-  readonly apis: ReadonlyArray<{ name: string; route: string; method?: string; description?: string }>;
-  readonly runners?: ReadonlyArray<{ name?: string; model?: { name?: string; tag?: string } }>;
-  listen(port?: number, host?: string): Promise<{ port: number; host: string; url: string }>;
-  close(): Promise<void>;
-  openapi(): object;
-}
-
 const kTypeScriptExtensions = new Set(['.ts', '.mts', '.cts', '.tsx']);
-
-/** True when the value looks like an mlserve Service. */
-export function isService(value: unknown): value is ServiceLike {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as ServiceLike).listen === 'function' &&
-    typeof (value as ServiceLike).openapi === 'function' &&
-    typeof (value as ServiceLike).name === 'string'
-  );
-}
 
 /**
  * One line for a load error. esbuild's (through tsx) starts with "Transform failed with N error(s):"
@@ -56,7 +36,7 @@ export function describeLoadError(err: Error): string {
  * loads everything else through Node's own ESM loader, so packages resolve exactly as they will in
  * the built bento; it is scoped to this import and does not register a global hook.
  */
-export async function loadService(file: string, exportName = 'svc'): Promise<ServiceLike> {
+export async function loadService(file: string, exportName = 'svc'): Promise<Service> {
   const absolute = path.resolve(file);
   if (!(await stat(absolute).then((s) => s.isFile(), () => false))) {
     throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No service file ${file}`);

@@ -1,9 +1,9 @@
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kPackageDir, kServiceDir, kTinyModelDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitFor, waitForUrl } from './helpers';
 
 describe('serve --reload', () => {
-  it('restarts the service when a source file under its directory changes', async () => {
+  it('serves every later edit: in place, replaced by a rename (twice), deleted and re-created', async () => {
     const tmp = makeTempDir();
     const env = { MLSERVE_HOME: path.join(tmp.dir, 'home') };
     const project = path.join(tmp.dir, 'project');
@@ -12,26 +12,36 @@ describe('serve --reload', () => {
     symlinkSync(path.join(kPackageDir, 'node_modules'), path.join(project, 'node_modules'), 'dir');
     expect((await runBin(['models', 'import', kTinyModelDir], { env })).code).toBe(0);
     const proc = spawnCli(['serve', 'service.ts', '--port', '0', '--reload'], { env, cwd: project });
+    const file = path.join(project, 'describe.ts');
+    const original = readFileSync(file, 'utf8');
+    const withMarker = (marker: string): string => original.replace("'v1'", `'${marker}'`);
     try {
       const url = await waitForUrl(proc);
-      expect(proc.stdout()).toContain(`Watching ${project} for changes`);
+      expect(proc.stderr()).toContain(`Watching ${project} for changes`);
       const row = { length: 5, width: 3, color: 'blue' };
-      expect((await postJson(`${url}/predict`, row)).body).toMatchObject({ marker: 'v1' });
-      const file = path.join(project, 'describe.ts');
-      writeFileSync(file, readFileSync(file, 'utf8').replace("'v1'", "'v2'"));
+      const servedMarker = async (): Promise<string | undefined> => ((await postJson(`${url}/predict`, row).catch(() => undefined))?.body as { marker?: string } | undefined)?.marker;
+      expect(await servedMarker()).toBe('v1');
       // The new child binds the same port; poll until it answers with the edited code.
-      await waitFor(
-        async () => {
-          const res = await postJson(`${url}/predict`, row).catch(() => undefined);
-          return (res?.body as { marker?: string } | undefined)?.marker === 'v2' ? true : undefined;
-        },
-        30_000,
-        'the reloaded service',
-      );
-      expect(proc.stdout()).toContain('Change in describe.ts; restarting');
+      const expectServed = (marker: string): Promise<true> => waitFor(async () => ((await servedMarker()) === marker ? true : undefined), 30_000, `the service with marker ${marker}`);
+
+      writeFileSync(file, withMarker('v2'));
+      await expectServed('v2');
+      expect(proc.stderr()).toContain('Change in describe.ts; restarting');
+
+      // How sed -i, editors' safe write and formatters save: a new file renamed over the old one.
+      for (const marker of ['v3', 'v4']) {
+        writeFileSync(`${file}.tmp`, withMarker(marker));
+        renameSync(`${file}.tmp`, file);
+        await expectServed(marker);
+      }
+
+      rmSync(file);
+      await waitFor(() => proc.stderr().includes('waiting for a file change to restart') || undefined, 30_000, 'the service to fail without describe.ts');
+      writeFileSync(file, withMarker('v5'));
+      await expectServed('v5');
     } finally {
       expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
       tmp.cleanup();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { kPackageDir, kTinyModelDir, kServiceDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
@@ -53,7 +53,9 @@ describe('the mlserve binary', () => {
     const proc = spawnCli(['serve', `${path.join(kServiceDir, 'service.ts')}:svc`, '--port', '0'], { env });
     try {
       const url = await waitForUrl(proc);
-      expect(proc.stdout()).toContain(`Swagger UI:  ${url}/`);
+      // The banner goes to stderr, so stdout holds nothing but the service's JSON log lines.
+      expect(proc.stderr()).toContain(`Swagger UI:  ${url}/`);
+      for (const line of proc.stdout().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
       const res = await postJson(`${url}/predict`, [{ length: 5, width: 3, color: 'red' }]);
       expect(res).toEqual({ status: 200, body: [expect.objectContaining({ label: expect.any(String), marker: 'v1' })] });
     } finally {
@@ -65,7 +67,7 @@ describe('the mlserve binary', () => {
     const proc = spawnCli(['serve', path.join(kServiceDir, 'service.ts'), '--port', '0', '--api-workers', '2', '--workers', '1'], { env });
     try {
       const url = await waitForUrl(proc, 60_000);
-      expect(proc.stdout()).toContain('(2 API worker processes)');
+      expect(proc.stderr()).toContain('(2 API worker processes)');
       const results = await Promise.all([1, 2, 3, 4].map(() => postJson(`${url}/predict`, { length: 5, width: 3, color: 'red' })));
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     } finally {
@@ -89,6 +91,33 @@ describe('the mlserve binary', () => {
       proc.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('serves a bento without node_modules by lending it the CLI\'s, logs at --log-level, and passes on the exit code of one that fails', async () => {
+    const bento = (name: string, source: string): string => {
+      const dir = path.join(tmp.dir, name);
+      mkdirSync(path.join(dir, 'src'), { recursive: true });
+      writeFileSync(path.join(dir, 'bento.yaml'), `format: mlserve.bento/v1\nname: ${name}\nversion: v1\nservice: src/service.mjs:svc\ncreationTime: 2026-01-01T00:00:00.000Z\nmodels: []\napis: []\n`);
+      writeFileSync(path.join(dir, 'src', 'service.mjs'), source);
+      return dir;
+    };
+    const good = bento('lent_bento', "import { createService } from '@mlserve/service';\nexport const svc = createService('lent_service');\n");
+    for (const level of ['info', 'silent']) {
+      const proc = spawnCli(['serve', good, '--port', '0', '--log-level', level], { env });
+      try {
+        const url = await waitForUrl(proc);
+        expect(proc.stderr()).toContain(`Serving lent_service at ${url}`);
+      } finally {
+        expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+      }
+      // --log-level reaches the service in the child process that serves the bento.
+      if (level === 'info') expect(proc.stdout()).toMatch(/^\{.*"level":30/);
+      else expect(proc.stdout()).toBe('');
+    }
+    const bad = bento('broken_bento', "throw new Error('broken on purpose');\n");
+    const result = await runBin(['serve', bad, '--port', '0'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`mlserve: error: Loading ${path.join(bad, 'src', 'service.mjs')} failed: broken on purpose [MLS_ERR_CLI_SERVICE_LOAD]\n`);
+  });
 
   it('says clearly that a port is taken', async () => {
     const blocker: Server = createServer();

@@ -68,3 +68,8 @@ export async function deleteBento(options: DeleteBentoOptions): Promise<BentoInf
   println(ctx.stdout, `Deleted bento ${bento.tag}`);
   return bento;
 }
+
+export { exportBento } from './export';
+export type { ExportBentoOptions, ExportBentoResult } from './export';
+export { importBento } from './import';
+export type { ImportBentoOptions } from './import';

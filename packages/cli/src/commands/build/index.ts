@@ -22,6 +22,7 @@ import { createCliError } from '../../errors';
 import { matchFiles } from '../../glob';
 import { writeLockfile } from '../../bento-lock';
 import { createProgress } from '../../progress';
+import { formatJson } from '../../format';
 import { splitModuleSpec } from '../../serve-target';
 import { loadService } from '../../service-module';
 import { kCliVersion } from '../../version';
@@ -41,6 +42,8 @@ export interface BuildOptions extends CommandOptions {
    * installs with `npm ci`; default true. When npm fails the build still succeeds, with a warning.
    */
   lock?: boolean;
+  /** Print nothing on success but warnings (on stderr); no progress bar. */
+  quiet?: boolean;
 }
 
 /** What `build` produced. */
@@ -101,7 +104,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const spec: BuildFile = await readBuildFile(buildFilePath);
   const { file: serviceRel, exportName } = splitModuleSpec(spec.service);
   const serviceFile = path.resolve(buildDir, serviceRel);
-  const progress = createProgress(ctx.stderr, 'Building bento', 6);
+  const progress = createProgress(options.quiet || ctx.json ? { write: () => true } : ctx.stderr, 'Building bento', 6);
   const warnings: string[] = [];
 
   // Loading the service tells its name, APIs, OpenAPI document and the models its runners use.
@@ -236,8 +239,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (!options.output) await writeFile(path.join(bentosRoot(ctx.home), name, 'latest'), `${version}\n`);
     progress.done();
     for (const w of warnings) println(ctx.stderr, `warning: ${w}`);
-    println(ctx.stdout, `Built bento ${name}:${version} at ${finalDir}`);
-    return { tag: `${name}:${version}`, path: finalDir, manifest, dependencies, warnings };
+    const result: BuildResult = { tag: `${name}:${version}`, path: finalDir, manifest, dependencies, warnings };
+    if (ctx.json) ctx.stdout.write(formatJson(result));
+    else if (!options.quiet) println(ctx.stdout, `Built bento ${result.tag} at ${finalDir}`);
+    return result;
   } catch (err) {
     progress.done();
     await rm(dir, { recursive: true, force: true });

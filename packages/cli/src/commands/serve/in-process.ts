@@ -1,0 +1,43 @@
+import cluster from 'node:cluster';
+import type { Writer } from '../../context';
+import { isAddressInUse, checkPort, portInUse } from '../../net';
+import { loadService } from '../../service-module';
+import type { ServeTarget } from '../../serve-target';
+import { displayUrl, printBanner } from './banner';
+import type { ServeHandle } from './handle';
+
+/** Loads the service into this process and listens. */
+export async function serveInProcess(err: Writer, target: ServeTarget, port: number, host: string): Promise<ServeHandle> {
+  // Fail fast on a taken port, before loading models and starting workers (cluster workers share it).
+  if (port !== 0 && !cluster.isWorker) await checkPort(port, host);
+  const svc = await loadService(target.file, target.exportName);
+  let listening: { port: number; host: string; url: string };
+  try {
+    listening = await svc.listen(port, host);
+  } catch (error) {
+    await svc.close().catch(() => undefined);
+    if (isAddressInUse(error)) throw portInUse(port, host, error);
+    throw error;
+  }
+  const url = displayUrl(listening.host ?? host, listening.port);
+  // A cluster primary prints one banner for all its workers.
+  if (!cluster.isWorker) printBanner(err, svc.name, url);
+  // Tells a cluster primary that this worker is listening with its runners ready, and the service's name.
+  if (cluster.isWorker) process.send?.({ type: 'mlserve:ready', name: svc.name });
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let closing: Promise<void> | undefined;
+  return {
+    name: svc.name,
+    url,
+    port: listening.port,
+    host,
+    docsUrl: `${url}/`,
+    target,
+    closed,
+    close() {
+      closing ??= svc.close().finally(resolveClosed);
+      return closing;
+    },
+  };
+}
