@@ -34,6 +34,7 @@ describe('the command line', () => {
     ['bentos get svc:1', 'bentos get', { tag: 'svc:1' }],
     ['bentos delete svc -y', 'bentos delete', { tag: 'svc', yes: true }],
     ['containerize svc:latest -t me/svc:1', 'containerize', { bento: 'svc:latest', imageTag: 'me/svc:1' }],
+    ['containerize svc:latest --backend podman', 'containerize', { bento: 'svc:latest', backend: 'podman' }],
     [
       'predict tiny --input data.csv --output out.jsonl --batch-size 64',
       'predict',

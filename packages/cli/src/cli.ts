@@ -154,9 +154,10 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
       'Build a Docker image from a bento (needs a Docker engine)',
       (c) =>
         c.positional('bento', { type: 'string', demandOption: true, describe: 'Bento tag or directory' }).options({
-          tag: { alias: 't', type: 'string', describe: 'Image name:tag (default: <bento name>:<bento version>)' },
+          tag: { alias: 't', type: 'string', describe: 'Image name:tag (default: the image the bento\'s Deployment pulls)' },
+          backend: { type: 'string', choices: ['docker', 'podman'], describe: 'Container engine (default docker)' },
         }),
-      (a) => run('containerize', { ...common(a as Args), bento: a.bento, imageTag: a.tag }),
+      (a) => run('containerize', { ...common(a as Args), bento: a.bento, imageTag: a.tag, backend: a.backend }),
     )
     .command(
       'predict <model>',
