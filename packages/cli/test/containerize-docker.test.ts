@@ -50,8 +50,9 @@ if (!kEngine) {
     process.stderr.write(`containerize-docker: image ${kImage} built in ${buildSeconds.toFixed(1)} s, ${(size / 1e6).toFixed(0)} MB\n`);
 
     // As a restricted pod runs it: read-only root filesystem with a writable /tmp, no capabilities.
-    container = await docker(['run', '-d', '--read-only', '--tmpfs', '/tmp:rw,size=64m', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '-p', '127.0.0.1::3000', kImage]);
-    const port = /127\.0\.0\.1:(\d+)/.exec(await docker(['port', container, '3000/tcp']))![1]!;
+    const id = await docker(['run', '-d', '--read-only', '--tmpfs', '/tmp:rw,size=64m', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '-p', '127.0.0.1::3000', kImage]);
+    container = id;
+    const port = /127\.0\.0\.1:(\d+)/.exec(await docker(['port', id, '3000/tcp']))![1]!;
     const url = `http://127.0.0.1:${port}`;
     await waitFor(() => fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok || undefined, () => undefined), 60_000, 'the container to be ready');
 
@@ -60,22 +61,22 @@ if (!kEngine) {
     const third = await postJson(`${url}/predict`, { Pclass: 3, Sex: 'male', Age: 30, SibSp: 0, Parch: 0, Fare: 8, Embarked: 'S' });
     expect(third).toMatchObject({ status: 200, body: { survived: 0 } });
 
-    expect(await docker(['exec', container, 'id', '-u'])).toBe('1000');
-    expect(await docker(['exec', container, 'stat', '-c', '%U %a', '/app', '/app/bento.yaml', '/app/models', '/app/node_modules'])).toBe('root 755\nroot 644\nroot 755\nroot 755');
+    expect(await docker(['exec', id, 'id', '-u'])).toBe('1000');
+    expect(await docker(['exec', id, 'stat', '-c', '%U %a', '/app', '/app/bento.yaml', '/app/models', '/app/node_modules'])).toBe('root 755\nroot 644\nroot 755\nroot 755');
     // Without --read-only too: the code and models are not the runtime user's to change.
     const write = await exec('docker', ['run', '--rm', '--entrypoint', 'sh', kImage, '-c', 'touch /app/bento.yaml /app/models/x 2>&1; touch /tmp/x && echo tmp writable'], { timeout: 30_000 });
     expect(write.stdout).toMatch(/touch: cannot touch '\/app\/bento.yaml': Permission denied\ntouch: cannot touch '\/app\/models\/x': Permission denied\ntmp writable/);
 
     // The HEALTHCHECK probes /readyz every 10 s.
-    await waitFor(async () => ((await docker(['inspect', container, '--format', '{{.State.Health.Status}}'])) === 'healthy' ? true : undefined), 60_000, 'HEALTHCHECK to report healthy');
+    await waitFor(async () => ((await docker(['inspect', id, '--format', '{{.State.Health.Status}}'])) === 'healthy' ? true : undefined), 60_000, 'HEALTHCHECK to report healthy');
 
     const stopping = Date.now();
-    await docker(['stop', '--time', String(kStopBoundMs / 1000), container], kStopBoundMs + 10_000);
+    await docker(['stop', '--time', String(kStopBoundMs / 1000), id], kStopBoundMs + 10_000);
     const stopMs = Date.now() - stopping;
     // 137 would mean docker gave up and sent SIGKILL.
-    expect(await docker(['inspect', container, '--format', '{{.State.ExitCode}}'])).toBe('0');
+    expect(await docker(['inspect', id, '--format', '{{.State.ExitCode}}'])).toBe('0');
     expect(stopMs).toBeLessThan(kStopBoundMs);
-    const { stdout: logs } = await exec('docker', ['logs', container], { timeout: 10_000 });
+    const { stdout: logs } = await exec('docker', ['logs', id], { timeout: 10_000 });
     expect(logs).toContain('titanic_service closed');
   }, 480_000);
 });
