@@ -8,7 +8,7 @@
 # machine's node binary and npm, a `node` user (uid 1000) and the system CA bundle; it is tagged
 # with the name the bento's FROM uses, whatever Node version this machine runs.
 #
-# Exits 0 when `docker info` answers and the base image exists; non-zero (with the reason on stderr)
+# Exits 0 when `docker info` answers and the base image exists (in podman too, when podman works); non-zero (with the reason on stderr)
 # otherwise, and the containerize test then skips loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,8 +50,18 @@ if ! docker info >/dev/null 2>&1; then
 fi
 log "engine answers: $(docker version --format '{{.Server.Version}}')"
 
+# Podman, when installed (CI does not install it), gets the same stand-in from Docker's storage.
+copy_to_podman() {
+  command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1 || return 0
+  podman image exists "docker.io/library/$base_image" && return 0
+  log "copying $base_image to podman"
+  docker save "$base_image" | podman load -q >/dev/null
+  podman tag "localhost/$base_image" "docker.io/library/$base_image"
+}
+
 if docker image inspect "$base_image" >/dev/null 2>&1; then
   log "base image $base_image already built"
+  copy_to_podman
   exit 0
 fi
 
@@ -89,3 +99,4 @@ EOF
 log "building $base_image from $debian_image with this machine's node $("$node_bin" --version)"
 docker build -q -t "$base_image" "$context" >/dev/null
 log "base image $base_image ready ($(docker image inspect "$base_image" --format '{{.Size}}' | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
+copy_to_podman

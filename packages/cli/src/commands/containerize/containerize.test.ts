@@ -48,12 +48,12 @@ describe('containerize', () => {
     expect(result.imageTag).toBe('ghcr.io/acme/svc:v1');
   });
 
-  it('drives podman with the same arguments, and names it in what it prints', async () => {
+  it('drives podman with the same arguments plus the docker image format (which keeps HEALTHCHECK), and names it in what it prints', async () => {
     const stdout = captureWriter();
     const err = await containerize({ bento, backend: 'podman', executable: fakeEngine('exit 1'), stdout }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'MLS_ERR_CLI_DOCKER_UNAVAILABLE' });
     expect(stdout.text()).toContain('No podman engine answered `podman info`');
-    expect(stdout.text()).toContain('  podman build -f env/docker/Dockerfile -t svc:v1 .\n');
+    expect(stdout.text()).toContain('  podman build --format docker -f env/docker/Dockerfile -t svc:v1 .\n');
   });
 
   it('fails with MLS_ERR_CLI_DOCKER_BUILD and passes the engine output to stderr when the build fails', async () => {

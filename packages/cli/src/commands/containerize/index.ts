@@ -79,7 +79,8 @@ export async function containerize(options: ContainerizeOptions): Promise<Contai
   const imageTag = options.imageTag ?? (await manifestImage(dir, manifest));
   const executable = options.executable ?? backend;
   // Relative to the bento directory: the same command works wherever the bento is copied.
-  const args = ['build', '-f', 'env/docker/Dockerfile', '-t', imageTag, '.'];
+  // Podman's default OCI image format has no HEALTHCHECK; the docker format keeps it.
+  const args = ['build', ...(backend === 'podman' ? ['--format', 'docker'] : []), '-f', 'env/docker/Dockerfile', '-t', imageTag, '.'];
   const command = [backend, ...args];
   const printable = command.map(quote).join(' ');
   if ((await runEngine(executable, ['info'], dir, undefined, 15_000)) !== 0) {
