@@ -179,7 +179,7 @@ Then open http://localhost:3000/ (Swagger UI); the OpenAPI document is at \`/doc
 ## Container
 
 \`\`\`sh
-mlserve containerize .          # or: docker build -f env/docker/Dockerfile -t ${manifest.name.toLowerCase()}:${manifest.version} .
+node bin/mlserve.mjs containerize .   # or: docker build -f env/docker/Dockerfile -t ${manifest.name.toLowerCase()}:${manifest.version} .
 docker run --read-only --tmpfs /tmp -p 3000:3000 ${manifest.name.toLowerCase()}:${manifest.version}
 kubectl apply -f env/k8s/
 \`\`\`

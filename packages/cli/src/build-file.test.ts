@@ -77,9 +77,17 @@ describe('the build file schema', () => {
   });
 
   it('lists every problem at once', () => {
-    const message = problems({ lables: {}, kubernetes: { replicas: 'lots' } });
-    expect(message).toContain('\n  - unknown key `lables`; did you mean `labels`?');
-    expect(message).toContain('\n  - `kubernetes.replicas` must be an integer (got "lots")');
+    expect(problems({ lables: {}, kubernetes: { replicas: 'lots' } })).toBe(
+      'mlserve.yaml: unknown key `lables`; did you mean `labels`?; `kubernetes.replicas` must be an integer (got "lots")',
+    );
+    const err = (() => {
+      try {
+        return parseBuildFile({ service: 's.ts', lables: {}, kubernetes: { replicas: 'lots' } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toMatchObject({ code: 'MLS_ERR_CLI_BUILD_FILE', details: { problems: [expect.stringContaining('lables'), expect.stringContaining('replicas')] } });
   });
 
   it('checks patterns with a message saying what is expected', () => {

@@ -61,8 +61,8 @@ interface RawBuildFile {
 }
 
 function fail(file: string, messages: string[]): never {
-  const text = messages.length === 1 ? messages[0] : messages.map((m) => `\n  - ${m}`).join('');
-  throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${file}: ${text}`, { details: { problems: messages } });
+  // One line, as the CLI prints errors; `details.problems` keeps them apart for callers.
+  throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${file}: ${messages.join('; ')}`, { details: { problems: messages } });
 }
 
 const strings = (map: Record<string, Scalar> | undefined): Record<string, string> => Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, String(v)]));
