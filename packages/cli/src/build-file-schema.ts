@@ -31,8 +31,12 @@ function keyPath(instancePath: string, extra?: string): string {
   return parts.reduce((out, p) => (/^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
 }
 
+// Names other tools use for a key, too far from ours for an edit distance to find.
+const kAliases: Record<string, string> = { k8s: 'kubernetes' };
+
 /** The closest valid key at the same level, or the same key where it belongs in another section. */
 export function suggestKey(parentPath: string[], key: string): string | undefined {
+  if (parentPath.length === 0 && kAliases[key]) return kAliases[key];
   const siblings = kKeyPaths.filter((p) => p.length === parentPath.length + 1 && p.slice(0, -1).join('.') === parentPath.join('.')).map((p) => p.at(-1)!);
   const near = siblings.length ? closest(key, siblings) : undefined;
   // A third of the key's length (at least 2 edits) still reads as a typo; more is a different word.

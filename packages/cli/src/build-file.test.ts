@@ -68,6 +68,8 @@ describe('the build file schema', () => {
     expect(problems({ lables: { a: 'b' } })).toBe('mlserve.yaml: unknown key `lables`; did you mean `labels`?');
     expect(problems({ docker: { base_imag: 'node:24' } })).toBe('mlserve.yaml: unknown key `docker.base_imag`; did you mean `docker.base_image`?');
     expect(problems({ kubernetes: { autoscalling: {} } })).toMatch(/did you mean `kubernetes.autoscaling`\?/);
+    expect(problems({ docker: { baseImage: 'node:24' } })).toMatch(/unknown key `docker.baseImage`; did you mean `docker.base_image`\?/);
+    expect(problems({ k8s: {} })).toBe('mlserve.yaml: unknown key `k8s`; did you mean `kubernetes`?');
   });
 
   it('says where a misplaced key belongs', () => {
