@@ -27,7 +27,7 @@ describe('the bento deployment files', () => {
     expect(dockerfile).toContain('if [ -f package-lock.json ]; then npm ci --omit=dev; else npm install --omit=dev; fi');
     expect(dockerfile).toMatch(/^ {4}SCARF_ANALYTICS=false \\$/m);
     expect(dockerfile).toContain('EXPOSE 3000');
-    expect(dockerfile).toContain("process.env.PORT||3000");
+    expect(dockerfile).toContain('process.env.PORT||3000');
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)![1]!;
     expect(JSON.parse(cmd)).toEqual(['sh', '-c', 'exec node bin/mlserve.mjs serve . --host 0.0.0.0 --port ${PORT:-3000}']);
   });

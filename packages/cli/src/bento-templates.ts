@@ -24,7 +24,9 @@ export function imageName(manifest: BentoManifest, build: BuildFile): string {
 /** `env/docker/Dockerfile`: a Node LTS base (optionally pinned by digest), root-owned read-only code, uid 1000, npm ci, HEALTHCHECK on /readyz. */
 export function renderDockerfile(manifest: BentoManifest, build: BuildFile): string {
   const { baseImage, baseImageDigest, port } = build.docker;
-  const env = Object.entries(build.docker.env).map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}\n`).join('');
+  const env = Object.entries(build.docker.env)
+    .map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}\n`)
+    .join('');
   const system = build.docker.systemPackages.length
     ? `RUN apt-get update && apt-get install -y --no-install-recommends ${build.docker.systemPackages.join(' ')} && rm -rf /var/lib/apt/lists/*\n`
     : '';
@@ -53,7 +55,7 @@ USER ${kRuntimeUid}:${kRuntimeUid}
 EXPOSE ${port}
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \\
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# exec: node is PID 1 and gets SIGTERM itself; \$PORT is the port the HEALTHCHECK probes.
+# exec: node is PID 1 and gets SIGTERM itself; $PORT is the port the HEALTHCHECK probes.
 STOPSIGNAL SIGTERM
 CMD ["sh", "-c", "exec node ${kBentoCliPath} serve . --host 0.0.0.0 --port \${PORT:-${port}}"]
 `;
@@ -66,7 +68,13 @@ export function renderDockerignore(): string {
 
 /** Lower-case DNS-1123 name for Kubernetes objects. */
 export function k8sName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'mlserve';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'mlserve'
+  );
 }
 
 function renderYaml(value: object, comment: string): string {

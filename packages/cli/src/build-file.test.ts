@@ -121,7 +121,7 @@ describe('the build file schema', () => {
     expect(schema.kubernetes.properties.autoscaling.properties.max_replicas.default).toBe(kDefaultBuildFile.kubernetes.autoscaling.maxReplicas);
   });
 
-  it('accepts the seed apps\' build files', async () => {
+  it("accepts the seed apps' build files", async () => {
     for (const app of ['titanic-api', 'breast-cancer-api']) {
       await expect(readBuildFile(path.join(__dirname, '..', '..', '..', 'apps', app, 'mlserve.yaml'))).resolves.toMatchObject({ service: expect.any(String) });
     }

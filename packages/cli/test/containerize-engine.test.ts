@@ -22,7 +22,11 @@ const kEngines: Record<ContainerBackend, { runFlags: string[]; isHealthy(id: str
     // This machine's runc refuses rlimits at the host's own values (podman's default); lower ones are fine.
     runFlags: ['--ulimit', 'nofile=4096:4096', '--ulimit', 'nproc=4096:4096'],
     // Without systemd, podman does not schedule healthchecks; `healthcheck run` runs the image's HEALTHCHECK once.
-    isHealthy: (id) => exec('podman', ['healthcheck', 'run', id], { timeout: 15_000 }).then(() => true, () => false),
+    isHealthy: (id) =>
+      exec('podman', ['healthcheck', 'run', id], { timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      ),
   },
 };
 
@@ -37,7 +41,9 @@ for (const backend of ['docker', 'podman'] as const) {
   const available = spawnSync(backend, ['info'], { stdio: 'ignore', timeout: 15_000 }).status === 0;
   if (!available) {
     const setup = backend === 'docker' ? 'Run .ci/docker-engine.sh (as root) to start one and build the stand-in base image' : 'Install podman, then run .ci/docker-engine.sh';
-    process.stderr.write(`\n${'!'.repeat(100)}\n!! SKIPPED the ${backend} test of containerize-engine.test.ts: \`${backend} info\` does not answer.\n!! ${setup}, and rerun.\n${'!'.repeat(100)}\n\n`);
+    process.stderr.write(
+      `\n${'!'.repeat(100)}\n!! SKIPPED the ${backend} test of containerize-engine.test.ts: \`${backend} info\` does not answer.\n!! ${setup}, and rerun.\n${'!'.repeat(100)}\n\n`,
+    );
   }
   const { runFlags, isHealthy } = kEngines[backend];
   const run = (args: string[], timeoutMs?: number) => engine(backend, args, timeoutMs);
@@ -71,7 +77,15 @@ for (const backend of ['docker', 'podman'] as const) {
       container = id;
       const port = /127\.0\.0\.1:(\d+)/.exec(await run(['port', id, '3000/tcp']))![1]!;
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(() => fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok || undefined, () => undefined), 60_000, 'the container to be ready');
+      await waitFor(
+        () =>
+          fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+            (r) => r.ok || undefined,
+            () => undefined,
+          ),
+        60_000,
+        'the container to be ready',
+      );
 
       const survivor = await postJson(`${url}/predict`, { Pclass: 1, Sex: 'female', Age: 30, SibSp: 0, Parch: 0, Fare: 100, Embarked: 'C' });
       expect(survivor).toMatchObject({ status: 200, body: { survived: 1 } });

@@ -5,7 +5,11 @@ interface PodSpec {
   hostIPC?: boolean;
   securityContext?: SecurityContext;
   volumes?: Array<Record<string, unknown> & { name: string }>;
-  containers: Array<{ name: string; securityContext?: SecurityContext & { privileged?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { add?: string[]; drop?: string[] } }; ports?: Array<{ hostPort?: number }> }>;
+  containers: Array<{
+    name: string;
+    securityContext?: SecurityContext & { privileged?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { add?: string[]; drop?: string[] } };
+    ports?: Array<{ hostPort?: number }>;
+  }>;
 }
 interface SecurityContext {
   runAsNonRoot?: boolean;

@@ -74,7 +74,10 @@ export async function containerize(options: ContainerizeOptions): Promise<Contai
   const backend = options.backend ?? 'docker';
   if (!kContainerBackends.includes(backend)) throw createCliError('MLS_ERR_CLI_USAGE', `options.backend must be one of ${kContainerBackends.join(', ')}`);
   const asDir = path.resolve(ctx.cwd, options.bento);
-  const dir = await readBentoManifest(asDir).then(() => asDir, async () => (await getBentoInfo(ctx.home, options.bento)).path);
+  const dir = await readBentoManifest(asDir).then(
+    () => asDir,
+    async () => (await getBentoInfo(ctx.home, options.bento)).path,
+  );
   const manifest = await readBentoManifest(dir);
   const imageTag = options.imageTag ?? (await manifestImage(dir, manifest));
   const executable = options.executable ?? backend;
