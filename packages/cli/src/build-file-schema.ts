@@ -35,7 +35,7 @@ function keyPath(instancePath: string, extra?: string): string {
 const kAliases: Record<string, string> = { k8s: 'kubernetes' };
 
 /** The closest valid key at the same level, or the same key where it belongs in another section. */
-export function suggestKey(parentPath: string[], key: string): string | undefined {
+function suggestKey(parentPath: string[], key: string): string | undefined {
   if (parentPath.length === 0 && kAliases[key]) return kAliases[key];
   const siblings = kKeyPaths.filter((p) => p.length === parentPath.length + 1 && p.slice(0, -1).join('.') === parentPath.join('.')).map((p) => p.at(-1)!);
   const near = siblings.length ? closest(key, siblings) : undefined;
@@ -84,8 +84,7 @@ function formatError(e: ErrorObject): string {
 /** Checks a parsed build file against the published schema; returns one message per problem (empty when valid). */
 export function checkBuildFile(raw: unknown): string[] {
   if (validate(raw)) return [];
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
   // `propertyNames` reports its inner pattern error too; the key's own message is clearer.
-  const named = errors.filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined));
+  const named = (validate.errors ?? []).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined));
   return [...new Set(named.map(formatError))];
 }
