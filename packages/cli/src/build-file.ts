@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { checkBuildFile } from './build-file-schema';
 import { createCliError } from './errors';
 
-/** The parsed build file (`mlserve.yaml`), in camelCase. */
+/** The parsed build file (`mlserve.yaml`), in camelCase. Its schema: `@mlserve/cli/schema/mlserve.schema.json`. */
 export interface BuildFile {
   /** `path/to/service.ts[:export]`, relative to the build file. */
   service: string;
@@ -14,97 +15,105 @@ export interface BuildFile {
   exclude: string[];
   /** Model tags packed into the bento, besides those the service's runners use. */
   models: string[];
-  docker: { baseImage: string; env: Record<string, string>; systemPackages: string[] };
+  docker: {
+    baseImage: string;
+    /** `sha256:...`: FROM pins the base image to it. */
+    baseImageDigest?: string;
+    /** Where the image is pushed; the Deployment's `image:` is `<registry>/<name>:<version>`. */
+    registry?: string;
+    /** The port the server listens on in the container. */
+    port: number;
+    env: Record<string, string>;
+    systemPackages: string[];
+  };
   kubernetes: {
     replicas: number;
-    port: number;
     resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
     autoscaling: { minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
   };
 }
 
-/** Defaults of the build file's optional sections. */
+/** Defaults of the build file's optional sections; the schema's `default`s say the same. */
 export const kDefaultBuildFile = {
-  docker: { baseImage: 'node:20-bookworm-slim', env: {}, systemPackages: [] },
+  docker: { baseImage: 'node:24-bookworm-slim', port: 3000, env: {}, systemPackages: [] },
   kubernetes: {
     replicas: 1,
-    port: 3000,
     resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
     autoscaling: { minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 70 },
   },
 } as const;
 
-type Raw = Record<string, unknown>;
-
-function fail(file: string, message: string): never {
-  throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${file}: ${message}`);
+type Scalar = string | number | boolean;
+interface RawBuildFile {
+  service: string;
+  name?: string;
+  description?: string;
+  labels?: Record<string, Scalar>;
+  include?: string | string[];
+  exclude?: string | string[];
+  models?: (string | { tag: string })[];
+  docker?: { base_image?: string; base_image_digest?: string; registry?: string; port?: number; env?: Record<string, Scalar>; system_packages?: string[] };
+  kubernetes?: {
+    replicas?: number;
+    resources?: { requests?: { cpu?: string | number; memory?: string | number }; limits?: { cpu?: string | number; memory?: string | number } };
+    autoscaling?: { min_replicas?: number; max_replicas?: number; target_cpu_utilization?: number };
+  };
 }
 
-function stringMap(file: string, key: string, value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) fail(file, `${key} must be a mapping of strings`);
-  return Object.fromEntries(Object.entries(value as Raw).map(([k, v]) => [k, String(v)]));
+function fail(file: string, messages: string[]): never {
+  // One line, as the CLI prints errors; `details.problems` keeps them apart for callers.
+  throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${file}: ${messages.join('; ')}`, { details: { problems: messages } });
 }
 
-function stringList(file: string, key: string, value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return [value];
-  if (!Array.isArray(value)) fail(file, `${key} must be a list`);
-  return value.map((v, i) => {
-    if (typeof v === 'string') return v;
-    // `models: [{ tag: name:version }]` is accepted as in BentoML.
-    if (key === 'models' && v && typeof v === 'object' && typeof (v as Raw).tag === 'string') return (v as Raw).tag as string;
-    return fail(file, `${key}[${i}] must be a string`);
-  });
-}
+const strings = (map: Record<string, Scalar> | undefined): Record<string, string> => Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, String(v)]));
+const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
+const quantities = (q: { cpu?: string | number; memory?: string | number } | undefined) =>
+  Object.fromEntries(Object.entries(q ?? {}).map(([k, v]) => [k, String(v)])) as { cpu?: string; memory?: string };
 
-function pick(raw: Raw, ...keys: string[]): unknown {
-  for (const k of keys) if (raw[k] !== undefined) return raw[k];
-  return undefined;
-}
-
-/** Checks a parsed build file and fills in defaults; `file` names it in error messages. */
+/**
+ * Checks a parsed build file against the published JSON Schema (unknown keys, types, ranges) and
+ * fills in defaults; `file` names it in error messages, which name each bad key.
+ */
 export function parseBuildFile(raw: unknown, file = 'mlserve.yaml'): BuildFile {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(file, 'expected a mapping with at least `service`');
-  const r = raw as Raw;
-  if (typeof r.service !== 'string' || r.service === '') fail(file, '`service` is required (e.g. service: src/service.ts:svc)');
-  if (r.name !== undefined && (typeof r.name !== 'string' || !/^[a-z0-9][a-z0-9_.-]*$/i.test(r.name))) {
-    fail(file, '`name` must be letters, digits, "_", "-" or "."');
-  }
-  const docker = (r.docker ?? {}) as Raw;
-  const k8s = (pick(r, 'kubernetes', 'k8s') ?? {}) as Raw;
+  const problems = checkBuildFile(raw);
+  if (problems.length) fail(file, problems);
+  const r = raw as RawBuildFile;
   const d = kDefaultBuildFile;
-  const resources = (k8s.resources ?? {}) as { requests?: Raw; limits?: Raw };
-  const autoscaling = (k8s.autoscaling ?? {}) as Raw;
+  const docker = r.docker ?? {};
+  const k8s = r.kubernetes ?? {};
+  const autoscaling = k8s.autoscaling ?? {};
   const build: BuildFile = {
     service: r.service,
-    labels: stringMap(file, 'labels', r.labels),
-    include: stringList(file, 'include', r.include),
-    exclude: stringList(file, 'exclude', r.exclude),
-    models: stringList(file, 'models', r.models),
+    labels: strings(r.labels),
+    include: list(r.include),
+    exclude: list(r.exclude),
+    // `models: [{ tag: name:version }]` is accepted as in BentoML.
+    models: (r.models ?? []).map((m) => (typeof m === 'string' ? m : m.tag)),
     docker: {
-      baseImage: String(pick(docker, 'base_image', 'baseImage') ?? d.docker.baseImage),
-      env: stringMap(file, 'docker.env', docker.env),
-      systemPackages: stringList(file, 'docker.system_packages', pick(docker, 'system_packages', 'systemPackages')),
+      baseImage: docker.base_image ?? d.docker.baseImage,
+      port: docker.port ?? d.docker.port,
+      env: strings(docker.env),
+      systemPackages: docker.system_packages ?? [],
     },
     kubernetes: {
-      replicas: Number(k8s.replicas ?? d.kubernetes.replicas),
-      port: d.kubernetes.port,
+      replicas: k8s.replicas ?? d.kubernetes.replicas,
       resources: {
-        requests: { ...d.kubernetes.resources.requests, ...(resources.requests as object) },
-        limits: { ...d.kubernetes.resources.limits, ...(resources.limits as object) },
+        requests: { ...d.kubernetes.resources.requests, ...quantities(k8s.resources?.requests) },
+        limits: { ...d.kubernetes.resources.limits, ...quantities(k8s.resources?.limits) },
       },
       autoscaling: {
-        minReplicas: Number(pick(autoscaling, 'min_replicas', 'minReplicas') ?? d.kubernetes.autoscaling.minReplicas),
-        maxReplicas: Number(pick(autoscaling, 'max_replicas', 'maxReplicas') ?? d.kubernetes.autoscaling.maxReplicas),
-        targetCPUUtilizationPercentage: Number(
-          pick(autoscaling, 'target_cpu_utilization', 'targetCPUUtilizationPercentage') ?? d.kubernetes.autoscaling.targetCPUUtilizationPercentage,
-        ),
+        minReplicas: autoscaling.min_replicas ?? d.kubernetes.autoscaling.minReplicas,
+        maxReplicas: autoscaling.max_replicas ?? d.kubernetes.autoscaling.maxReplicas,
+        targetCPUUtilizationPercentage: autoscaling.target_cpu_utilization ?? d.kubernetes.autoscaling.targetCPUUtilizationPercentage,
       },
     },
   };
-  if (typeof r.name === 'string') build.name = r.name;
-  if (typeof r.description === 'string') build.description = r.description;
+  const { minReplicas, maxReplicas } = build.kubernetes.autoscaling;
+  if (minReplicas > maxReplicas) fail(file, [`\`kubernetes.autoscaling.min_replicas\` (${minReplicas}) must not exceed \`max_replicas\` (${maxReplicas})`]);
+  if (docker.base_image_digest !== undefined) build.docker.baseImageDigest = docker.base_image_digest;
+  if (docker.registry !== undefined) build.docker.registry = docker.registry;
+  if (r.name !== undefined) build.name = r.name;
+  if (r.description !== undefined) build.description = r.description;
   return build;
 }
 
@@ -116,7 +125,7 @@ export async function readBuildFile(file: string): Promise<BuildFile> {
   try {
     raw = parseYaml(text);
   } catch (err) {
-    fail(file, `not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    fail(file, [`not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
   }
   return parseBuildFile(raw, file);
 }

@@ -39,6 +39,7 @@ describe('the command line', () => {
     ['bentos export svc:1 /tmp', 'bentos export', { tag: 'svc:1', out: '/tmp' }],
     ['bentos import svc.bento --home /tmp/h', 'bentos import', { file: 'svc.bento', home: '/tmp/h' }],
     ['containerize svc:latest -t me/svc:1', 'containerize', { bento: 'svc:latest', imageTag: 'me/svc:1' }],
+    ['containerize svc:latest --backend podman', 'containerize', { bento: 'svc:latest', backend: 'podman' }],
     [
       'predict tiny --input data.csv --output out.jsonl --batch-size 64',
       'predict',

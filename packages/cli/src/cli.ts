@@ -208,9 +208,10 @@ const kCommands = {
     describe: 'Build a Docker image from a bento (needs a Docker engine)',
     builder: (c) =>
       c.positional('bento', { type: 'string', demandOption: true, describe: 'Bento tag or directory' }).options({
-        tag: { alias: 't', type: 'string', describe: 'Image name:tag (default: <bento name>:<bento version>)' },
+        tag: { alias: 't', type: 'string', describe: "Image name:tag (default: the image the bento's Deployment pulls)" },
+        backend: { type: 'string', choices: ['docker', 'podman'] as const, describe: 'Container engine (default docker)' },
       }),
-    toOptions: (a) => ({ ...common(a), bento: a.bento, imageTag: a.tag }),
+    toOptions: (a) => ({ ...common(a), bento: a.bento, imageTag: a.tag, backend: a.backend }),
     load: async () => (await import('./commands/containerize/index')).containerize,
   }),
   predict: defineCommand({

@@ -33,7 +33,7 @@ describe('a built bento', () => {
         expect(name.startsWith('@mlserve/')).toBe(false);
       }
       const dockerfile = readFileSync(path.join(source, 'env', 'docker', 'Dockerfile'), 'utf8');
-      for (const line of ['FROM node:20', 'USER node', 'EXPOSE 3000', 'HEALTHCHECK', '/readyz', 'ONNXRUNTIME_NODE_INSTALL=skip', 'SCARF_ANALYTICS=false', 'npm ci --omit=dev', 'serve . --host 0.0.0.0 --port ${PORT:-3000}']) {
+      for (const line of ['FROM node:24', 'USER 1000:1000', 'EXPOSE 3000', 'HEALTHCHECK', '/readyz', 'ONNXRUNTIME_NODE_INSTALL=skip', 'SCARF_ANALYTICS=false', 'npm ci --omit=dev', 'serve . --host 0.0.0.0 --port ${PORT:-3000}']) {
         expect(dockerfile).toContain(line);
       }
       // The lockfile `build` wrote pins every transitive version; `npm ci` below installs exactly those.
