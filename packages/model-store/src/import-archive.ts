@@ -8,6 +8,9 @@ import { readPipelineInput } from './save-input';
 import { readSignature } from './signature';
 import type { FileDigest, ModelSignature, TensorSpec } from './types';
 
+/** Models up to this size are loaded in onnxruntime at import, to check their signature. */
+export const kMaxLoadCheckBytes = 16 * 1024 * 1024;
+
 /** Compares signatures field by field: key order in a model.json written elsewhere does not matter. */
 function sameSignature(a: ModelSignature, b: ModelSignature): boolean {
   const key = (specs: TensorSpec[]) => JSON.stringify(specs.map((s) => [s.name, s.type, s.shape]));
@@ -20,8 +23,9 @@ function sameSignature(a: ModelSignature, b: ModelSignature): boolean {
  * that loads with the recorded signature, and a pipeline that loads. With `name`, model.json is
  * rewritten to that name. Resolves to the name and version to store it as, once fsynced.
  */
-export async function unpackArchive(file: string, staging: string, name?: string): Promise<{ name: string; version: string }> {
-  const digests = await extractArchive(file, staging);
+export async function unpackArchive(file: string, staging: string, options: { name?: string; maxModelSize: number }): Promise<{ name: string; version: string }> {
+  const digests = await extractArchive(file, staging, { maxBytes: options.maxModelSize });
+  const { name } = options;
   const invalid = (message: string, details?: unknown): Error =>
     createStoreError('MLS_ERR_STORE_INVALID_ARCHIVE', `${file}: ${message}`, { details: { file, ...(details as object) } });
   let parsed: unknown;
@@ -45,11 +49,13 @@ export async function unpackArchive(file: string, staging: string, name?: string
   for (const entry of digests.keys()) {
     if (entry !== 'model.json' && !(entry in manifest.files)) throw invalid(`${entry} is not listed in model.json`, { entry });
   }
-  // the hashes only prove the archive is what its model.json says: the model itself must still load
-  const bytes = await readFile(join(staging, 'model.onnx'));
-  const signature = await readSignature(bytes, `${file}: model.onnx`);
-  if (!sameSignature(signature, manifest.signature)) {
-    throw invalid('the signature in model.json does not match model.onnx');
+  // the hashes only prove the archive is what its model.json says: the model itself must still load.
+  // Loading costs a few times the model's size in memory, so a large model is left to the runner,
+  // which loads it anyway; its bytes are still bound to model.json by their sha256.
+  let signature = manifest.signature;
+  if (manifest.files['model.onnx'].size <= kMaxLoadCheckBytes) {
+    signature = await readSignature(await readFile(join(staging, 'model.onnx')), `${file}: model.onnx`);
+    if (!sameSignature(signature, manifest.signature)) throw invalid('the signature in model.json does not match model.onnx');
   }
   if (manifest.files['pipeline.json']) await readPipelineInput(join(staging, 'pipeline.json'), signature);
   const stored = name ?? manifest.name;
