@@ -54,15 +54,16 @@ function checkEntry(entry: ReadEntry): string | undefined {
   return undefined;
 }
 
-/** The size model.json records for `name`, when model.json came first and says so. */
-function recordedSize(manifest: Buffer | undefined, name: string): number | undefined {
-  if (manifest === undefined) return undefined;
+/** The sizes model.json records, when it parses; judged later, with a better message, by the manifest check. */
+function recordedSizes(manifest: Buffer): Map<string, number> {
+  const sizes = new Map<string, number>();
   try {
-    const size = (JSON.parse(manifest.toString('utf8')) as { files?: Record<string, { size?: unknown }> }).files?.[name]?.size;
-    return typeof size === 'number' ? size : undefined;
+    const files = (JSON.parse(manifest.toString('utf8')) as { files?: Record<string, { size?: unknown }> }).files ?? {};
+    for (const [name, digest] of Object.entries(files)) if (typeof digest?.size === 'number') sizes.set(name, digest.size);
   } catch {
-    return undefined; // judged later, with a better message, by the manifest check
+    // not JSON: no sizes to hold entries to
   }
+  return sizes;
 }
 
 /**
@@ -80,6 +81,8 @@ export async function extractArchive(file: string, dir: string, options: Extract
   const digests = new Map<string, FileDigest>();
   const outputs: WriteStream[] = [];
   let manifest: Buffer | undefined;
+  let recorded: Map<string, number> | undefined;
+  let expectedTotal = maxBytes;
   let declared = 0;
   let failure: unknown;
   let wake: (() => void) | undefined;
@@ -100,10 +103,12 @@ export async function extractArchive(file: string, dir: string, options: Extract
     }
     const size = entry.size ?? 0;
     declared += size;
-    const recorded = recordedSize(manifest, name);
+    const expected = recorded?.get(name);
     if (declared > maxBytes) fail(tooLarge(file, `its entries declare ${declared} bytes`, maxBytes));
     else if (name === 'model.json' && size > kMaxManifestBytes) fail(refusal(file, `model.json declares ${size} bytes (at most ${kMaxManifestBytes})`, name));
-    else if (recorded !== undefined && recorded !== size) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json records ${recorded}`, name));
+    else if (expected !== undefined && expected !== size) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json records ${expected}`, name));
+    // a large entry is only read once model.json vouches for its size: a bomb is refused unread
+    else if (expected === undefined && size > kMaxManifestBytes) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json, which must come first, records no such size`, name));
     if (failure !== undefined) {
       entry.resume();
       return;
@@ -130,7 +135,11 @@ export async function extractArchive(file: string, dir: string, options: Extract
     entry.on('end', () => {
       digest.sha256 = hash.digest('hex');
       if (out) out.end();
-      else manifest = Buffer.concat(chunks);
+      else {
+        manifest = Buffer.concat(chunks);
+        recorded = recordedSizes(manifest);
+        if (recorded.size > 0) expectedTotal = Math.min(maxBytes, [...recorded.values()].reduce((sum, n) => sum + n, manifest.byteLength));
+      }
     });
   });
 
@@ -140,7 +149,9 @@ export async function extractArchive(file: string, dir: string, options: Extract
     await pipeline(createReadStream(file), createGunzip({ chunkSize: 64 * 1024 }), async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) {
         inflated += chunk.byteLength;
-        if (inflated > maxBytes + kTarOverheadBytes) fail(tooLarge(file, `it inflates to more than ${inflated} bytes`, maxBytes));
+        if (inflated > expectedTotal + kTarOverheadBytes) {
+          fail(expectedTotal < maxBytes ? refusal(file, `it inflates to more than the ${expectedTotal} bytes its model.json records`) : tooLarge(file, `it inflates to more than ${inflated} bytes`, maxBytes));
+        }
         if (failure !== undefined) throw failure;
         if (!parser.write(chunk)) {
           await new Promise<void>((resolve) => {
