@@ -78,7 +78,7 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
         )
         .command(
           'import <file>',
-          'Import a .onnx file, an exported model directory or a .mlmodel archive',
+          'Import a .onnx file, an exported model directory, a .mlmodel archive, or a .pkl/.joblib (with --export)',
           (c) =>
             c
               .positional('file', { type: 'string', demandOption: true, describe: 'model.onnx, exporter output directory, or .mlmodel' })
@@ -89,7 +89,13 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
                 metadata: { type: 'string', array: true, describe: 'Metadata key=value (repeatable)' },
                 label: { type: 'string', array: true, describe: 'Label key=value (repeatable)' },
                 'if-changed': { type: 'boolean', describe: 'Save nothing when the latest version already holds the same model.onnx and pipeline' },
-              }),
+                export: { type: 'boolean', describe: 'For a .pkl/.joblib: run the scikit-learn exporter (Python) and import its output' },
+                quiet: { alias: 'q', type: 'boolean', describe: 'Print nothing on success' },
+                ...jsonOption,
+              })
+              // --version here is the model's version, not the CLI's
+              .version(false)
+              .option('version', { type: 'string', describe: 'Model version such as v1.0.0 (default: generated)' }),
           (a) =>
             run('models import', {
               ...common(a as Args),
@@ -100,6 +106,9 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
               metadata: parseKeyValues(a.metadata, 'metadata'),
               labels: parseKeyValues(a.label, 'label'),
               ifChanged: a.ifChanged,
+              version: a.version,
+              export: a.export,
+              quiet: a.quiet,
             }),
         )
         .command('export <tag> [out]', 'Write a model to a portable .mlmodel archive', (c) =>

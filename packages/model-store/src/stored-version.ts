@@ -93,14 +93,22 @@ export async function readInfo(root: string, name: string, version: string): Pro
   return { ...makeRef(root, name, version), createdAt: manifest.createdAt, size, manifest };
 }
 
+/** A file of a version is missing: deleted with its version since it was resolved, or damaged. */
+async function missing(info: ModelInfo, file: string, err: unknown): Promise<Error> {
+  if (!(await stat(info.path).then(() => true, () => false))) {
+    return createStoreError('MLS_ERR_STORE_NOT_FOUND', `${info.tag} was deleted while it was being read`, { cause: err, details: { name: info.name, version: info.version } });
+  }
+  return createStoreError('MLS_ERR_STORE_CORRUPT', `${info.tag}: ${file} is missing (${join(info.path, file)}); delete this version and save it again`, {
+    cause: err,
+    details: { tag: info.tag, file },
+  });
+}
+
 /** Rejects with `MLS_ERR_STORE_CORRUPT` unless the file exists with its recorded size. */
 export async function checkSize(info: ModelInfo, file: string, expected: FileDigest): Promise<void> {
   const path = join(info.path, file);
-  const actual = await stat(path).catch((err: unknown) => {
-    throw createStoreError('MLS_ERR_STORE_CORRUPT', `${info.tag}: ${file} is missing (${path}); delete this version and save it again`, {
-      cause: err,
-      details: { tag: info.tag, file },
-    });
+  const actual = await stat(path).catch(async (err: unknown) => {
+    throw await missing(info, file, err);
   });
   if (!actual.isFile() || actual.size !== expected.size) {
     throw createStoreError('MLS_ERR_STORE_CORRUPT', `${info.tag}: ${file} is ${actual.size} bytes but model.json records ${expected.size}; the file was truncated or replaced`, {
@@ -121,13 +129,17 @@ function mismatch(info: ModelInfo, file: string, expected: FileDigest, actual: F
 /** Re-hashes one file (streamed) and rejects with `MLS_ERR_STORE_CORRUPT` unless it matches model.json. */
 export async function checkDigest(info: ModelInfo, file: string, expected: FileDigest): Promise<void> {
   await checkSize(info, file, expected);
-  const actual = await digestFile(join(info.path, file));
+  const actual = await digestFile(join(info.path, file)).catch(async (err: unknown) => {
+    throw errnoCode(err) === 'ENOENT' ? await missing(info, file, err) : err;
+  });
   if (actual.sha256 !== expected.sha256 || actual.size !== expected.size) throw mismatch(info, file, expected, actual);
 }
 
 /** The bytes of a version's pipeline.json, checked against its sha256 in model.json. */
 export async function readPipelineFile(info: ModelInfo, expected: FileDigest): Promise<Buffer> {
-  const text = await readFile(join(info.path, 'pipeline.json'));
+  const text = await readFile(join(info.path, 'pipeline.json')).catch(async (err: unknown) => {
+    throw errnoCode(err) === 'ENOENT' ? await missing(info, 'pipeline.json', err) : err;
+  });
   const actual = digestBytes(text);
   if (actual.sha256 !== expected.sha256) {
     throw createStoreError('MLS_ERR_STORE_CORRUPT', `${info.tag}: pipeline.json does not match its sha256 in model.json; it was modified after it was saved`, {
