@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { version as kMlserveVersion } from '../package.json';
 import { createArchive } from './archive';
 import { detectModelFile } from './detect-file';
 import { createStoreError } from './errors';
-import { digestBytes, errnoCode, syncDir, writeFileAtomic, writeFileDurable } from './fs-utils';
+import { digestBytes, errnoCode, syncDir, writeFileDurable } from './fs-utils';
 import { unpackArchive } from './import-archive';
 import { readExportDirectory } from './import-directory';
+import { findUnchangedLatest, newestVersion, pointLatest, removeName, resolveTag } from './latest';
 import { withLock } from './lock';
 import { kModelManifestFormat } from './manifest';
 import { checkSaveExtras, pickleRefused, readModelInput, readPipelineInput } from './save-input';
 import { onnxruntimeVersion, readSignature } from './signature';
 import { createStagingDir, removeAbandoned } from './staging';
-import { checkDigest, checkSize, listVersions, loadPipeline, makeRef, nameDir, notFound, orderVersions, readInfo, readPipelineFile, versionDir } from './stored-version';
-import { assertDerivedName, assertValidName, formatTag, isValidName, parseTag } from './tag';
+import { checkDigest, checkSize, listVersions, loadPipeline, makeRef, nameDir, notFound, orderVersions, readInfo, versionDir } from './stored-version';
+import { assertDerivedName, assertValidName, formatTag, isValidName } from './tag';
 import type {
   FileDigest,
   GetModelOptions,
@@ -114,7 +114,7 @@ export class ModelStore {
       } as const;
       return await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
         // checked under the lock: two processes importing the same files save it once
-        const unchanged = ifChanged ? await this.#findUnchangedLatest(name, files['model.onnx'].sha256, pipelineText) : undefined;
+        const unchanged = ifChanged ? await findUnchangedLatest(this.root, name, files['model.onnx'].sha256, pipelineText) : undefined;
         if (unchanged) return { ...unchanged, saved: false };
         const existing = await listVersions(this.root, name);
         if (input.version !== undefined && existing.includes(input.version)) throw this.#alreadyExists(name, input.version, 'choose another version');
@@ -138,7 +138,7 @@ export class ModelStore {
           }
         }
         await syncDir(nameDir(this.root, name));
-        await this.#pointLatest(name, await this.#newest(name));
+        await pointLatest(this.root, name, await newestVersion(this.root, name));
         return { ...makeRef(this.root, name, version), saved: true };
       });
     } finally {
@@ -156,7 +156,7 @@ export class ModelStore {
     if (!isPlainObject(options)) throw new TypeError('options must be an object');
     if (options.verify !== undefined && typeof options.verify !== 'boolean') throw new TypeError('options.verify must be a boolean');
     await this.#open();
-    const { name, version } = await this.#resolve(tag);
+    const { name, version } = await resolveTag(this.root, tag);
     const info = await readInfo(this.root, name, version);
     for (const [file, digest] of Object.entries(info.manifest.files) as Array<[string, FileDigest]>) {
       if (file === 'model.onnx' && options.verify !== false) await checkDigest(info, file, digest);
@@ -195,7 +195,7 @@ export class ModelStore {
    */
   async delete(tag: string): Promise<ModelRef> {
     await this.#open();
-    const { name, version } = await this.#resolve(tag);
+    const { name, version } = await resolveTag(this.root, tag);
     const trash = await this.#createStaging('deleted');
     try {
       await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
@@ -206,7 +206,7 @@ export class ModelStore {
         const latest = join(nameDir(this.root, name), 'latest');
         const pointer = await readFile(latest, 'utf8').then((t) => t.trim(), () => undefined);
         if (newest === undefined) await rm(latest, { force: true });
-        else if (pointer === version || pointer === undefined || !remaining.includes(pointer)) await this.#pointLatest(name, newest);
+        else if (pointer === version || pointer === undefined || !remaining.includes(pointer)) await pointLatest(this.root, name, newest);
         try {
           // one rename makes the version disappear at once; the slow removal happens after
           await rename(versionDir(this.root, name, version), join(trash, version));
@@ -214,7 +214,7 @@ export class ModelStore {
           if (errnoCode(err) === 'ENOENT') throw notFound(this.root, name, version);
           throw err;
         }
-        if (newest === undefined) await this.#removeName(name);
+        if (newest === undefined) await removeName(this.root, name);
       });
     } finally {
       await rm(trash, { recursive: true, force: true });
@@ -297,7 +297,7 @@ export class ModelStore {
   /** Re-hashes every file of a version and rejects with `MLS_ERR_STORE_CORRUPT` on any difference. */
   async verify(tag: string): Promise<ModelRef> {
     await this.#open();
-    const { name, version } = await this.#resolve(tag);
+    const { name, version } = await resolveTag(this.root, tag);
     const info = await readInfo(this.root, name, version);
     for (const [file, expected] of Object.entries(info.manifest.files) as Array<[string, FileDigest]>) await checkDigest(info, file, expected);
     return makeRef(this.root, name, version);
@@ -318,31 +318,6 @@ export class ModelStore {
     return createStagingDir(this.root, purpose);
   }
 
-  /**
-   * The latest version of `name` when it holds a model.onnx with this sha256 and a pipeline equal
-   * to this one (compared as JSON values, so formatting does not count). Caller holds the lock.
-   */
-  async #findUnchangedLatest(name: string, modelSha256: string, pipelineText: string | undefined): Promise<ModelRef | undefined> {
-    let latest: { name: string; version: string };
-    try {
-      latest = await this.#resolve(name);
-    } catch (err) {
-      // no version yet, or latest points nowhere: saving is what fixes it
-      const code = (err as { code?: unknown }).code;
-      if (code === 'MLS_ERR_STORE_NOT_FOUND' || code === 'MLS_ERR_STORE_DANGLING_LATEST') return undefined;
-      throw err;
-    }
-    const info = await readInfo(this.root, latest.name, latest.version);
-    const { 'model.onnx': model, 'pipeline.json': pipeline } = info.manifest.files;
-    if (model.sha256 !== modelSha256 || (pipeline === undefined) !== (pipelineText === undefined)) return undefined;
-    await checkSize(info, 'model.onnx', model);
-    if (pipeline !== undefined && pipelineText !== undefined) {
-      const stored: unknown = JSON.parse((await readPipelineFile(info, pipeline)).toString('utf8'));
-      if (!isDeepStrictEqual(stored, JSON.parse(pipelineText))) return undefined;
-    }
-    return makeRef(this.root, latest.name, latest.version);
-  }
-
   async #importArchive(file: string, options: ImportModelOptions): Promise<ModelRef> {
     const staging = await this.#createStaging();
     try {
@@ -353,74 +328,12 @@ export class ModelStore {
         await mkdir(nameDir(this.root, name), { recursive: true });
         await rename(staging, target);
         await syncDir(nameDir(this.root, name));
-        await this.#pointLatest(name, await this.#newest(name));
+        await pointLatest(this.root, name, await newestVersion(this.root, name));
         return makeRef(this.root, name, version);
       });
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-  }
-
-  /** The most recently saved version of a name (by model.json's createdAt, then version). */
-  async #newest(name: string): Promise<string | undefined> {
-    return (await orderVersions(this.root, name, await listVersions(this.root, name)))[0];
-  }
-
-  /** Points `latest` at `version`, or removes the name when there is none. Caller holds the lock. */
-  async #pointLatest(name: string, version: string | undefined): Promise<void> {
-    if (version !== undefined) {
-      await writeFileAtomic(join(nameDir(this.root, name), 'latest'), `${version}\n`);
-      return;
-    }
-    await rm(join(nameDir(this.root, name), 'latest'), { force: true });
-    await this.#removeName(name);
-  }
-
-  /** Removes a name's directory once it holds no version (and its temporary files). */
-  async #removeName(name: string): Promise<void> {
-    const dir = nameDir(this.root, name);
-    for (const entry of await readdir(dir).catch(() => [])) {
-      if (entry.endsWith('.tmp')) await rm(join(dir, entry), { force: true });
-    }
-    await rmdir(dir).catch(() => undefined);
-  }
-
-  async #resolve(tag: string): Promise<{ name: string; version: string }> {
-    const parsed = parseTag(tag);
-    const { name } = parsed;
-    const versions = await listVersions(this.root, name);
-    if (versions.length === 0) throw notFound(this.root, name);
-    if (parsed.version === 'latest') {
-      let pointer: string;
-      try {
-        pointer = (await readFile(join(nameDir(this.root, name), 'latest'), 'utf8')).trim();
-      } catch (err) {
-        // no latest file: a save was killed between its rename and its latest update
-        if (errnoCode(err) === 'ENOENT') return { name, version: (await orderVersions(this.root, name, versions))[0]! };
-        throw err;
-      }
-      if (!versions.includes(pointer)) {
-        const newest = (await orderVersions(this.root, name, versions))[0];
-        throw createStoreError(
-          'MLS_ERR_STORE_DANGLING_LATEST',
-          `${name}:latest points to version ${JSON.stringify(pointer)}, which is not in the store (newest stored: ${newest}). ` +
-            `Use an explicit version, or save, import or delete a version of "${name}" to repoint latest`,
-          { details: { name, latest: pointer, newest } },
-        );
-      }
-      return { name, version: pointer };
-    }
-    if (versions.includes(parsed.version)) return { name, version: parsed.version };
-    const matches = versions.filter((v) => v.startsWith(parsed.version)).sort().reverse();
-    if (matches.length === 1) return { name, version: matches[0]! };
-    if (matches.length > 1) {
-      throw createStoreError(
-        'MLS_ERR_STORE_AMBIGUOUS_TAG',
-        `${tag} matches ${matches.length} versions (${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', ...' : ''}); give more characters of the version`,
-        { details: { tag, matches } },
-      );
-    }
-    throw notFound(this.root, name, parsed.version);
   }
 
   async #names(): Promise<string[]> {
