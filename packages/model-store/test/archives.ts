@@ -95,3 +95,31 @@ export async function reportFigure(name: string, value: number | string): Promis
   const file = process.env.MLSERVE_FIGURES_FILE;
   if (file) await writeFile(file, `${name}: ${typeof value === 'number' ? Math.round(value * 10) / 10 : value}\n`, { flag: 'a' });
 }
+
+/**
+ * Imports `archive` into a store at `root` in a fresh Node process (so nothing this test process
+ * allocated before hides in the baseline) and reports its RSS: after loading the store, the peak
+ * during the import (sampled every 5 ms), and the kernel's max RSS of the whole process.
+ */
+export async function importInFreshProcess(root: string, archive: string): Promise<{ tag?: string; error?: string; baselineMb: number; peakExtraMb: number; maxRssMb: number; ms: number }> {
+  const { execFile } = await import('node:child_process');
+  const dist = join(__dirname, '..', 'dist', 'index.cjs');
+  const script = `const { ModelStore } = require(${JSON.stringify(dist)});
+    (async () => {
+      const store = new ModelStore({ root: process.argv[1] });
+      await store.list();
+      const baseline = process.memoryUsage().rss;
+      let peak = baseline;
+      const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+      const started = Date.now();
+      const outcome = await store.importModel(process.argv[2]).then((r) => ({ tag: r.tag }), (e) => ({ error: e.code + ' ' + e.message }));
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const mb = (n) => Math.round((n / 2 ** 20) * 10) / 10;
+      console.log(JSON.stringify({ ...outcome, ms: Date.now() - started, baselineMb: mb(baseline), peakExtraMb: mb(peak - baseline), maxRssMb: mb(process.resourceUsage().maxRSS * 1024) }));
+    })();`;
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['-e', script, root, archive], { timeout: 120_000 }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  return JSON.parse(stdout.trim());
+}
