@@ -143,4 +143,21 @@ describe('the mlserve binary on bad archives', () => {
     expect(versioned.code).toBe(0);
     expect(JSON.parse(versioned.stdout)).toMatchObject({ tag: 'tiny:v2.0.0' });
   }, 60_000);
+
+  it('exits non-zero with a message when an export fails: a missing directory, a tampered model', async () => {
+    const home = path.join(tmp.dir, 'exports');
+    const ref = await importModel({ home, file: kTinyModelDir, stdout: captureWriter() });
+    const missing = await runBin(['models', 'export', ref.tag, path.join(tmp.dir, 'no', 'such', 'dir', 'x'), '--home', home], { timeoutMs: 20_000 });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/does not exist.*MLS_ERR_STORE_NOT_FOUND/);
+    const onnx = path.join(ref.path, 'model.onnx');
+    const bytes = readFileSync(onnx);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(onnx, bytes);
+    const tampered = await runBin(['models', 'export', ref.tag, tmp.dir, '--home', home], { timeoutMs: 20_000 });
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toMatch(/model\.onnx has sha256 .*MLS_ERR_STORE_CORRUPT/);
+    const deleted = await runBin(['models', 'delete', ref.tag, '-y', '--home', home], { timeoutMs: 20_000 });
+    expect(deleted.code).toBe(0);
+  }, 60_000);
 });
