@@ -116,6 +116,8 @@ describe('a large, highly compressible model', () => {
     const measured = await importInFreshProcess(join(root, 'store'), archive);
     await reportFigure('300 MB import: ms, baseline RSS MB, peak extra RSS MB, max RSS MB, archive bytes', `${measured.ms}, ${measured.baselineMb}, ${measured.peakExtraMb}, ${measured.maxRssMb}, ${(await stat(archive)).size}`);
     expect(measured).toMatchObject({ tag: 'large:01m80pqsqpeawq2f' });
+    // the kernel's max RSS also sees native peaks that sampling from JavaScript can miss
+    expect(measured.maxRssMb - measured.baselineMb).toBeLessThan(100);
     expect(measured.peakExtraMb).toBeLessThan(100);
     expect((await stat(join(root, 'store', 'models', 'large', '01m80pqsqpeawq2f', 'model.onnx'))).size).toBe(kSize);
     expect(await readdir(join(root, 'store', '.staging'))).toEqual([]);
