@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { judgeLock, takeOverStaleLock } from './lock';
 import { isProcessAlive } from './process-alive';
 
-/** A staging directory of another machine (a shared store) is only judged abandoned after this long. */
+/** A staging directory of another machine (a shared store), or of a reused pid, is judged abandoned after this long. */
 const kForeignStagingMs = 24 * 60 * 60 * 1000;
 /** Entries of unknown owner (older layouts, a user's own files) are removed once this old. */
 const kUnknownStagingMs = 60 * 60 * 1000;
@@ -28,7 +28,8 @@ export async function createStagingDir(root: string, purpose?: string): Promise<
 function isAbandoned(entry: string, mtimeMs: number, now: number): boolean {
   const match = /^([0-9a-f]{8})-(\d+)-[0-9a-f]{12}/.exec(entry);
   if (!match) return now - mtimeMs > kUnknownStagingMs;
-  if (match[1] !== kHost) return now - mtimeMs > kForeignStagingMs;
+  // a day-old staging directory is abandoned even if its pid now names another, live process
+  if (match[1] !== kHost || now - mtimeMs > kForeignStagingMs) return now - mtimeMs > kForeignStagingMs;
   const pid = Number(match[2]);
   return pid !== process.pid && !isProcessAlive(pid);
 }
