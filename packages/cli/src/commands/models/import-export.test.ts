@@ -152,7 +152,7 @@ describe('the mlserve binary on bad archives', () => {
     expect(missing.stderr).toMatch(/does not exist.*MLS_ERR_STORE_NOT_FOUND/);
     const onnx = path.join(ref.path, 'model.onnx');
     const bytes = readFileSync(onnx);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.at(-1)! ^ 0xff, bytes.length - 1);
     writeFileSync(onnx, bytes);
     const tampered = await runBin(['models', 'export', ref.tag, tmp.dir, '--home', home], { timeoutMs: 20_000 });
     expect(tampered.code).toBe(1);
