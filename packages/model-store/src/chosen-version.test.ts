@@ -51,6 +51,7 @@ describe('versions a user chooses', () => {
       await expect(other.store.importModel(await store.exportModel(ref.tag, root))).resolves.toMatchObject({ tag: 'iris:v1.0.0' });
       await expect(other.store.importModel(kClassifier, { name: 'iris', version: 'v2.0.0-rc.1' })).resolves.toMatchObject({ tag: 'iris:v2.0.0-rc.1' });
       await expect(other.store.importModel(kClassifier, { version: 'v2' as string, name: 'Bad' })).rejects.toMatchObject({ code: 'MLS_ERR_STORE_INVALID_TAG' });
+      expect((await other.store.get('iris')).version).toBe('v2.0.0-rc.1');
     } finally {
       await other.cleanup();
     }

@@ -11,6 +11,9 @@ import type { FileDigest, ModelSignature, TensorSpec } from './types';
 /** Models up to this size are loaded in onnxruntime at import, to check their signature. */
 export const kMaxLoadCheckBytes = 16 * 1024 * 1024;
 
+/** How far ahead of this machine's clock an archive's createdAt may be (another machine's clock). */
+const kClockSkewMs = 24 * 60 * 60 * 1000;
+
 /** Compares signatures field by field: key order in a model.json written elsewhere does not matter. */
 function sameSignature(a: ModelSignature, b: ModelSignature): boolean {
   const key = (specs: TensorSpec[]) => JSON.stringify(specs.map((s) => [s.name, s.type, s.shape]));
@@ -35,6 +38,8 @@ export async function unpackArchive(file: string, staging: string, options: { na
     throw invalid(`model.json is not valid JSON: ${(err as Error).message}`);
   }
   const manifest = parseManifest(parsed, `${file}: model.json`, 'MLS_ERR_STORE_INVALID_ARCHIVE');
+  // latest follows save times: a time in the future would keep every later save from becoming latest
+  if (Date.parse(manifest.createdAt) > Date.now() + kClockSkewMs) throw invalid(`model.json's createdAt ${manifest.createdAt} is in the future`);
   for (const [entry, expected] of Object.entries(manifest.files) as Array<[string, FileDigest]>) {
     const actual = digests.get(entry);
     if (!actual) throw invalid(`${entry} is listed in model.json but missing from the archive`, { entry });

@@ -138,7 +138,8 @@ export class ModelStore {
           }
         }
         await syncDir(nameDir(this.root, name));
-        await pointLatest(this.root, name, await newestVersion(this.root, name));
+        // the last save is latest, whatever times imported versions carry
+        await pointLatest(this.root, name, version);
         return { ...makeRef(this.root, name, version), saved: true };
       });
     } finally {
