@@ -24,6 +24,8 @@ export interface ExtractArchiveOptions {
 
 /** model.json is kept in memory (to check the sizes later entries declare): it holds metadata, never weights. */
 const kMaxManifestBytes = 16 * 1024 * 1024;
+/** pipeline.json is parsed whole to be loaded, so it is held to a size JSON parsing handles in bounded memory. */
+const kMaxPipelineBytes = 64 * 1024 * 1024;
 /** Headers, pax records and padding a tar stream may add to its entries' bytes. */
 const kTarOverheadBytes = 1024 * 1024;
 
@@ -106,6 +108,7 @@ export async function extractArchive(file: string, dir: string, options: Extract
     const expected = recorded?.get(name);
     if (declared > maxBytes) fail(tooLarge(file, `its entries declare ${declared} bytes`, maxBytes));
     else if (name === 'model.json' && size > kMaxManifestBytes) fail(refusal(file, `model.json declares ${size} bytes (at most ${kMaxManifestBytes})`, name));
+    else if (name === 'pipeline.json' && size > kMaxPipelineBytes) fail(refusal(file, `pipeline.json declares ${size} bytes (at most ${kMaxPipelineBytes})`, name));
     else if (expected !== undefined && expected !== size) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json records ${expected}`, name));
     // a large entry is only read once model.json vouches for its size: a bomb is refused unread
     else if (expected === undefined && size > kMaxManifestBytes) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json, which must come first, records no such size`, name));

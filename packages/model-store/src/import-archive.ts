@@ -23,7 +23,7 @@ function sameSignature(a: ModelSignature, b: ModelSignature): boolean {
 /**
  * Extracts the `.mlmodel` archive `file` into the empty directory `staging` and checks it the way
  * `importModel` promises: a valid model.json, every file's size and sha256, no unlisted file, a model
- * that loads with the recorded signature, and a pipeline that loads. With `name`, model.json is
+ * (up to {@link kMaxLoadCheckBytes}) that loads with the recorded signature, and a pipeline that loads. With `name`, model.json is
  * rewritten to that name. Resolves to the name and version to store it as, once fsynced.
  */
 export async function unpackArchive(file: string, staging: string, options: { name?: string; maxModelSize: number }): Promise<{ name: string; version: string }> {
