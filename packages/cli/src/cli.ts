@@ -91,7 +91,7 @@ const kCommands = {
       defineCommand({
         name: 'models import',
         usage: 'import <file>',
-        describe: 'Import a .onnx file, an exported model directory or a .mlmodel archive',
+        describe: 'Import a .onnx file, an exported model directory, a .mlmodel archive, or a .pkl/.joblib (with --export)',
         builder: (c) =>
           c
             .positional('file', { type: 'string', demandOption: true, describe: 'model.onnx, exporter output directory, or .mlmodel' })
@@ -102,7 +102,13 @@ const kCommands = {
               metadata: { type: 'string', array: true, describe: 'Metadata key=value (repeatable)' },
               label: { type: 'string', array: true, describe: 'Label key=value (repeatable)' },
               'if-changed': { type: 'boolean', describe: 'Save nothing when the latest version already holds the same model.onnx and pipeline' },
-            }),
+              export: { type: 'boolean', describe: 'For a .pkl/.joblib: run the scikit-learn exporter (Python) and import its output' },
+              quiet: { alias: 'q', type: 'boolean', describe: 'Print nothing on success' },
+              ...jsonOption,
+            })
+            // --version here is the model's version, not the CLI's
+            .version(false)
+            .option('version', { type: 'string', describe: 'Model version such as v1.0.0 (default: generated)' }),
         toOptions: (a) => ({
           ...common(a),
           file: a.file,
@@ -112,6 +118,9 @@ const kCommands = {
           metadata: parseKeyValues(a.metadata, 'metadata'),
           labels: parseKeyValues(a.label, 'label'),
           ifChanged: a.ifChanged,
+          version: a.version,
+          export: a.export,
+          quiet: a.quiet,
         }),
         load: async () => (await models()).importModel,
       }),

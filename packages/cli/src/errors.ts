@@ -21,6 +21,8 @@ export const kCliErrors = {
   MLS_ERR_CLI_DOCKER_BUILD: { status: 500, message: 'docker build failed' },
   MLS_ERR_CLI_INPUT_FORMAT: { status: 400, message: 'Unsupported input file' },
   MLS_ERR_CLI_ROWS_REJECTED: { status: 422, message: 'Some rows were rejected' },
+  MLS_ERR_CLI_EXPORTER_UNAVAILABLE: { status: 503, message: 'No Python with the scikit-learn exporter was found' },
+  MLS_ERR_CLI_EXPORT_FAILED: { status: 422, message: 'The scikit-learn exporter failed' },
   MLS_ERR_CLI_CRASH_LOOP: { status: 500, message: 'API workers keep crashing' },
 } as const;
 

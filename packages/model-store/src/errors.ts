@@ -10,6 +10,7 @@ export const kStoreErrors = {
   MLS_ERR_STORE_NOT_FOUND: { status: 404, message: 'Model not found' },
   MLS_ERR_STORE_AMBIGUOUS_TAG: { status: 409, message: 'Version prefix matches several versions' },
   MLS_ERR_STORE_ALREADY_EXISTS: { status: 409, message: 'Model version already exists' },
+  MLS_ERR_STORE_TOO_LARGE: { status: 413, message: 'The model is larger than the maximum model size' },
   MLS_ERR_STORE_INVALID_MODEL: { status: 422, message: 'The ONNX model cannot be loaded' },
   MLS_ERR_STORE_NON_TENSOR_OUTPUT: { status: 422, message: 'The ONNX model has non-tensor inputs or outputs' },
   MLS_ERR_STORE_PICKLE_REFUSED: { status: 422, message: 'Pickle files are never loaded' },

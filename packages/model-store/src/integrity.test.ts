@@ -1,7 +1,7 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTempStore, kClassifier, makePipelineJSON, readJSON } from '../test/helpers';
-import type { ModelStore } from './model-store';
+import { ModelStore } from './model-store';
 import type { ModelRef } from './types';
 
 describe('damaged stores give clear errors', () => {
@@ -26,11 +26,13 @@ describe('damaged stores give clear errors', () => {
     await expect(store.verify('iris')).rejects.toMatchObject(expected);
   });
 
-  it('a model.onnx changed in place (same size) passes get() but fails verify() on its sha256', async () => {
+  it('a model.onnx changed in place (same size) is refused by get() and verify() on its sha256, even by a new store object', async () => {
     const bytes = await readFile(join(ref.path, 'model.onnx'));
     bytes.writeUInt8(bytes.at(-1)! ^ 0xff, bytes.length - 1); // same size, different bytes
     await writeFile(join(ref.path, 'model.onnx'), bytes);
-    await expect(store.get('iris')).resolves.toMatchObject({ tag: ref.tag });
+    const restarted = new ModelStore({ root });
+    await expect(restarted.get('iris')).rejects.toMatchObject({ code: 'MLS_ERR_STORE_CORRUPT', statusCode: 500, message: expect.stringContaining('model.onnx has sha256'), details: { file: 'model.onnx' } });
+    await expect(restarted.get('iris', { verify: false })).resolves.toMatchObject({ tag: ref.tag });
     await expect(store.verify('iris')).rejects.toMatchObject({
       code: 'MLS_ERR_STORE_CORRUPT',
       message: expect.stringContaining('model.onnx has sha256'),

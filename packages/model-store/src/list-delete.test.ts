@@ -59,3 +59,29 @@ describe('store.list() and store.delete()', () => {
     await expect(store.delete('iris:0000')).rejects.toMatchObject({ code: 'MLS_ERR_STORE_NOT_FOUND' });
   });
 });
+
+describe('delete() and a concurrent reader', () => {
+  it('never lets the reader see latest name a missing version', async () => {
+    const { store, cleanup } = await createTempStore();
+    try {
+      for (let i = 0; i < 20; i++) await store.save('iris', { model: kClassifier });
+      let deleting = true;
+      const seen: string[] = [];
+      const reader = (async () => {
+        while (deleting) {
+          await store.get('iris', { verify: false }).then(
+            () => seen.push('ok'),
+            (err: { code?: string }) => seen.push(err.code ?? 'error'),
+          );
+        }
+      })();
+      for (let i = 0; i < 19; i++) await store.delete('iris');
+      deleting = false;
+      await reader;
+      expect(seen.filter((s) => s !== 'ok' && s !== 'MLS_ERR_STORE_NOT_FOUND')).toEqual([]);
+      expect(seen.length).toBeGreaterThan(19);
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createStoreError } from './errors';
 import { errnoCode } from './fs-utils';
+import { isProcessAlive } from './process-alive';
 
 /** A lock held longer than this is considered abandoned: the store holds it for milliseconds. */
 const kStaleLockMs = 30_000;
@@ -13,15 +14,6 @@ interface LockOwner {
   pid: number;
   host: string;
   token: string;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createStoreError } from './errors';
 import { isValidName } from './tag';
 import type { FileDigest, ModelManifest, ModelSignature, ModelTask, TensorSpec } from './types';
-import { kVersionPattern } from './version';
+import { isKnownVersion } from './version';
 
 /** The `format` of model.json. */
 export const kModelManifestFormat = 'mlserve.model/v1';
@@ -44,10 +44,11 @@ export function parseManifest(
   const m = value as Record<string, unknown>;
   if (m.format !== kModelManifestFormat) fail(`format must be "${kModelManifestFormat}", got ${JSON.stringify(m.format)}`);
   if (!isValidName(m.name)) fail(`name ${JSON.stringify(m.name)} is not a valid model name`);
-  // only generated versions: they sort by creation time, which `latest` relies on (a hand-made
-  // "zz-..." would stay newest forever)
-  if (typeof m.version !== 'string' || !kVersionPattern.test(m.version)) {
-    fail(`version ${JSON.stringify(m.version)} is not a version the store generates (16 characters of lowercase Crockford base32)`);
+  if (!isKnownVersion(m.version)) {
+    fail(
+      `version ${JSON.stringify(m.version)} is not a version the store generates (16 characters of lowercase Crockford base32) ` +
+        'nor a chosen version such as v1.0.0',
+    );
   }
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) fail('createdAt must be an ISO date string');
   if (typeof m.mlserveVersion !== 'string') fail('mlserveVersion must be a string');

@@ -42,6 +42,8 @@ export interface SaveModelInput {
   metadata?: Record<string, unknown>;
   /** Numeric metrics, e.g. `{ test_accuracy: 0.82 }`. */
   metrics?: Record<string, number>;
+  /** A version of your choosing (`v1.0.0`, `1.2`, `v2.0.0-rc.1`); generated when left out. */
+  version?: string;
 }
 
 /** Names one stored version. */
@@ -78,6 +80,14 @@ export interface ModelStoreOptions {
   root?: string;
   /** How long to wait for another process's lock on a name before failing (ms). */
   lockTimeoutMs?: number;
+  /** The most bytes a model's files may hold, checked against declared sizes before an archive is read (default 4 GiB). */
+  maxModelSize?: number;
+}
+
+/** Options of `store.get()`. */
+export interface GetModelOptions {
+  /** Re-hash model.onnx against its sha256 in model.json. **Default:** `true`. */
+  verify?: boolean;
 }
 
 /**
@@ -85,7 +95,7 @@ export interface ModelStoreOptions {
  * directories and `.onnx` files only: for a directory, `pipeline` and `classes` replace the
  * directory's, and `labels` and `metadata` are merged over metadata.json's.
  */
-export interface ImportModelOptions extends Pick<SaveModelInput, 'pipeline' | 'classes' | 'labels' | 'metadata'> {
+export interface ImportModelOptions extends Pick<SaveModelInput, 'pipeline' | 'classes' | 'labels' | 'metadata' | 'version'> {
   /** Store under this name instead of the one recorded in the archive or metadata.json. */
   name?: string;
   /**

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createStoreError } from './errors';
 
 // Crockford's base32 in lowercase: no i, l, o, u, and ASCII order equals numeric order, so
 // comparing two versions as strings compares their creation times.
@@ -63,4 +64,26 @@ export function createVersion(after?: string, now: number = Date.now()): string 
 export function versionTime(version: string): Date | undefined {
   if (!kVersionPattern.test(version)) return undefined;
   return new Date(decode(version.slice(0, kTimeChars)));
+}
+
+/**
+ * Matches versions a user may choose: `v1.0.0`, `1.2`, `v2`, `v2.0.0-rc.1` (an optional `v`, one
+ * to three dot-separated numbers, an optional `-` suffix of `a-z 0-9 .`).
+ */
+export const kUserVersionPattern = /^v?\d{1,9}(\.\d{1,9}){0,2}(-[0-9a-z]+(\.[0-9a-z]+)*)?$/;
+
+/** True for a version the store generates or a user may choose. */
+export function isKnownVersion(version: unknown): version is string {
+  return typeof version === 'string' && version.length <= 63 && (kVersionPattern.test(version) || kUserVersionPattern.test(version));
+}
+
+/** Throws `MLS_ERR_STORE_INVALID_TAG` unless `version` is a version a user may choose. */
+export function assertUserVersion(version: unknown, what = 'input.version'): asserts version is string {
+  if (typeof version === 'string' && version.length <= 63 && kUserVersionPattern.test(version) && !kVersionPattern.test(version)) return;
+  throw createStoreError(
+    'MLS_ERR_STORE_INVALID_TAG',
+    `Invalid ${what} ${typeof version === 'string' ? JSON.stringify(version) : String(version)}: a chosen version looks like v1.0.0, 1.2, v2 or v2.0.0-rc.1 ` +
+      `(an optional "v", one to three dot-separated numbers, an optional "-" suffix of a-z, 0-9 and "."); leave it out to get a generated one`,
+    { details: { field: what } },
+  );
 }

@@ -20,7 +20,7 @@ export interface DeleteModelOptions extends CommandOptions {
 export async function deleteModel(options: DeleteModelOptions): Promise<ModelRef> {
   const ctx = createContext(options);
   const store = new ModelStore({ root: ctx.home });
-  const model = await store.get(options.tag);
+  const model = await store.get(options.tag, { verify: false }); // a damaged model must stay deletable
   await confirmDeletion(`Delete model ${model.tag}?`, options);
   const ref = await store.delete(model.tag);
   println(ctx.stdout, `Deleted model ${ref.tag}`);
