@@ -8,11 +8,12 @@ import { runCli, type Dispatch } from '../../cli';
 import { exportModel, importModel } from './index';
 import { findExporterPython } from './sklearn-exporter';
 
-const kBreastCancerCsv = '/work/shared/datasets/breast_cancer.csv';
+// The datasets sit beside the repository (../shared/datasets), never inside it.
+const kBreastCancerCsv = path.resolve(__dirname, '../../../../../../shared/datasets/breast_cancer.csv');
 
 describe('models import and export flags', () => {
   it('parses --version on models import as the model version, and keeps mlserve --version for the CLI', async () => {
-    const calls: Array<[string, Record<string, unknown>]> = [];
+    const calls: Array<[string, object]> = [];
     const dispatch: Dispatch = async (command, options) => void calls.push([command, options]);
     await runCli(['models', 'import', 'dir', '--version', 'v2.0.0', '--json', '--quiet', '--export'], dispatch);
     expect(calls).toEqual([['models import', expect.objectContaining({ file: 'dir', version: 'v2.0.0', json: true, quiet: true, export: true })]]);
