@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
 import { loadPipeline } from '@mlserve/pipeline';
-import { createRunner } from '@mlserve/runner';
+import { type AnyPrediction, type LabelPrediction, type Prediction, type RegressionPrediction, createRunner } from '@mlserve/runner';
 import * as ort from 'onnxruntime-node';
 
 // Every model the exporter's tests wrote (tests/make_parity_fixtures.py) runs as scikit-learn runs it:
 // model.onnx in onnxruntime-node gives the labels of predict() exactly, and probabilities, decision
-// scores and regression values within 1e-5 relative; the classifiers with probabilities also through
-// mlserve's runner.
+// scores and regression values within 1e-5 relative; and so does mlserve's runner, on the stored model.
 
 /** reference.json: scikit-learn's answers for synthesised records. */
 interface Reference {
@@ -42,12 +41,6 @@ function readJson<T>(file: string): T {
 }
 
 const kReferences = new Map(kCases.map((name) => [name, readJson<Reference>(join(kFixtures, name, 'reference.json'))]));
-/**
- * The runner serves classifiers with probabilities; regressors and score-only classifiers are checked in onnxruntime-node
- * only. SVC too: the runner takes labels from argmax of the probabilities, which is not SVC's predict.
- */
-const kRunnerCases = kCases.filter((name) => kReferences.get(name)!.predict_proba !== undefined && kReferences.get(name)!.estimator !== 'SVC');
-
 function maxAbsDiff(actual: number[][], expected: number[][]): number {
   let max = 0;
   actual.forEach((row, i) => row.forEach((p, k) => (max = Math.max(max, Math.abs(p - expected[i]![k]!)))));
@@ -71,7 +64,6 @@ function modelInput(dir: string, ref: Reference): Float32Array {
 
 it('finds the exported fixtures', () => {
   expect(kCases.length).toBeGreaterThan(0);
-  expect(kRunnerCases.length).toBeGreaterThan(0);
 });
 
 describe.each(kCases)('model.onnx of %s in onnxruntime-node', (name) => {
@@ -99,36 +91,7 @@ describe.each(kCases)('model.onnx of %s in onnxruntime-node', (name) => {
   });
 });
 
-describe.each(kRunnerCases)('the exported %s in the runner', (name) => {
-  const dir = join(kFixtures, name);
-  const ref = kReferences.get(name)!;
-  const metadata = readJson<{ classes: Array<string | number>; inputs: string[] }>(join(dir, 'metadata.json'));
-  const pipelineFile = join(dir, 'pipeline.json');
-  const pipeline = existsSync(pipelineFile) ? loadPipeline(readJson(pipelineFile)) : undefined;
-  // Without preprocessing the model takes the raw columns in order, as scikit-learn did.
-  const records = pipeline ? ref.records : ref.records.map((record) => metadata.inputs.map((column) => Number(record[column])));
-
-  it('preprocesses records into the same float32 matrix as scikit-learn', () => {
-    if (pipeline === undefined) return;
-    const { data, shape } = pipeline.transform(ref.records);
-    expect(shape).toEqual([ref.transformed.length, ref.featureNames.length]);
-    expect(Array.from(data)).toEqual(ref.transformed.flat());
-  });
-
-  it('predicts the labels and probabilities of scikit-learn', async () => {
-    const runner = createRunner({ modelPath: join(dir, 'model.onnx'), pipeline, classes: metadata.classes, name }, { workers: 1 });
-    try {
-      const predictions = await runner.predict(records);
-      expect(predictions.map((p) => p.label)).toEqual(ref.predict);
-      const diff = maxAbsDiff(predictions.map((p) => p.probabilities), ref.predict_proba!);
-      expect(diff).toBeLessThanOrEqual(kRunnerTolerance);
-    } finally {
-      await runner.close();
-    }
-  });
-});
-
-describe.each(kCases.filter((name) => !kRunnerCases.includes(name)))('the exported %s', (name) => {
+describe.each(kCases)('the exported %s', (name) => {
   it('is preprocessed into the same float32 matrix as scikit-learn', () => {
     const ref = kReferences.get(name)!;
     const pipelineFile = join(kFixtures, name, 'pipeline.json');
@@ -136,6 +99,38 @@ describe.each(kCases.filter((name) => !kRunnerCases.includes(name)))('the export
     const { data, shape } = loadPipeline(readJson(pipelineFile)).transform(ref.records);
     expect(shape).toEqual([ref.transformed.length, ref.featureNames.length]);
     expect(Array.from(data)).toEqual(ref.transformed.flat());
+  });
+});
+
+describe('every exported model, stored and served by a runner', () => {
+  let root: string;
+  let store: ModelStore;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mlserve-sklearn-runner-'));
+    store = new ModelStore({ root });
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // Records go in by column name, through the stored pipeline (or the stored feature names when
+  // there is none); the task, classes and label rule come from what the store recorded at import.
+  it.each(kCases)('%s predicts what scikit-learn predicts', async (name) => {
+    const ref = kReferences.get(name)!;
+    const stored = await store.get((await store.importModel(join(kFixtures, name))).tag);
+    const runner = createRunner(stored, { workers: 1 });
+    try {
+      const predictions = (await runner.predict(ref.records)) as AnyPrediction[];
+      if (ref.task === 'regression') {
+        const rows = predictions.map((p) => (p as RegressionPrediction).value).map((v) => (Array.isArray(v) ? v : [v]));
+        expect(maxRelativeDiff(Float32Array.from(rows.flat()), ref.predict as number[][])).toBeLessThanOrEqual(kRelativeTolerance);
+        return;
+      }
+      expect(predictions.map((p) => (p as LabelPrediction).label)).toEqual(ref.predict);
+      if (ref.predict_proba) expect(maxAbsDiff(predictions.map((p) => (p as Prediction).probabilities), ref.predict_proba)).toBeLessThanOrEqual(kRunnerTolerance);
+    } finally {
+      await runner.close();
+    }
   });
 });
 
