@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { kPackageDir, kServiceDir, kTinyModelDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
 
 const run = promisify(execFile);
-const kPackages = ['errors', 'pipeline', 'model-store', 'runner', 'service', 'cli'];
+// Every published package (the private ones, test-utils and the like, are never installed by users).
+const kPackages = readdirSync(path.join(kPackageDir, '..')).filter((dir) => {
+  const manifest = path.join(kPackageDir, '..', dir, 'package.json');
+  return existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).private !== true;
+});
 
 // The CLI as a user installs it with npm (a flat node_modules, nothing like pnpm's layout) serves a
 // bento from the store in place: the bento has no node_modules, so the CLI lends it its own.
