@@ -109,11 +109,12 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
         .demandCommand(1, 'Name a models command: list, get, delete, import or export'),
     )
     .command(
-      'serve <target>',
-      'Serve a service file, a bento directory or a bento tag',
+      'serve <target> [more..]',
+      'Serve a service file, a bento directory, a bento tag, or one or more model tags',
       (c) =>
         c
-          .positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag' })
+          .positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag | model tag' })
+          .positional('more', { type: 'string', array: true, describe: 'More model tags, served together' })
           .options({
             port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
             host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
@@ -122,7 +123,7 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
             'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
           }),
       (a) =>
-        run('serve', { ...common(a as Args), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a['api-workers'] }),
+        run('serve', { ...common(a as Args), target: a.target, targets: (a.more as string[] | undefined)?.length ? [a.target as string, ...(a.more as string[])] : undefined, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a['api-workers'] }),
     )
     .command(
       'build',

@@ -9,11 +9,14 @@ import { checkPort, isAddressInUse, portInUse } from '../../net';
 import { loadService } from '../../service-module';
 import { lendDependencies } from '../../bento-env';
 import { resolveServeTarget, type ServeTarget } from '../../serve-target';
+import { resolveModelTargets } from '../../model-target';
 
 /** Options of `mlserve serve <target>`. */
 export interface ServeOptions extends CommandOptions {
   /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, or a bento tag. */
   target: string;
+  /** Several model tags served together by one generic service (`mlserve serve a:latest b:latest`). */
+  targets?: string[];
   /** Defaults to 3000; 0 picks a free port. */
   port?: number;
   /** Defaults to 127.0.0.1; containers pass 0.0.0.0. */
@@ -74,11 +77,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer, got ${v}`);
   }
-  const target = await resolveServeTarget(options.target, ctx.cwd, ctx.home);
+  const target = (options.targets?.length ?? 0) > 1 ? await resolveModelTargets(options.targets!, ctx.home, ctx.cwd) : await resolveServeTarget(options.target, ctx.cwd, ctx.home);
   if (options.reload || (options.apiWorkers ?? 1) > 1) {
     // Children must all get the same port, so port 0 is resolved once here; a taken port fails here, clearly.
     const fixedPort = await checkPort(port, host);
-    const childArgs = ['serve', target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`, '--port', String(fixedPort), '--host', host];
+    const childArgs = ['serve', ...(target.kind === 'model' ? target.models! : [target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`]), '--port', String(fixedPort), '--host', host];
     if (options.workers) childArgs.push('--workers', String(options.workers));
     const cliPath = options.cliPath ?? process.argv[1] ?? '';
     if (options.reload) {
@@ -99,7 +102,7 @@ async function serveInProcess(out: Writer, target: ServeTarget, home: string, po
   }
   // Fail fast on a taken port, before loading models and starting workers (cluster workers share it).
   if (port !== 0 && !cluster.isWorker) await checkPort(port, host);
-  const svc = await loadService(target.file, target.exportName);
+  const svc = target.kind === 'model' ? await (await import('../../model-service')).createModelService(target.models!, { home }) : await loadService(target.file, target.exportName);
   let listening: { port: number; host: string; url: string };
   try {
     listening = await svc.listen(port, host);
