@@ -126,16 +126,16 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
         run('serve', { ...common(a as Args), target: a.target, targets: (a.more as string[] | undefined)?.length ? [a.target as string, ...(a.more as string[])] : undefined, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a['api-workers'] }),
     )
     .command(
-      'build',
-      'Build a bento from mlserve.yaml',
+      'build [models..]',
+      'Build a bento from mlserve.yaml, or from model tags (the service of `mlserve serve <tag>...`)',
       (c) =>
-        c.options({
+        c.positional('models', { type: 'string', array: true, describe: 'Model tags to build a bento of, instead of mlserve.yaml' }).options({
           file: { alias: 'f', type: 'string', default: 'mlserve.yaml', describe: 'Build file' },
           output: { alias: 'o', type: 'string', describe: 'Write the bento here instead of $MLSERVE_HOME/bentos/<name>/<version>' },
           'bento-version': { type: 'string', describe: 'Bento version (default: generated)' },
           lock: { type: 'boolean', describe: 'Write package-lock.json with npm (needs the registry; the default); --no-lock skips it' },
         }),
-      (a) => run('build', { ...common(a as Args), file: a.file, output: a.output, version: a['bento-version'], lock: a.lock }),
+      (a) => run('build', { ...common(a as Args), file: a.file, output: a.output, version: a['bento-version'], lock: a.lock, models: (a.models as string[] | undefined)?.length ? a.models : undefined }),
     )
     .command('bentos', 'Manage built bentos', (y) =>
       y

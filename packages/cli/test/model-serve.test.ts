@@ -63,6 +63,19 @@ describe('mlserve serve <model tag>', () => {
     }
   }, 60_000);
 
+  it('builds a bento from a model tag that serves the same API', async () => {
+    const out = path.join(tmp.dir, 'bento');
+    const built = await runBin(['build', 'tiny:latest', '--output', out, '--no-lock'], { env, timeoutMs: 60_000 });
+    expect(built).toMatchObject({ code: 0, stdout: expect.stringContaining('Built bento tiny_service:') });
+    const proc = spawnCli(['serve', out, '--port', '0'], { env: { ...env, MLSERVE_HOME: path.join(tmp.dir, 'empty') } });
+    try {
+      const url = await waitForUrl(proc);
+      expect(await postJson(`${url}/predict`, rows)).toEqual({ status: 200, body: await expected('tiny:latest', rows) });
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+  }, 90_000);
+
   it('says what it looked for when the tag names nothing', async () => {
     const result = await runBin(['serve', 'no_such_model:latest', '--port', '0'], { env });
     expect(result.code).toBe(1);
