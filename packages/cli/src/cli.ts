@@ -16,7 +16,8 @@ export type CommandName =
   | 'bentos get'
   | 'bentos delete'
   | 'containerize'
-  | 'predict';
+  | 'predict'
+  | 'init';
 
 /** Receives a parsed command and its options object, and runs it. */
 export type Dispatch = (command: CommandName, options: Record<string, unknown>) => Promise<unknown>;
@@ -173,6 +174,12 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
       (a) =>
         run('predict', { ...common(a as Args), model: a.model, input: a.input, output: a.output, batchSize: a['batch-size'], workers: a.workers, errors: a.errors }),
     )
+    .command(
+      'init <dir>',
+      'Create a new mlserve project (service, test, example model, mlserve.yaml) in <dir>',
+      (c) => c.positional('dir', { type: 'string', demandOption: true, describe: 'Directory to create' }).options({ name: { type: 'string', describe: 'npm package name (default: the directory name)' } }),
+      (a) => run('init', { ...common(a as Args), dir: a.dir, name: a.name }),
+    )
     .demandCommand(1, 'Name a command; see mlserve --help')
     .strict()
     .recommendCommands()
@@ -212,6 +219,8 @@ export const runCommand: Dispatch = async (command, options) => {
       return (await import('./commands/containerize/index')).containerize(options as never);
     case 'predict':
       return (await import('./commands/predict/index')).predict(options as never);
+    case 'init':
+      return (await import('./commands/init/index')).init(options as never);
   }
 };
 
