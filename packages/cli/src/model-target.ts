@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
 import { createCliError } from './errors';
 import type { ServeTarget } from './serve-target';
@@ -15,10 +16,13 @@ export async function isModelTag(home: string, target: string): Promise<boolean>
   }
 }
 
-/** The target of `mlserve serve <tag> <tag>...`: every name must be a stored model. */
-export async function resolveModelTargets(tags: readonly string[], home: string, cwd: string): Promise<ServeTarget> {
-  for (const tag of tags) {
+/**
+ * The target of `mlserve serve <tag> <tag>...`: every name must be a stored model. `--reload`
+ * watches the store's models, so importing a new version of a `:latest` tag restarts the server.
+ */
+export async function resolveModelTargets(tags: readonly string[], home: string, check = true): Promise<ServeTarget> {
+  for (const tag of check ? tags : []) {
     if (!(await isModelTag(home, tag))) throw createCliError('MLS_ERR_CLI_SERVE_TARGET', `"${tag}" is not a stored model; several targets must all be model tags`);
   }
-  return { kind: 'model', file: tags.join(' '), exportName: 'svc', watchDir: cwd, models: [...tags] };
+  return { kind: 'model', file: tags.join(' '), exportName: 'svc', watchDir: path.join(home, 'models'), models: [...tags] };
 }

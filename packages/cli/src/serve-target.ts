@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readBentoManifest, getBentoInfo } from './bento-store';
 import { readBuildFile } from './build-file';
 import { createCliError } from './errors';
-import { isModelTag } from './model-target';
+import { isModelTag, resolveModelTargets } from './model-target';
 
 /** What `mlserve serve <target>` resolved to. */
 export interface ServeTarget {
@@ -56,7 +56,7 @@ export async function resolveServeTarget(target: string, cwd: string, home: stri
     return await bentoTarget(bento.path);
   } catch (err) {
     if ((err as { code?: string }).code === 'MLS_ERR_CLI_BENTO_NOT_FOUND') {
-      if (await isModelTag(home, target)) return { kind: 'model', file: target, exportName: 'svc', watchDir: cwd, models: [target] };
+      if (await isModelTag(home, target)) return resolveModelTargets([target], home, false);
       throw createCliError('MLS_ERR_CLI_SERVE_TARGET', `Nothing to serve at "${target}": not a service file, a bento directory, a bento tag or a model tag`);
     }
     throw err;

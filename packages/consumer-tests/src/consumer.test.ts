@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { packAll } from './pack';
+import { packedTarballs } from './pack';
 import { consumerEnv, run, startServer, timed } from './processes';
 import { install, type PackageManager, useTarballs } from './project';
 import { blockStartingWith, curlBodies, installedPackages } from './readme-code';
@@ -79,7 +79,9 @@ describe.each<PackageManager>(['npm', 'pnpm'])('the packages installed from thei
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(tmpdir(), `mlserve-consumer-${pm}-`));
     env = consumerEnv({ MLSERVE_HOME: path.join(tmp, 'home'), MLSERVE_LOG_LEVEL: 'warn' });
-    packs = await timed(timings, 'pack', () => packAll(path.join(tmp, 'packs')));
+    const packed = await packedTarballs(path.join(tmp, 'packs'));
+    packs = packed.packs;
+    timings.set('pack (once per run)', packed.ms);
     project = path.join(tmp, 'project');
     mkdirSync(project);
     // A fresh `npm init -y` project: CommonJS by default. It gets exactly the packages the README installs.

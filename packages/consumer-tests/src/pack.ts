@@ -19,3 +19,14 @@ export async function packAll(outDir: string): Promise<Map<string, string>> {
   }
   return packs;
 }
+
+/** The tarballs global-setup.ts packed for this run (packing them now when it did not run, e.g. under a filter). */
+export async function packedTarballs(fallbackDir: string): Promise<{ packs: Map<string, string>; ms: number }> {
+  const packed = process.env.MLSERVE_CONSUMER_PACKS;
+  if (packed) {
+    const { packs, ms } = JSON.parse(packed) as { packs: Record<string, string>; ms: number };
+    return { packs: new Map(Object.entries(packs)), ms };
+  }
+  const start = Date.now();
+  return { packs: await packAll(fallbackDir), ms: Date.now() - start };
+}

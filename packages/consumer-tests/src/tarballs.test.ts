@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { consumerEnv, run, timed } from './processes';
-import { packAll } from './pack';
+import { packedTarballs } from './pack';
 
 // What a user downloads: each package packed as `pnpm publish` would, then publint and
 // arethetypeswrong on the tarball, as the release does before it publishes.
@@ -13,7 +13,9 @@ describe('the packed tarballs', () => {
   const bin = (name: string): string => path.join(__dirname, '..', 'node_modules', '.bin', name);
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mlserve-tarballs-'));
-    packs = await timed(timings, 'pack 6 packages', () => packAll(path.join(dir, 'packs')));
+    const packed = await packedTarballs(path.join(dir, 'packs'));
+    packs = packed.packs;
+    timings.set('pack 6 packages (once per run)', packed.ms);
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -54,7 +56,6 @@ describe('the packed tarballs', () => {
 
   it('packs every published package', () => {
     expect([...packs.keys()].sort()).toEqual(['@mlserve/cli', '@mlserve/errors', '@mlserve/model-store', '@mlserve/pipeline', '@mlserve/runner', '@mlserve/service']);
-    expect(readdirSync(path.join(dir, 'packs')).every((f) => f.endsWith('.tgz'))).toBe(true);
-    expect(existsSync(dir)).toBe(true);
+    for (const tarball of packs.values()) expect(tarball).toMatch(/\.tgz$/);
   });
 });

@@ -77,7 +77,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer, got ${v}`);
   }
-  const target = (options.targets?.length ?? 0) > 1 ? await resolveModelTargets(options.targets!, ctx.home, ctx.cwd) : await resolveServeTarget(options.target, ctx.cwd, ctx.home);
+  const target = (options.targets?.length ?? 0) > 1 ? await resolveModelTargets(options.targets!, ctx.home) : await resolveServeTarget(options.target, ctx.cwd, ctx.home);
   if (options.reload || (options.apiWorkers ?? 1) > 1) {
     // Children must all get the same port, so port 0 is resolved once here; a taken port fails here, clearly.
     const fixedPort = await checkPort(port, host);
