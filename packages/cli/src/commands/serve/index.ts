@@ -13,7 +13,7 @@ import { resolveModelTargets } from '../../model-target';
 
 /** Options of `mlserve serve <target>`. */
 export interface ServeOptions extends CommandOptions {
-  /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, or a bento tag. */
+  /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, a bento tag, or a model tag. */
   target: string;
   /** Several model tags served together by one generic service (`mlserve serve a:latest b:latest`). */
   targets?: string[];
