@@ -9,5 +9,5 @@ export default defineConfig([
   // The library: command functions, dual ESM + CJS like every package.
   { ...kBaseTsupOptions, entry: ['src/index.ts'], clean: false, define },
   // The binary's entry: ESM with code splitting, so each command's module loads only when used.
-  { ...kBaseTsupOptions, entry: { main: 'src/main.ts' }, format: ['esm'], dts: false, clean: false, splitting: true, define },
+  { ...kBaseTsupOptions, entry: { main: 'src/main.ts', 'model-service': 'src/model-service.ts' }, format: ['esm'], dts: false, clean: false, splitting: true, define },
 ]);

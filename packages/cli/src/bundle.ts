@@ -115,7 +115,8 @@ export function addDeclaredDependencies(packageDirs: string[], deps: ExternalDep
   for (const dir of packageDirs) {
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
     for (const name of Object.keys(pkg.dependencies ?? {})) {
-      if (name.startsWith('@mlserve/') || kBuildOnlyPackages.has(name) || deps.has(name)) continue;
+      // Type packages (@types/*) are dependencies for TypeScript consumers only; a bento never needs them.
+      if (name.startsWith('@mlserve/') || name.startsWith('@types/') || kBuildOnlyPackages.has(name) || deps.has(name)) continue;
       const version = installedVersion(name, dir);
       if (version) deps.set(name, version);
       else warnings.push(`${name}, a dependency of ${dir}, is not installed`);

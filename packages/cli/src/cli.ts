@@ -136,10 +136,13 @@ const kCommands = {
   },
   serve: defineCommand({
     name: 'serve',
-    usage: 'serve <target>',
-    describe: 'Serve a service file, a bento directory or a bento tag',
+    usage: 'serve <target> [more..]',
+    describe: 'Serve a service file, a bento directory, a bento tag, or one or more model tags',
     builder: (c) =>
-      c.positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag' }).options({
+      c
+        .positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag | model tag' })
+        .positional('more', { type: 'string', array: true, describe: 'More model tags, served together' })
+        .options({
         port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
         host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
         reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
@@ -147,15 +150,25 @@ const kCommands = {
         'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
         'log-level': { type: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Level of the service\'s JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)' },
       }),
-    toOptions: (a) => ({ ...common(a), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a.apiWorkers, logLevel: a.logLevel }),
+    toOptions: (a) => ({
+      ...common(a),
+      target: a.target,
+      targets: a.more?.length ? [a.target, ...a.more] : undefined,
+      port: a.port,
+      host: a.host,
+      reload: a.reload,
+      workers: a.workers,
+      apiWorkers: a.apiWorkers,
+      logLevel: a.logLevel,
+    }),
     load: async () => (await import('./commands/serve/index')).serve,
   }),
   build: defineCommand({
     name: 'build',
-    usage: 'build',
-    describe: 'Build a bento from mlserve.yaml',
+    usage: 'build [models..]',
+    describe: 'Build a bento from mlserve.yaml, or from model tags (the service of `mlserve serve <tag>...`)',
     builder: (c) =>
-      c.options({
+      c.positional('models', { type: 'string', array: true, describe: 'Model tags to build a bento of, instead of mlserve.yaml' }).options({
         file: { alias: 'f', type: 'string', default: 'mlserve.yaml', describe: 'Build file' },
         output: { alias: 'o', type: 'string', describe: 'Write the bento here instead of $MLSERVE_HOME/bentos/<name>/<version>' },
         'bento-version': { type: 'string', describe: 'Bento version (default: generated)' },
@@ -163,7 +176,7 @@ const kCommands = {
         json: { type: 'boolean', describe: 'Print one JSON document (tag, path, dependencies, warnings) on stdout' },
         quiet: { alias: 'q', type: 'boolean', describe: 'Print nothing but errors and warnings' },
       }),
-    toOptions: (a) => ({ ...common(a), file: a.file, output: a.output, version: a.bentoVersion, lock: a.lock, quiet: a.quiet }),
+    toOptions: (a) => ({ ...common(a), file: a.file, output: a.output, version: a.bentoVersion, lock: a.lock, quiet: a.quiet, models: a.models?.length ? a.models : undefined }),
     load: async () => (await import('./commands/build/index')).build,
   }),
   bentos: {
@@ -237,6 +250,15 @@ const kCommands = {
       }),
     toOptions: (a) => ({ ...common(a), model: a.model, input: a.input, output: a.output, batchSize: a.batchSize, workers: a.workers, errors: a.errors }),
     load: async () => (await import('./commands/predict/index')).predict,
+  }),
+  init: defineCommand({
+    name: 'init',
+    usage: 'init <dir>',
+    describe: 'Create a new mlserve project (service, test, example model, mlserve.yaml) in <dir>',
+    builder: (c) =>
+      c.positional('dir', { type: 'string', demandOption: true, describe: 'Directory to create' }).options({ name: { type: 'string', describe: 'npm package name (default: the directory name)' } }),
+    toOptions: (a) => ({ ...common(a), dir: a.dir, name: a.name }),
+    load: async () => (await import('./commands/init/index')).init,
   }),
 } as const;
 

@@ -22,3 +22,7 @@ export { parseBuildFile, readBuildFile, kDefaultBuildFile } from './build-file';
 export type { BuildFile } from './build-file';
 export { kExitCodes } from './main';
 export { kCliVersion } from './version';
+export { init } from './commands/init/index';
+export type { InitOptions, InitResult } from './commands/init/index';
+export { createModelService, kDefaultModelServiceOptions } from './model-service';
+export type { ModelServiceOptions } from './model-service';

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { readBentoManifest, getBentoInfo } from './bento-store';
 import { readBuildFile } from './build-file';
 import { createCliError } from './errors';
+import { isModelTag, resolveModelTargets } from './model-target';
 
 /** What `mlserve serve <target>` resolved to. */
 export interface ServeTarget {
-  kind: 'file' | 'bento';
+  kind: 'file' | 'bento' | 'model';
   /** The module to import. */
   file: string;
   /** The export holding the Service. */
@@ -15,6 +16,8 @@ export interface ServeTarget {
   watchDir: string;
   /** For bentos: the bento directory, used as the model store root. */
   bentoDir?: string;
+  /** For model tags: the tags, served by a service built from the stored models. */
+  models?: string[];
 }
 
 async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
@@ -53,7 +56,8 @@ export async function resolveServeTarget(target: string, cwd: string, home: stri
     return await bentoTarget(bento.path);
   } catch (err) {
     if ((err as { code?: string }).code === 'MLS_ERR_CLI_BENTO_NOT_FOUND') {
-      throw createCliError('MLS_ERR_CLI_SERVE_TARGET', `Nothing to serve at "${target}": not a service file, a bento directory or a bento tag`);
+      if (await isModelTag(home, target)) return resolveModelTargets([target], home, false);
+      throw createCliError('MLS_ERR_CLI_SERVE_TARGET', `Nothing to serve at "${target}": not a service file, a bento directory, a bento tag or a model tag`);
     }
     throw err;
   }

@@ -25,6 +25,7 @@ import { createProgress } from '../../progress';
 import { formatJson } from '../../format';
 import { splitModuleSpec } from '../../serve-target';
 import { loadService } from '../../service-module';
+import { writeModelProject } from '../../model-bento';
 import { kCliVersion } from '../../version';
 
 /** Options of `mlserve build [-f mlserve.yaml] [--output dir]`. */
@@ -44,6 +45,8 @@ export interface BuildOptions extends CommandOptions {
   lock?: boolean;
   /** Print nothing on success but warnings (on stderr); no progress bar. */
   quiet?: boolean;
+  /** Model tags: build the generic model service of `mlserve serve <tag>...` instead of a build file's service. */
+  models?: string[];
 }
 
 /** What `build` produced. */
@@ -62,7 +65,7 @@ export function createBentoVersion(now = Date.now()): string {
 }
 
 /** The CLI's own `dist/main.js`, bundled into every bento so it serves without @mlserve packages. */
-function findCliEntry(): string {
+export function findCliEntry(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'dist', 'main.js');
@@ -99,6 +102,10 @@ async function bundleWorkers(packageDirs: string[], outDir: string, deps: Extern
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const ctx = createContext(options);
+  if (options.models?.length) {
+    const project = await writeModelProject(options.models, ctx.home, path.join(path.dirname(options.cliEntry ?? findCliEntry()), 'model-service.js'));
+    return build({ ...options, models: undefined, file: project.file }).finally(() => project.cleanup());
+  }
   const buildFilePath = path.resolve(ctx.cwd, options.file ?? 'mlserve.yaml');
   const buildDir = path.dirname(buildFilePath);
   const spec: BuildFile = await readBuildFile(buildFilePath);

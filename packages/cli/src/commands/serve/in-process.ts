@@ -6,11 +6,11 @@ import type { ServeTarget } from '../../serve-target';
 import { displayUrl, printBanner } from './banner';
 import type { ServeHandle } from './handle';
 
-/** Loads the service into this process and listens. */
-export async function serveInProcess(err: Writer, target: ServeTarget, port: number, host: string): Promise<ServeHandle> {
+/** Loads the service (or builds the generic one of stored models) into this process and listens. */
+export async function serveInProcess(err: Writer, target: ServeTarget, port: number, host: string, home: string): Promise<ServeHandle> {
   // Fail fast on a taken port, before loading models and starting workers (cluster workers share it).
   if (port !== 0 && !cluster.isWorker) await checkPort(port, host);
-  const svc = await loadService(target.file, target.exportName);
+  const svc = target.kind === 'model' ? await (await import('../../model-service')).createModelService(target.models!, { home }) : await loadService(target.file, target.exportName);
   let listening: { port: number; host: string; url: string };
   try {
     listening = await svc.listen(port, host);

@@ -4,6 +4,7 @@ import type { CrashLoopOptions } from '../../crash-loop';
 import { createCliError } from '../../errors';
 import { checkPort } from '../../net';
 import { findLenderDirs, kEnvLent, lendingEnv, needsLending, registerLentResolution } from '../../bento-env';
+import { resolveModelTargets } from '../../model-target';
 import { resolveServeTarget } from '../../serve-target';
 import { runCluster } from './cluster';
 import { childEnv, type ServeHandle } from './handle';
@@ -17,8 +18,10 @@ export const kLogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** Options of `mlserve serve <target>`. */
 export interface ServeOptions extends CommandOptions {
-  /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, or a bento tag. */
+  /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, a bento tag, or a model tag. */
   target: string;
+  /** Several model tags served together by one generic service (`mlserve serve a:latest b:latest`). */
+  targets?: string[];
   /** Defaults to 3000; 0 picks a free port. */
   port?: number;
   /** Defaults to 127.0.0.1; containers pass 0.0.0.0. */
@@ -58,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   validate(options);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 3000;
-  const target = await resolveServeTarget(options.target, ctx.cwd, ctx.home);
+  const target = (options.targets?.length ?? 0) > 1 ? await resolveModelTargets(options.targets!, ctx.home) : await resolveServeTarget(options.target, ctx.cwd, ctx.home);
   // Through the environment, so the processes started below inherit them.
   if (options.logLevel) process.env.MLSERVE_LOG_LEVEL = options.logLevel;
   if (options.workers) process.env.MLSERVE_RUNNER_WORKERS = String(options.workers);
@@ -78,7 +81,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (options.reload || lent || apiWorkers > 1) {
     // Children must all get the same port, so port 0 is resolved once here; a taken port fails here, clearly.
     const fixedPort = await checkPort(port, host);
-    const args = ['serve', target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`, '--port', String(fixedPort), '--host', host];
+    const served = target.kind === 'model' ? target.models! : [target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`];
+    const args = ['serve', ...served, '--port', String(fixedPort), '--host', host];
     const cliPath = options.cliPath ?? process.argv[1] ?? '';
     if (options.reload || lent) {
       if (apiWorkers > 1) args.push('--api-workers', String(apiWorkers));
@@ -89,5 +93,5 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   }
   // A bento carries its models in a store layout, so the service's ModelStore reads them from there.
   process.env.MLSERVE_HOME = target.bentoDir ?? ctx.home;
-  return serveInProcess(ctx.stderr, target, port, host);
+  return serveInProcess(ctx.stderr, target, port, host, ctx.home);
 }
