@@ -158,10 +158,9 @@ describe.each<PackageManager>(['npm', 'pnpm'])('the packages installed from thei
     });
   });
 
-  // Serving a bento in place lends it the CLI's own dependencies, looked up in the CLI's own
-  // node_modules (the pnpm layout); npm hoists them beside the CLI instead ("Cannot find module
-  // 'swagger-ui-dist/package.json'"). Marked failing under npm until bento-env.ts resolves them as Node would.
-  (pm === 'npm' ? it.failing : it)('serves that bento in place, with the dependencies of the installed CLI', async () => {
+  // Serving a bento in place lends it the CLI's own dependencies, wherever the package manager put
+  // them: beside the CLI (npm hoists them) or inside its own node_modules (pnpm).
+  it('serves that bento in place, with the dependencies of the installed CLI', async () => {
     await timed(timings, 'serve bento in place', async () => {
       const server = await startServer(mlserve(), ['serve', bento(), '--port', '0'], { cwd: project, env, pattern: kServing });
       try {
