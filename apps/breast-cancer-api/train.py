@@ -11,7 +11,6 @@ test accuracy scikit-learn measured.
 """
 
 import argparse
-import json
 import os
 import sys
 
@@ -19,8 +18,6 @@ import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -29,7 +26,7 @@ REPO = os.path.dirname(os.path.dirname(APP))
 sys.path.insert(0, os.path.join(REPO, "python", "mlserve-sklearn"))
 
 from mlserve_sklearn import export_model  # noqa: E402
-from mlserve_sklearn.reference import reference_outputs  # noqa: E402
+from mlserve_sklearn.reference import fit_on_split, reference_outputs, write_reference_document  # noqa: E402
 
 TARGET = "target"
 TARGET_NAMES = ["malignant", "benign"]
@@ -101,14 +98,9 @@ def main(argv=None):
     data = pd.read_csv(args.csv)
     features = [c for c in data.columns if c != TARGET]
     X, y = data[features], data[TARGET]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
-    model = build_model().fit(X_train, y_train)
-    train_accuracy = accuracy_score(y_train, model.predict(X_train))
-    test_accuracy = accuracy_score(y_test, model.predict(X_test))
-    print("train accuracy %.4f, test accuracy %.4f (%d / %d rows)" % (train_accuracy, test_accuracy,
-                                                                      len(X_train), len(X_test)))
-
-    metrics = {"train_accuracy": train_accuracy, "test_accuracy": test_accuracy}
+    model = build_model()
+    X_train, X_test, y_train, y_test, metrics = fit_on_split(model, X, y)
+    train_accuracy, test_accuracy = metrics["train_accuracy"], metrics["test_accuracy"]
     result = export_model(
         model, args.out, name=MODEL_NAME, classes=TARGET_NAMES, metrics=metrics,
         labels={"owner": "mlserve-seeds", "task": "classification"},
@@ -146,12 +138,7 @@ def main(argv=None):
             "trainAccuracy": train_accuracy,
         },
     }
-    os.makedirs(args.fixtures, exist_ok=True)
-    path = os.path.join(args.fixtures, "reference.json")
-    with open(path, "w") as f:
-        json.dump(document, f, indent=1, allow_nan=False)
-        f.write("\n")
-    print("wrote %s (%d records)" % (os.path.relpath(path, REPO), len(records)))
+    write_reference_document(args.fixtures, document, REPO)
 
 
 if __name__ == "__main__":

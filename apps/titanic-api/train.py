@@ -10,7 +10,6 @@ accuracy scikit-learn measured, so a test can rebuild the split from the CSV and
 """
 
 import argparse
-import json
 import os
 import sys
 
@@ -20,8 +19,6 @@ import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
-from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -30,7 +27,7 @@ REPO = os.path.dirname(os.path.dirname(APP))
 sys.path.insert(0, os.path.join(REPO, "python", "mlserve-sklearn"))
 
 from mlserve_sklearn import export_model  # noqa: E402
-from mlserve_sklearn.reference import reference_outputs  # noqa: E402
+from mlserve_sklearn.reference import fit_on_split, reference_outputs, write_reference_document  # noqa: E402
 
 FEATURES = ["Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"]
 TARGET = "Survived"
@@ -104,14 +101,9 @@ def main(argv=None):
 
     data = pd.read_csv(args.csv)
     X, y = data[FEATURES], data[TARGET]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
-    model = build_model().fit(X_train, y_train)
-    train_accuracy = accuracy_score(y_train, model.predict(X_train))
-    test_accuracy = accuracy_score(y_test, model.predict(X_test))
-    print("train accuracy %.4f, test accuracy %.4f (%d / %d rows)" % (train_accuracy, test_accuracy,
-                                                                      len(X_train), len(X_test)))
-
-    metrics = {"train_accuracy": train_accuracy, "test_accuracy": test_accuracy}
+    model = build_model()
+    X_train, X_test, y_train, y_test, metrics = fit_on_split(model, X, y)
+    train_accuracy, test_accuracy = metrics["train_accuracy"], metrics["test_accuracy"]
     result = export_model(
         model, args.out, name=MODEL_NAME, metrics=metrics, labels={"owner": "mlserve-seeds", "task": "classification"},
         metadata={
@@ -148,12 +140,7 @@ def main(argv=None):
             "trainAccuracy": train_accuracy,
         },
     }
-    os.makedirs(args.fixtures, exist_ok=True)
-    path = os.path.join(args.fixtures, "reference.json")
-    with open(path, "w") as f:
-        json.dump(document, f, indent=1, allow_nan=False)
-        f.write("\n")
-    print("wrote %s (%d records)" % (os.path.relpath(path, REPO), len(records)))
+    write_reference_document(args.fixtures, document, REPO)
     for note, record, label, proba in zip(notes, records, reference["predict"], reference["predict_proba"]):
         if note.startswith("seed"):
             print("  %s: survived=%s probability=%.4f" % (note, label, proba[1]))

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
+import { type InProcessService, startInProcess } from '@mlserve/test-utils';
 import { parse } from 'csv-parse/sync';
 import type { Service } from '@mlserve/service';
 import { createDiagnosisService } from '../src/create-service';
@@ -28,31 +27,22 @@ const kFirstRow =
 const kMalignant = JSON.parse(kFirstRow) as Record<string, number>;
 const kBenign = kReference.records[kReference.predictedClass.indexOf('benign')]!;
 
+let app: InProcessService<Service>;
 let home: string;
-let svc: Service;
 let url: string;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'breast-cancer-api-'));
-  const store = new ModelStore({ root: home });
-  await store.importModel(join(kApp, 'artifacts'), { name: 'breast_cancer_model' });
-  svc = await createDiagnosisService({ store, runner: { workers: 1 }, service: { logLevel: 'silent' } });
-  ({ url } = await svc.listen(0, '127.0.0.1'));
-});
-
-afterAll(async () => {
-  await svc?.close();
-  await rm(home, { recursive: true, force: true });
-});
-
-async function post(body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${url}/predict`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+  app = await startInProcess('breast-cancer-api-', async (root) => {
+    const store = new ModelStore({ root });
+    await store.importModel(join(kApp, 'artifacts'), { name: 'breast_cancer_model' });
+    return createDiagnosisService({ store, runner: { workers: 1 }, service: { logLevel: 'silent' } });
   });
-  return { status: res.status, body: await res.json() };
-}
+  ({ home, url } = app);
+});
+
+afterAll(() => app?.close());
+
+const post = (body: unknown) => app.post('/predict', body);
 
 function without(record: Record<string, number>, ...features: string[]): Record<string, number> {
   return Object.fromEntries(Object.entries(record).filter(([name]) => !features.includes(name)));

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
+import { type InProcessService, startInProcess } from '@mlserve/test-utils';
 import { parse } from 'csv-parse/sync';
 import type { Service } from '@mlserve/service';
 import { createTitanicService } from '../src/create-service';
@@ -26,31 +25,22 @@ const kSeedSurvivor = '{"Pclass":1,"Age":30,"SibSp":0,"Parch":0,"Fare":100,"Sex_
 const kSeedVictim = '{"Pclass":3,"Age":25,"SibSp":0,"Parch":0,"Fare":7,"Sex_female":0,"Sex_male":1,"Embarked_C":0,"Embarked_Q":0,"Embarked_S":1}';
 const kRawSurvivor = { Pclass: 1, Sex: 'female', Age: 30, SibSp: 0, Parch: 0, Fare: 100, Embarked: 'C' };
 
+let app: InProcessService<Service>;
 let home: string;
-let svc: Service;
 let url: string;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'titanic-api-'));
-  const store = new ModelStore({ root: home });
-  await store.importModel(join(kApp, 'artifacts'), { name: 'titanic_model' });
-  svc = await createTitanicService({ store, runner: { workers: 1 }, service: { logLevel: 'silent' } });
-  ({ url } = await svc.listen(0, '127.0.0.1'));
-});
-
-afterAll(async () => {
-  await svc?.close();
-  await rm(home, { recursive: true, force: true });
-});
-
-async function post(body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${url}/predict`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+  app = await startInProcess('titanic-api-', async (root) => {
+    const store = new ModelStore({ root });
+    await store.importModel(join(kApp, 'artifacts'), { name: 'titanic_model' });
+    return createTitanicService({ store, runner: { workers: 1 }, service: { logLevel: 'silent' } });
   });
-  return { status: res.status, body: await res.json() };
-}
+  ({ home, url } = app);
+});
+
+afterAll(() => app?.close());
+
+const post = (body: unknown) => app.post('/predict', body);
 
 describe("the seed's requests", () => {
   it('answers the first-class woman from Cherbourg survived, with the seed message', async () => {

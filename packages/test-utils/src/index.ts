@@ -4,3 +4,5 @@ export { waitForServing, postJson } from './serve';
 export type { WaitForServingOptions } from './serve';
 export { createAppHarness } from './app';
 export type { AppHarness } from './app';
+export { startInProcess } from './in-process';
+export type { InProcessService, ListeningService } from './in-process';

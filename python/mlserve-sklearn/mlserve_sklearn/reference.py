@@ -75,3 +75,32 @@ def reference_outputs(model, records, input_names, string_columns=()):
     document["predict"] = to_json_list(np.asarray(predicted, dtype=object))
     document["label"] = [int(label_values[i]) for i in index] if label_values is not None else index
     return document
+
+
+def fit_on_split(model, X, y, test_size=0.2, random_state=42):
+    """Fits ``model`` on a stratified train/test split (the seed notebooks' split) and prints both
+    accuracies; returns ``(X_train, X_test, y_train, y_test, metrics)``."""
+    from sklearn.metrics import accuracy_score
+    from sklearn.model_selection import train_test_split
+
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=y, random_state=random_state)
+    model.fit(X_train, y_train)
+    metrics = {"train_accuracy": accuracy_score(y_train, model.predict(X_train)),
+               "test_accuracy": accuracy_score(y_test, model.predict(X_test))}
+    print("train accuracy %.4f, test accuracy %.4f (%d / %d rows)" % (metrics["train_accuracy"], metrics["test_accuracy"],
+                                                                      len(X_train), len(X_test)))
+    return X_train, X_test, y_train, y_test, metrics
+
+
+def write_reference_document(directory, document, relative_to="."):
+    """Writes ``document`` as ``<directory>/reference.json`` (NaN refused: JSON has none) and says so."""
+    import json
+    import os
+
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "reference.json")
+    with open(path, "w") as f:
+        json.dump(document, f, indent=1, allow_nan=False)
+        f.write("\n")
+    print("wrote %s (%d records)" % (os.path.relpath(path, relative_to), len(document.get("records", []))))
+    return path
