@@ -1,18 +1,20 @@
 import { get, post, start } from '../test/helpers';
 import { createService, json, type Service } from './index';
 
-function buildService(options: { protectMetrics?: boolean; fastPath?: boolean; apiKeys?: string[] }): Service {
-  const svc = createService('auth_service', { apiKeys: ['s3cret', 'other-key'], logLevel: 'silent', processMetrics: false, ...options });
+function buildService(options: { protectMetrics?: boolean; withMiddleware?: boolean; apiKeys?: string[] }): Service {
+  const { withMiddleware, ...rest } = options;
+  const svc = createService('auth_service', { apiKeys: ['s3cret', 'other-key'], logLevel: 'silent', processMetrics: false, ...rest });
+  if (withMiddleware) svc.use((_req, _res, next) => next());
   svc.api('echo', { input: json(), output: json() }, (x) => x);
   return svc;
 }
 
-describe.each([true, false])('API keys (fastPath: %s)', (fastPath) => {
+describe.each([false, true])('API keys (svc.use middleware: %s)', (withMiddleware) => {
   let svc: Service;
   let url: string;
 
   beforeAll(async () => {
-    svc = buildService({ fastPath });
+    svc = buildService({ withMiddleware });
     ({ url } = await start(svc));
   });
   afterAll(() => svc.close());

@@ -43,8 +43,6 @@ export interface ServiceOptions {
   version?: string;
   /** Description shown in the OpenAPI document and Swagger UI. */
   description?: string;
-  /** Serve API routes on the lean path when no user middleware stands before them (default true). */
-  fastPath?: boolean;
   /** Collect Node process metrics (`mlserve_process_*`, `mlserve_nodejs_*`) in this service's registry (default true). */
   processMetrics?: boolean;
 }
@@ -58,7 +56,6 @@ export const kDefaultServiceOptions = {
   timeoutMs: 60_000,
   requestTimeoutMs: 30_000,
   version: '0.0.0',
-  fastPath: true,
   processMetrics: true,
 } as const;
 
@@ -77,7 +74,6 @@ export interface ResolvedServiceOptions {
   requestTimeoutMs: number;
   version: string;
   description: string | undefined;
-  fastPath: boolean;
   processMetrics: boolean;
 }
 
@@ -134,7 +130,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   } else {
     apiKeys = (env.MLSERVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   }
-  for (const name of ['protectMetrics', 'protectDocs', 'fastPath', 'processMetrics']) checkBoolean(o, name);
+  for (const name of ['protectMetrics', 'protectDocs', 'processMetrics']) checkBoolean(o, name);
   checkNonNegativeInteger(o, 'shutdownTimeoutMs');
   checkNonNegativeInteger(o, 'timeoutMs');
   checkNonNegativeInteger(o, 'requestTimeoutMs');
@@ -172,7 +168,6 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     requestTimeoutMs: options.requestTimeoutMs ?? kDefaultServiceOptions.requestTimeoutMs,
     version: options.version ?? kDefaultServiceOptions.version,
     description: options.description,
-    fastPath: options.fastPath ?? kDefaultServiceOptions.fastPath,
     processMetrics: options.processMetrics ?? kDefaultServiceOptions.processMetrics,
   };
 }
