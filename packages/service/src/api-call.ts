@@ -4,10 +4,12 @@ import { performance } from 'node:perf_hooks';
 import { isMlserveError } from '@mlserve/errors';
 import type { Logger } from 'pino';
 import { readBody } from './body-reader';
+import type { Admission } from './admission';
 import type { DeadlineQueue } from './deadline-queue';
 import { createServiceError } from './errors';
 import { send, sendError } from './error-response';
 import type { ApiDefinition } from './openapi';
+import type { TurnBudget } from './turn-budget';
 import { HandlerContext, mediaTypeOf, stateOf, type StatefulRequest } from './request-state';
 
 /** What serving an API needs of its service. */
@@ -18,6 +20,10 @@ export interface ApiCallHost {
   readonly bodyDeadlines: DeadlineQueue | undefined;
   /** Bounds the time a handler may take (absent: no limit). */
   readonly handlerDeadlines: DeadlineQueue | undefined;
+  /** Learns the size of a row from decoded requests (absent: admission is off). */
+  readonly admission: Admission | undefined;
+  /** Bounds the API work of one event-loop turn. */
+  readonly budget: TurnBudget;
 }
 
 /** Checks the media type and encoding, reads the body, then decodes it and runs the API. */
@@ -48,7 +54,7 @@ export function serveApi(host: ApiCallHost, api: ApiDefinition, req: IncomingMes
   }
   readBody(req, host.bodyLimit, host.bodyDeadlines, stateOf(req)?.start ?? performance.now(), (err, text) => {
     if (err !== undefined) sendError(host.logger, req, res, err);
-    else runApi(host, api, req, res, undefined, text);
+    else host.budget.run(() => runApi(host, api, req, res, undefined, text));
   });
 }
 
@@ -60,6 +66,7 @@ export function runApi(host: ApiCallHost, api: ApiDefinition, req: IncomingMessa
   try {
     const decoded = text === undefined ? api.input.decode(body) : api.input.decodeRaw(text);
     single = decoded.single;
+    if (text !== undefined && host.admission !== undefined) host.admission.learn(text.length, rowsOf(decoded.value));
     ctx = new HandlerContext(stateOf(req)?.id ?? randomUUID(), req.headers, api.name, host.logger);
     result = api.handler(decoded.value, ctx);
   } catch (err) {
@@ -107,4 +114,11 @@ function respond(host: ApiCallHost, api: ApiDefinition, req: IncomingMessage, re
     return;
   }
   send(res, 200, `${api.output.mediaType}; charset=utf-8`, body);
+}
+
+// What a decoded input counts for admission: records, the first dimension of a tensor, else one.
+function rowsOf(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  const dims = (value as { dims?: unknown } | null)?.dims;
+  return Array.isArray(dims) && typeof dims[0] === 'number' ? dims[0] : 1;
 }

@@ -43,6 +43,12 @@ describe.each([false, true])('API keys (svc.use middleware: %s)', (withMiddlewar
     expect(await post(`${url}/echo`, { a: 2 }, { 'x-api-key': 'other-key' })).toMatchObject({ status: 200, body: { a: 2 } });
   });
 
+  it('answers 401 when any presented key is wrong, even beside a valid one', async () => {
+    expect((await post(`${url}/echo`, {}, { authorization: 'Bearer s3cret', 'x-api-key': 'stale' })).status).toBe(401);
+    expect((await post(`${url}/echo`, {}, { authorization: 'Bearer stale', 'x-api-key': 's3cret' })).status).toBe(401);
+    expect((await post(`${url}/echo`, { a: 3 }, { authorization: 'Bearer s3cret', 'x-api-key': 'other-key' })).status).toBe(200);
+  });
+
   it('protects unknown routes too, so they reveal nothing', async () => {
     expect((await get(`${url}/secret-admin`)).status).toBe(401);
   });

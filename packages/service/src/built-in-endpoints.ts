@@ -46,6 +46,14 @@ export function createBuiltInEndpoints(host: BuiltInHost): Map<string, Endpoint>
     ['/readyz', readyz],
     ['/metrics', metrics],
     ['/docs.json', (_req, res) => sendJson(res, 200, host.openapi())],
+    // Relative, so that a path prefix in front of the service is kept.
+    ['/docs', (_req, res) => redirect(res, './')],
+    ['/docs/', (_req, res) => redirect(res, '../')],
     ['/', (_req, res) => send(res, 200, 'text/html; charset=utf-8', (html ??= swaggerUiHtml(`${host.name} — API`)))],
   ]);
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.setHeader('location', location);
+  send(res, 302, 'text/plain; charset=utf-8', 'Swagger UI is at /\n');
 }

@@ -27,6 +27,15 @@ export interface DispatchHost extends ApiCallHost {
   isPublic(path: string): boolean;
 }
 
+/** The request target as logged: query values are redacted (they may carry keys, `?api_key=`). */
+export function scrubUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return url;
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const names = url.slice(q + 1).split('&').map((pair) => pair.split('=', 1)[0]!.slice(0, 100));
+  return `${url.slice(0, q)}?${names.map((name) => `${name}=[redacted]`).join('&')}`;
+}
+
 const kRequestIdRe = /^[\x21-\x7e]{1,200}$/;
 
 /**
@@ -59,6 +68,13 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
       case 'api': {
         const api = match.api;
         state.api = api.name;
+        if (host.admission !== undefined) {
+          const declared = Number(req.headers['content-length']);
+          const rows = host.admission.estimateRows(Number.isFinite(declared) ? declared : 0);
+          const refusal = host.admission.admit(rows);
+          if (refusal !== undefined) return refuse(host, req, res, refusal.retryAfterS, refusal.reason);
+          state.admitted = rows;
+        }
         if (host.middleware.length === 0) return serveApi(host, api, req, res);
         return runMiddleware(host.middleware, req, res, (err) => {
           if (err !== undefined) sendError(logger, req, res, fromMiddlewareError(err));
@@ -74,6 +90,11 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
       case 'missing':
         state.label = '/docs';
         return sendError(logger, req, res, createServiceError('MLS_ERR_HTTP_NOT_FOUND', `No route for ${req.method} ${path}`));
+      case 'options':
+        res.statusCode = 204;
+        res.setHeader('allow', match.allow.join(', '));
+        res.end();
+        return;
       case 'wrong-method': {
         const allow = match.allow.join(', ');
         const err = createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`, { details: { allow: match.allow } });
@@ -88,7 +109,7 @@ function beginRequest(host: DispatchHost, req: IncomingMessage, res: ServerRespo
   const header = req.headers['x-request-id'];
   const id = typeof header === 'string' && kRequestIdRe.test(header) ? header : randomUUID();
   const api = req.method === 'POST' ? host.routes.apiAt(path) : undefined;
-  const state: RequestState = { id, start: performance.now(), inProgress: api?.name ?? 'other', api: undefined, label: undefined };
+  const state: RequestState = { id, start: performance.now(), inProgress: api?.name ?? 'other', api: undefined, label: undefined, admitted: 0 };
   attachState(req, state);
   res.setHeader('x-request-id', id);
   if (host.lifecycle.isShuttingDown) res.setHeader('connection', 'close');
@@ -114,8 +135,16 @@ function endRequest(host: DispatchHost, req: IncomingMessage, res: ServerRespons
   const label = state.api ?? state.label ?? (typeof routePath === 'string' ? routePath : 'unmatched');
   host.metrics.endRequest(state.inProgress, label, req.method ?? 'GET', res.statusCode, ms / 1000);
   host.lifecycle.requestEnded();
+  if (state.admitted > 0) host.admission?.release(state.admitted);
   if (!host.logger.isLevelEnabled('info')) return;
-  const line: Record<string, unknown> = { reqId: state.id, method: req.method, url: req.url, api: label, statusCode: res.statusCode, durationMs: Math.round(ms * 1000) / 1000 };
+  const line: Record<string, unknown> = { reqId: state.id, method: req.method, url: scrubUrl(req.url), api: label, statusCode: res.statusCode, durationMs: Math.round(ms * 1000) / 1000 };
   if (!res.writableFinished) line.aborted = true;
   host.logger.info(line, 'request completed');
+}
+
+// Refused before the body is read: it is discarded, and the connection stays usable.
+function refuse(host: DispatchHost, req: IncomingMessage, res: ServerResponse, retryAfterS: number, reason: string): void {
+  req.resume();
+  res.setHeader('retry-after', String(retryAfterS));
+  sendError(host.logger, req, res, createServiceError('MLS_ERR_SERVICE_OVERLOADED', `Service is overloaded, retry in ${retryAfterS} s: ${reason}`));
 }

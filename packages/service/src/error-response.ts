@@ -67,6 +67,9 @@ export function sendError(logger: Logger, req: IncomingMessage, res: ServerRespo
   }
   if (!isMlserveError(err)) {
     logger.error({ reqId, err }, 'unhandled error');
+  } else if (body.code === 'MLS_ERR_SERVICE_OVERLOADED') {
+    // One line per refusal would cost the main thread most when it can least afford it.
+    logger.debug({ reqId, reason: body.message }, 'request refused');
   } else if (body.statusCode === 503 || body.statusCode === 504) {
     logger.warn({ reqId, code: body.code, reason: body.message }, 'request failed');
   } else if (body.statusCode >= 500) {
@@ -83,5 +86,17 @@ export function sendError(logger: Logger, req: IncomingMessage, res: ServerRespo
   if (body.statusCode === 503 && !res.hasHeader('retry-after')) res.setHeader('retry-after', '1');
   // The rest of the body was not read: closing after the answer keeps it off the next request.
   if (body.code === 'MLS_ERR_IO_BODY_TOO_LARGE' || body.code === 'MLS_ERR_IO_BODY_TIMEOUT') res.setHeader('connection', 'close');
-  send(res, body.statusCode, 'application/json; charset=utf-8', JSON.stringify(body));
+  send(res, body.statusCode, 'application/json; charset=utf-8', capBody(body));
+}
+
+/** Largest error body sent; past it `details` is dropped and the message shortened. */
+export const kMaxErrorBodyBytes = 32 * 1024;
+const kMaxMessageChars = 1000;
+
+// Issue lists are capped in count; this caps them in size too (50 issues about 20 KB keys each).
+function capBody(body: ErrorBody & { truncated?: true }): string {
+  const text = JSON.stringify(body);
+  if (text.length <= kMaxErrorBodyBytes) return text;
+  const message = body.message.length > kMaxMessageChars ? `${body.message.slice(0, kMaxMessageChars)}…` : body.message;
+  return JSON.stringify({ statusCode: body.statusCode, code: body.code, error: body.error, message, truncated: true });
 }

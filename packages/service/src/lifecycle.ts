@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerOptions, type ServerResponse, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { RunnerLike } from './types';
 
@@ -26,7 +26,9 @@ export interface LifecycleHost {
   readonly runners: readonly RunnerLike[];
   readonly shutdownTimeoutMs: number;
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Sets up a new server (timeouts, limits, client errors) before it listens. */
+  /** The options of the server `listen()` creates (timeouts). */
+  readonly serverOptions: ServerOptions;
+  /** Sets up a new server (limits, client errors) before it listens. */
   configure(server: Server): void;
   /** The API routes, for the "listening" log line. */
   routes(): string[];
@@ -74,7 +76,7 @@ export class Lifecycle {
     const { name, logger, runners } = this.#host;
     if (this.#server !== undefined) throw new Error(`Service "${name}" is already listening`);
     if (this.#shuttingDown) throw new Error(`Service "${name}" is closed`);
-    const server = createServer(this.#host.handler);
+    const server = createServer(this.#host.serverOptions, this.#host.handler);
     this.#host.configure(server);
     this.#server = server;
     await new Promise<void>((resolve, reject) => {

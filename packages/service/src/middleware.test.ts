@@ -89,11 +89,16 @@ describe('user middleware and routes on svc.app', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret');
   });
 
-  it('answers 404, not 405, for a missing file under /docs/ and for /docs/ itself', async () => {
-    for (const path of ['/docs/missing.js', '/docs/']) {
-      const res = await get(`${url}${path}`);
-      expect([path, res.status, res.body.code]).toEqual([path, 404, 'MLS_ERR_HTTP_NOT_FOUND']);
-      expect(res.headers.get('allow')).toBeNull();
+  it('answers 404, not 405, for a missing file under /docs/, and sends /docs and /docs/ to Swagger UI', async () => {
+    const res = await get(`${url}/docs/missing.js`);
+    expect([res.status, res.body.code]).toEqual([404, 'MLS_ERR_HTTP_NOT_FOUND']);
+    expect(res.headers.get('allow')).toBeNull();
+    for (const path of ['/docs', '/docs/']) {
+      const redirect = await fetch(`${url}${path}`, { redirect: 'manual' });
+      expect([path, redirect.status, new URL(redirect.headers.get('location')!, `${url}${path}`).pathname]).toEqual([path, 302, '/']);
+      const page = await get(`${url}${path}`);
+      expect([path, page.status]).toEqual([path, 200]);
+      expect(page.body).toContain('docs/swagger-ui-bundle.js');
     }
     expect((await get(`${url}/docs/swagger-ui.css`)).status).toBe(200);
     const wrongMethod = await post(`${url}/docs/missing.js`, {});

@@ -12,6 +12,8 @@ export interface RequestState {
   api: string | undefined;
   /** The built-in endpoint served, when no API was. */
   label: string | undefined;
+  /** Rows admission counted for this request, released when it ends. */
+  admitted: number;
 }
 
 const kState = Symbol('mlserve.requestState');

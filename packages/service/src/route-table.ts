@@ -10,6 +10,8 @@ export type RouteMatch =
   | { readonly kind: 'built-in'; readonly path: string; readonly endpoint: Endpoint }
   /** A Swagger UI asset: served by the docs middleware on the Express app. */
   | { readonly kind: 'asset' }
+  /** `OPTIONS` on a path of the core: answered 204 with `Allow`. */
+  | { readonly kind: 'options'; readonly allow: readonly string[] }
   /** The path is the core's, for other methods only. */
   | { readonly kind: 'wrong-method'; readonly allow: readonly string[] }
   /** A path under the assets prefix with no such file. */
@@ -62,6 +64,10 @@ export class RouteTable {
 
   /** Where `method path` goes; `undefined` when the core does not own the path (Express's turn). */
   match(method: string, path: string): RouteMatch | undefined {
+    if (method === 'OPTIONS') {
+      const allow = this.#allowed(path);
+      return allow === undefined ? undefined : { kind: 'options', allow: [...allow, 'OPTIONS'] };
+    }
     const api = this.#apis.get(path);
     if (api !== undefined) return method === 'POST' ? { kind: 'api', api } : { kind: 'wrong-method', allow: kApiMethods };
     const isGet = method === 'GET' || method === 'HEAD';
@@ -70,5 +76,11 @@ export class RouteTable {
     if (!path.startsWith(this.#assetPrefix)) return undefined;
     if (!isGet) return { kind: 'wrong-method', allow: kGetMethods };
     return this.#assets.has(path.slice(this.#assetPrefix.length)) ? { kind: 'asset' } : { kind: 'missing' };
+  }
+
+  #allowed(path: string): readonly string[] | undefined {
+    if (this.#apis.has(path)) return kApiMethods;
+    if (this.#builtIns.has(path) || path.startsWith(this.#assetPrefix)) return kGetMethods;
+    return undefined;
   }
 }

@@ -12,6 +12,9 @@ import type { ApiMiddleware } from './middleware-chain';
 import { type ApiDefinition, buildOpenApiDocument } from './openapi';
 import { type ResolvedServiceOptions, type ServiceOptions, resolveServiceOptions } from './options';
 import { RouteTable } from './route-table';
+import { serverOptions, setUpServer } from './server-setup';
+import { TurnBudget } from './turn-budget';
+import { Admission } from './admission';
 import { swaggerUiAssets, swaggerUiMiddleware } from './swagger-ui';
 import type { ApiHandler, RunnerLike } from './types';
 
@@ -73,15 +76,20 @@ export class Service {
     this.app.disable('x-powered-by');
     this.app.use('/docs', ...swaggerUiMiddleware());
     for (const [path, endpoint] of createBuiltInEndpoints(this)) this.#routes.addBuiltIn(path, endpoint);
+    const admission = o.admission && o.runners.length > 0 ? new Admission(o.runners) : undefined;
     this.#lifecycle = new Lifecycle({
       name,
       logger: this.logger,
       runners: o.runners,
       shutdownTimeoutMs: o.shutdownTimeoutMs,
       handler: (req, res) => this.handler(req, res),
-      configure: () => {},
+      serverOptions: serverOptions(o),
+      configure: (server) => setUpServer(server, o, this.logger),
       routes: () => this.#apis.map((a) => a.route),
-      closed: () => this.#metrics.detach(),
+      closed: () => {
+        this.#metrics.detach();
+        admission?.detach();
+      },
     });
     const host: DispatchHost = {
       app: this.app,
@@ -96,6 +104,8 @@ export class Service {
       bodyDeadlines: o.requestTimeoutMs === 0 ? undefined : new DeadlineQueue(o.requestTimeoutMs),
       handlerDeadlines: o.timeoutMs === 0 ? undefined : new DeadlineQueue(o.timeoutMs),
       isPublic: (path) => this.#isPublic(path),
+      admission,
+      budget: new TurnBudget(o.turnBudgetMs),
     };
     this.handler = createRequestListener(host);
   }
@@ -188,7 +198,7 @@ export class Service {
   #isPublic(path: string): boolean {
     if (kHealthPaths.has(path)) return true;
     if (path === '/metrics') return !this.#options.protectMetrics;
-    if (path === '/' || path === '/docs.json' || this.#routes.isAssetPath(path)) return !this.#options.protectDocs;
+    if (path === '/' || path === '/docs' || path === '/docs.json' || this.#routes.isAssetPath(path)) return !this.#options.protectDocs;
     return false;
   }
 }
