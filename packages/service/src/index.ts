@@ -24,6 +24,8 @@ export type { ValidationErrorOptions, ValidationIssue } from './validation';
 
 // Errors
 export { kServiceErrors, createServiceError } from './errors';
+export { isErrorBody } from './error-body';
+export type { ErrorResponseBody } from './error-body';
 export type { ServiceErrorCode } from './errors';
 
 // What the service needs of runners, pipelines and handlers
