@@ -40,23 +40,11 @@ const kClientErrors: Record<string, [ServiceErrorCode, string]> = {
 /**
  * Applies the limits to a server and answers Node's client errors (malformed requests, header
  * overflow, header timeout, unmet `Expect`) with the JSON error body while the socket can still
- * take an answer. Near `maxConnections`, idle keep-alive connections are closed so that new clients
- * still get in.
+ * take an answer.
  */
 export function setUpServer(server: Server, limits: ServerLimits, logger: Logger): void {
   server.maxConnections = limits.maxConnections;
-  const evictAt = Math.max(1, Math.floor(limits.maxConnections * 0.9));
-  let open = 0;
-  let lastEviction = 0;
-  server.on('connection', (socket: Socket) => {
-    open++;
-    socket.once('close', () => open--);
-    const now = Date.now();
-    if (open >= evictAt && now - lastEviction >= 100) {
-      lastEviction = now;
-      server.closeIdleConnections();
-    }
-  });
+  limitConnections(server, limits);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -74,4 +62,45 @@ export function setUpServer(server: Server, limits: ServerLimits, logger: Logger
     const expect = String(req.headers.expect).slice(0, 100);
     sendError(logger, req, res, createServiceError('MLS_ERR_HTTP_EXPECTATION_FAILED', `Expect: ${expect} is not supported (only 100-continue is)`));
   });
+}
+
+/**
+ * Keeps room for new clients: a connection that sends nothing is closed after `headersTimeoutMs`
+ * (Node's own header timeout starts only with the first byte), and near `maxConnections` (or when
+ * Node drops a connection at the limit) the oldest silent connections and the idle keep-alive
+ * ones are closed.
+ */
+function limitConnections(server: Server, limits: ServerLimits): void {
+  const evictAt = Math.max(1, Math.floor(limits.maxConnections * 0.9));
+  const evictCount = Math.max(1, Math.floor(limits.maxConnections * 0.1));
+  // Connected, no request yet; a Set keeps them oldest first.
+  const silent = new Set<Socket>();
+  let open = 0;
+  let lastEviction = 0;
+  const evict = () => {
+    const now = Date.now();
+    if (now - lastEviction < 100) return;
+    lastEviction = now;
+    server.closeIdleConnections();
+    let n = 0;
+    for (const socket of silent) {
+      if (n++ >= evictCount) break;
+      socket.destroy();
+    }
+  };
+  server.on('connection', (socket: Socket) => {
+    open++;
+    silent.add(socket);
+    // Node destroys a socket whose timeout fires when nobody else listens for it.
+    socket.setTimeout(limits.headersTimeoutMs);
+    socket.once('close', () => {
+      open--;
+      silent.delete(socket);
+    });
+    if (open >= evictAt) evict();
+  });
+  server.on('request', (req: IncomingMessage) => {
+    if (silent.delete(req.socket)) req.socket.setTimeout(0);
+  });
+  server.on('drop', evict);
 }
