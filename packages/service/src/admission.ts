@@ -9,6 +9,11 @@ export interface Refusal {
 // Until a request has been decoded, a row is assumed to take this many bytes of JSON.
 const kInitialBytesPerRow = 64;
 const kSmoothing = 0.1;
+interface RunnerLoad {
+  held: number;
+  inFlightRows: number;
+  workers: number;
+}
 
 /**
  * Admission before work: decides from the declared `Content-Length` alone, before the body is read,
@@ -27,6 +32,8 @@ export class Admission {
   /** Rows per ms each runner drained, smoothed over its batches. */
   readonly #rate = new Map<RunnerLike, number>();
   #admittedRows = 0;
+  readonly #loads = new Map<RunnerLike, RunnerLoad>();
+  readonly #forget = () => this.#loads.clear();
 
   constructor(runners: readonly RunnerLike[]) {
     this.#runners = runners.filter((r) => typeof r.stats === 'function');
@@ -58,15 +65,13 @@ export class Admission {
   /** Admits `rows` (returns undefined, and counts them until {@link release}) or refuses them. */
   admit(rows: number): Refusal | undefined {
     for (const runner of this.#runners) {
-      const stats = runner.stats!();
-      const held = (stats.queueRows ?? 0) + (stats.inFlightRows ?? 0);
+      const { held, inFlightRows, workers } = this.#loadOf(runner);
       const load = Math.max(held, this.#admittedRows);
       if (load === 0) continue;
       const maxQueue = runner.options?.maxQueue ?? Infinity;
       const budgetMs = runner.options?.maxLatencyMs ?? Infinity;
-      const workers = Math.max(1, stats.workers ?? 1);
       const rate = (this.#rate.get(runner) ?? Infinity) * workers;
-      const capacity = Math.min(maxQueue + (stats.inFlightRows ?? 0), rate * budgetMs);
+      const capacity = Math.min(maxQueue + inFlightRows, rate * budgetMs);
       if (load + rows > capacity) {
         const drainS = Number.isFinite(rate) ? load / rate / 1000 : 1;
         return { retryAfterS: Math.min(60, Math.max(1, Math.ceil(drainS))), reason: `runner "${runner.name}" cannot take ${rows} more rows within its latency budget (${load} held)` };
@@ -74,6 +79,17 @@ export class Admission {
     }
     this.#admittedRows += rows;
     return undefined;
+  }
+
+  #loadOf(runner: RunnerLike): RunnerLoad {
+    // A runner's stats() snapshots its histograms: read once per event-loop turn, not per request.
+    const cached = this.#loads.get(runner);
+    if (cached !== undefined) return cached;
+    if (this.#loads.size === 0) setImmediate(this.#forget);
+    const stats = runner.stats!();
+    const load = { held: (stats.queueRows ?? 0) + (stats.inFlightRows ?? 0), inFlightRows: stats.inFlightRows ?? 0, workers: Math.max(1, stats.workers ?? 1) };
+    this.#loads.set(runner, load);
+    return load;
   }
 
   /** Releases rows admitted by {@link admit} once their request is answered. */
