@@ -93,7 +93,7 @@ export function sendError(logger: Logger, req: IncomingMessage, res: ServerRespo
 export const kMaxErrorBodyBytes = 32 * 1024;
 const kMaxMessageChars = 1000;
 
-// Issue lists are capped in count; this caps them in size too (50 issues about 20 KB keys each).
+// Issue lists are capped in count; this caps them in size too (issues naming very long keys).
 function capBody(body: ErrorBody & { truncated?: true }): string {
   const text = JSON.stringify(body);
   if (text.length <= kMaxErrorBodyBytes) return text;

@@ -39,7 +39,7 @@ export function decodeRecordList<TRecord>(value: unknown, decodeOne: RecordDecod
   const decoded: TRecord[] = [];
   const issues: ValidationIssue[] = [];
   let truncated = false;
-  // Stops past the cap: listing every issue of a huge invalid array took seconds and hundreds of MB.
+  // Stops past the cap: listing every issue of a huge invalid array costs time and memory out of proportion.
   for (let i = 0; i < value.length && issues.length <= kMaxValidationIssues; i++) {
     try {
       decoded.push(decodeOne(value[i]));

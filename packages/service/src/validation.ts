@@ -28,8 +28,8 @@ export function stripDialect(schema: JSONSchema): JSONSchema {
 }
 
 /**
- * Most issues a 400 lists (in `message` and `details`). A body of 900 KB of `{}` otherwise produced
- * a 115 MB answer; decoders stop validating once they have more than this many.
+ * Most issues a 400 lists (in `message` and `details`): a small body of many invalid fields would
+ * otherwise get an answer far larger than itself; decoders stop validating once they have more.
  */
 export const kMaxValidationIssues = 50;
 
