@@ -38,6 +38,9 @@ export function scrubUrl(url: string | undefined): string | undefined {
 
 const kRequestIdRe = /^[\x21-\x7e]{1,200}$/;
 
+// A path is echoed in messages by its start: the request line may be kilobytes long.
+const shorten = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
+
 /**
  * The node:http request listener of a service. Every request gets its id, metrics, access log,
  * CORS and API-key check here; the core then serves its own paths (APIs, after the `svc.use()`
@@ -54,7 +57,7 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
   const toExpress = (req: IncomingMessage, res: ServerResponse, path: string) => {
     host.app(req as Request, res as Response, (err?: unknown) => {
       if (err !== undefined && err !== null && err !== 'route' && err !== 'router') sendError(logger, req, res, fromMiddlewareError(err));
-      else sendError(logger, req, res, createServiceError('MLS_ERR_HTTP_NOT_FOUND', `No route for ${req.method} ${path}`));
+      else sendError(logger, req, res, createServiceError('MLS_ERR_HTTP_NOT_FOUND', `No route for ${req.method} ${shorten(path)}`));
     });
   };
 
@@ -89,7 +92,7 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
         return toExpress(req, res, path);
       case 'missing':
         state.label = '/docs';
-        return sendError(logger, req, res, createServiceError('MLS_ERR_HTTP_NOT_FOUND', `No route for ${req.method} ${path}`));
+        return sendError(logger, req, res, createServiceError('MLS_ERR_HTTP_NOT_FOUND', `No route for ${req.method} ${shorten(path)}`));
       case 'options':
         res.statusCode = 204;
         res.setHeader('allow', match.allow.join(', '));
@@ -97,7 +100,7 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
         return;
       case 'wrong-method': {
         const allow = match.allow.join(', ');
-        const err = createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`, { details: { allow: match.allow } });
+        const err = createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${shorten(path)}; allowed: ${allow}`, { details: { allow: match.allow } });
         return sendError(logger, req, res, err, { allow });
       }
     }
