@@ -66,4 +66,22 @@ describe('an idle-socket flood', () => {
       for (const s of idle) s.destroy();
     }
   }, 10_000);
+
+  it('closes an idle keep-alive connection after keepAliveTimeoutMs', async () => {
+    const quick = createService('keep_alive_service', { logLevel: 'silent', processMetrics: false, keepAliveTimeoutMs: 300 });
+    const { port: quickPort } = await start(quick);
+    try {
+      const started = Date.now();
+      const closed = await new Promise<number>((resolve) => {
+        const socket = connect(quickPort, '127.0.0.1', () => socket.write('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n'));
+        socket.on('data', () => {});
+        socket.on('close', () => resolve(Date.now() - started));
+        setTimeout(() => socket.destroy(), 5000);
+      });
+      // Node keeps a connection up to a second past the timeout it announces.
+      expect(closed).toBeLessThan(3000);
+    } finally {
+      await quick.close();
+    }
+  }, 10_000);
 });

@@ -91,7 +91,6 @@ function limitConnections(server: Server, limits: ServerLimits): void {
   server.on('connection', (socket: Socket) => {
     open++;
     silent.add(socket);
-    // Node destroys a socket whose timeout fires when nobody else listens for it.
     socket.setTimeout(limits.headersTimeoutMs);
     socket.once('close', () => {
       open--;
@@ -103,4 +102,10 @@ function limitConnections(server: Server, limits: ServerLimits): void {
     if (silent.delete(req.socket)) req.socket.setTimeout(0);
   });
   server.on('drop', evict);
+  // With a listener here Node no longer destroys timed-out sockets itself (keep-alive ones
+  // included): silent ones go now, while one that began its request is left to Node's header
+  // timeout, which answers it with 408.
+  server.on('timeout', (socket: Socket) => {
+    if (!(silent.has(socket) && socket.bytesRead > 0)) socket.destroy();
+  });
 }
