@@ -16,6 +16,11 @@ describe('createService options', () => {
     [{ requestTimeoutMs: 'soon' }, 'options.requestTimeoutMs must be a non-negative integer'],
     [{ logLevel: 'loud' }, 'options.logLevel must be one of'],
     [{ logger: {} }, 'options.logger must be a pino logger'],
+    [{ maxConnections: 0 }, 'options.maxConnections must be a positive integer'],
+    [{ headersTimeoutMs: 0 }, 'options.headersTimeoutMs must be a positive integer'],
+    [{ keepAliveTimeoutMs: 2.5 }, 'options.keepAliveTimeoutMs must be a positive integer'],
+    [{ turnBudgetMs: -1 }, 'options.turnBudgetMs must be a positive integer'],
+    [{ admission: 'on' }, 'options.admission must be a boolean'],
   ])('throws naming the option for %j', (options, message) => {
     expect(() => createService('svc', options as never)).toThrow(message);
   });
@@ -32,7 +37,7 @@ describe('createService options', () => {
 
   it('applies defaults: a 1 MiB body limit, no keys, info logs', () => {
     const o = resolveServiceOptions({}, {});
-    expect(o).toMatchObject({ bodyLimit: 1048576, apiKeys: [], logLevel: 'info', timeoutMs: 60000, requestTimeoutMs: 30000, fastPath: true });
+    expect(o).toMatchObject({ bodyLimit: 1048576, apiKeys: [], logLevel: 'info', timeoutMs: 60000, requestTimeoutMs: 30000 });
   });
 
   it('reads API keys from MLSERVE_API_KEYS, comma separated', () => {
