@@ -50,4 +50,29 @@ describe('DeadlineQueue', () => {
     expect(() => new DeadlineQueue(0)).toThrow(RangeError);
     expect(() => new DeadlineQueue(Number.NaN)).toThrow('ms must be a positive number or Infinity');
   });
+  it('never expires a deadline before its time', async () => {
+    const queue = new DeadlineQueue(40);
+    const start = performance.now();
+    let at = 0;
+    queue.add(start, () => (at = performance.now() - start));
+    await until(() => at > 0);
+    expect(at).toBeGreaterThanOrEqual(39);
+  });
+
+  it('keeps working when a deadline is added from an expiring one', async () => {
+    const queue = new DeadlineQueue(20);
+    const expired: string[] = [];
+    queue.add(performance.now(), () => {
+      expired.push('first');
+      queue.add(performance.now(), () => expired.push('second'));
+    });
+    await until(() => expired.length === 2);
+    expect(expired).toEqual(['first', 'second']);
+  });
 });
+
+/** Resolves once `done()` holds, polling; a busy machine delays timers, so no fixed sleep decides. */
+async function until(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!done() && performance.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -5,7 +5,7 @@ import { isMlserveError } from '@mlserve/errors';
 import type { Logger } from 'pino';
 import { readBody } from './body-reader';
 import type { Admission } from './admission';
-import type { DeadlineQueue } from './deadline-queue';
+import type { DeadlineQueue } from '@mlserve/core';
 import { createServiceError } from './errors';
 import { send, sendError } from './error-response';
 import type { ApiDefinition } from './openapi';

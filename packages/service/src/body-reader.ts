@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { DeadlineQueue } from './deadline-queue';
+import type { DeadlineQueue } from '@mlserve/core';
 import { createServiceError } from './errors';
 
 /** Called once with the body as text, or with the error that ended the read. */

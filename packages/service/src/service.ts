@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { type Logger, destination, pino } from 'pino';
 import { createKeyCheck } from './auth';
 import { createBuiltInEndpoints, kHealthPaths } from './built-in-endpoints';
-import { DeadlineQueue } from './deadline-queue';
+import { DeadlineQueue } from '@mlserve/core';
 import { createRequestListener, type DispatchHost } from './dispatch';
 import type { IODescriptor } from './io-descriptor';
 import { Lifecycle, type ListenOptions, type ListenResult } from './lifecycle';

@@ -1,15 +1,7 @@
+import type { TensorDataMap, TensorDType } from '@mlserve/core';
 import { type IODescriptor, isJsonMediaType } from './io-descriptor';
 import type { JSONSchema } from './types';
 import { createIssuesError, exampleFromSchema, kMaxValidationIssues, parseJson, type ValidationIssue } from './validation';
-
-/** Element types a tensor may have (ONNX Runtime's names). */
-export type TensorDType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'bool';
-
-/** The array type backing each dtype (`bool` is stored as 0/1 bytes, as ONNX Runtime does). */
-export interface TensorDataMap {
-  float32: Float32Array; float64: Float64Array; int8: Int8Array; uint8: Uint8Array; int16: Int16Array;
-  uint16: Uint16Array; int32: Int32Array; uint32: Uint32Array; int64: BigInt64Array; bool: Uint8Array;
-}
 
 /**
  * What a `tensor()` handler receives: the flat row-major data and the dimensions. It has the shape
