@@ -40,7 +40,7 @@ export async function readExportDirectory(dir: string, options: ImportModelOptio
   const name = options.name ?? (typeof meta.name === 'string' ? meta.name : basename(dir));
   assertDerivedName(name, dir);
   const metadata: Record<string, unknown> = { ...(isPlainObject(meta.metadata) ? meta.metadata : {}) };
-  for (const key of ['estimator', 'framework', 'featureNames', 'featureImportances'] as const) {
+  for (const key of ['estimator', 'framework', 'task', 'featureNames', 'featureImportances'] as const) {
     if (meta[key] !== undefined) metadata[key] = meta[key];
   }
   const input: SaveModelInput = {

@@ -1,6 +1,6 @@
 import { createStoreError } from './errors';
 import { isValidName } from './tag';
-import type { FileDigest, ModelManifest, TensorSpec } from './types';
+import type { FileDigest, ModelManifest, ModelSignature, ModelTask, TensorSpec } from './types';
 import { kVersionPattern } from './version';
 
 /** The `format` of model.json. */
@@ -62,7 +62,11 @@ export function parseManifest(
   if (files['pipeline.json'] !== undefined) digests['pipeline.json'] = checkDigest(files['pipeline.json'], 'files["pipeline.json"]', fail);
   if (!isObject(m.signature)) fail('signature must be an object { inputs, outputs }');
   const sig = m.signature as Record<string, unknown>;
-  const signature = { inputs: checkSpecs(sig.inputs, 'signature.inputs', fail), outputs: checkSpecs(sig.outputs, 'signature.outputs', fail) };
+  const signature: ModelSignature = { inputs: checkSpecs(sig.inputs, 'signature.inputs', fail), outputs: checkSpecs(sig.outputs, 'signature.outputs', fail) };
+  // What save() derived from the graph (task, ZipMaps, feature names): kept when well-formed.
+  if (isObject(sig.task) && (sig.task.kind === 'classification' || sig.task.kind === 'regression')) signature.task = sig.task as unknown as ModelTask;
+  if (Array.isArray(sig.zipMaps)) signature.zipMaps = sig.zipMaps as ModelSignature['zipMaps'];
+  if (Array.isArray(sig.featureNames) && sig.featureNames.every((n) => typeof n === 'string')) signature.featureNames = sig.featureNames as string[];
   if (m.classes !== undefined && (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'string' || typeof c === 'number'))) {
     fail('classes must be an array of strings or numbers');
   }

@@ -77,7 +77,12 @@ export class ModelStore {
     assertValidName(name, 'name');
     if (!isPlainObject(input)) throw createStoreError('MLS_ERR_STORE_INVALID_INPUT', 'input must be an object { model, pipeline?, classes?, ... }');
     const { bytes, source } = await readModelInput(input.model);
-    const signature = await readSignature(bytes, source);
+    const signature = await readSignature(bytes, source, {
+      task: input.metadata?.task,
+      classes: input.classes,
+      featureNames: input.metadata?.featureNames ?? input.metadata?.inputs,
+      hasPipeline: input.pipeline !== undefined,
+    });
     checkSaveExtras(input, signature);
     const pipelineText = input.pipeline === undefined ? undefined : await readPipelineInput(input.pipeline, signature);
 

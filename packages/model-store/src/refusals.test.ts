@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createTempStore, kClassifier, kZipMap, makePipelineJSON } from '../test/helpers';
+import { createTempStore, kClassifier, kSequenceOutput, makePipelineJSON } from '../test/helpers';
 import { ModelStore } from './model-store';
 
 describe('save refuses what it cannot serve, and stores nothing', () => {
@@ -14,10 +14,10 @@ describe('save refuses what it cannot serve, and stores nothing', () => {
     await cleanup();
   });
 
-  it('refuses a ZipMap output and says how to export without it', async () => {
-    const err = await store.save('iris', { model: kZipMap }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'MLS_ERR_STORE_NON_TENSOR_OUTPUT', statusCode: 422, details: { output: 'output_probability' } });
-    expect((err as Error).message).toContain('zipmap.onnx: output "output_probability" is not a tensor');
+  it('refuses a non-tensor output that is no ZipMap and says how to export without it', async () => {
+    const err = await store.save('seq', { model: kSequenceOutput }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MLS_ERR_STORE_NON_TENSOR_OUTPUT', statusCode: 422, details: { output: 'parts' } });
+    expect((err as Error).message).toContain('sequence_output.onnx: output "parts" is not a tensor');
     expect((err as Error).message).toContain("options={'zipmap': False}");
     expect((err as Error).message).toContain('python3 -m mlserve_sklearn export');
   });

@@ -46,6 +46,7 @@ describe('store.save()', () => {
         { name: 'label', type: 'int64', shape: ['N'] },
         { name: 'probabilities', type: 'float32', shape: ['N', 3] },
       ],
+      task: { kind: 'classification', label: 'label', probabilities: 'probabilities', labelRule: 'model' },
     });
     expect(Date.parse(manifest.createdAt)).not.toBeNaN();
   });

@@ -1,3 +1,4 @@
+import { type OnnxGraphInfo, deriveTask, nonTensorOutputMessage, readOnnxGraph, toServingModel } from '@mlserve/core';
 import { createRequire } from 'node:module';
 import type { InferenceSession } from 'onnxruntime-node';
 import { createStoreError } from './errors';
@@ -24,31 +25,52 @@ export async function onnxruntimeVersion(): Promise<string> {
 
 function toSpec(meta: InferenceSession.ValueMetadata, file: string, kind: 'input' | 'output'): TensorSpec {
   if (!meta.isTensor) {
-    const how =
-      kind === 'output'
-        ? 'It is probably a ZipMap (a sequence of {class: probability} maps), which skl2onnx adds to classifiers by default. ' +
-          "Export it with zipmap disabled: skl2onnx `to_onnx(model, X, options={'zipmap': False})`, or use the mlserve exporter " +
-          '(`/usr/bin/python3 -m mlserve_sklearn export MODEL.pkl --out DIR`), which never emits ZipMap.'
-        : 'mlserve feeds tensors only.';
-    throw createStoreError(
-      'MLS_ERR_STORE_NON_TENSOR_OUTPUT',
-      `${file}: ${kind} "${meta.name}" is not a tensor, and onnxruntime-node cannot return non-tensor values. ${how}`,
-      { details: { file, [kind]: meta.name } },
-    );
+    throw createStoreError('MLS_ERR_STORE_NON_TENSOR_OUTPUT', `${file}: ${nonTensorOutputMessage(kind, [meta.name])}`, { details: { file, [kind]: meta.name } });
   }
   return { name: meta.name, type: meta.type, shape: meta.shape.map((dim) => (dim === '' ? null : dim)) };
 }
 
+/** What besides the graph tells a model's task and feature names (see `deriveTask` of @mlserve/core). */
+export interface SignatureHints {
+  /** metadata.json's `task`: `"classification"` or `"regression"`. */
+  task?: unknown;
+  /** Class names given by the user, in the order of the probability columns. */
+  classes?: Array<string | number> | undefined;
+  /** metadata `featureNames` (or `inputs`): names of the columns of a single input [N, D]. */
+  featureNames?: unknown;
+  /** True when a pipeline.json turns records into the input: feature names then name its inputs, not the model's. */
+  hasPipeline?: boolean;
+}
+
+/** Feature names that name the D columns of a model's single input [N, D]. */
+function featureNamesFor(inputs: TensorSpec[], hints: SignatureHints): string[] | undefined {
+  const names = hints.featureNames;
+  if (hints.hasPipeline || inputs.length !== 1 || !Array.isArray(names) || !names.every((n) => typeof n === 'string')) return undefined;
+  const width = inputs[0]!.shape[1];
+  return inputs[0]!.shape.length === 2 && width === names.length && new Set(names).size === names.length ? [...(names as string[])] : undefined;
+}
+
 /**
- * Loads the model in onnxruntime (single-threaded, no graph optimisation: only the graph is read)
- * and returns its inputs and outputs. Rejects with `MLS_ERR_STORE_INVALID_MODEL` when onnxruntime
- * cannot load it and `MLS_ERR_STORE_NON_TENSOR_OUTPUT` for non-tensor inputs or outputs.
+ * Reads the graph (with onnx-proto), loads the model as served in onnxruntime (single-threaded, no
+ * graph optimisation: only the signature is read) and returns its inputs, outputs and task. A
+ * ZipMap output is served as the probability tensor that feeds it: the signature lists that tensor
+ * and records the ZipMap in `zipMaps` (the stored file stays the user's bytes; the runner derives
+ * the same serving graph when it loads the model). Rejects with `MLS_ERR_STORE_INVALID_MODEL` when
+ * the file is not a loadable ONNX model and `MLS_ERR_STORE_NON_TENSOR_OUTPUT` for other non-tensor
+ * inputs or outputs.
  */
-export async function readSignature(bytes: Uint8Array, file: string): Promise<ModelSignature> {
+export async function readSignature(bytes: Uint8Array, file: string, hints: SignatureHints = {}): Promise<ModelSignature> {
   const ort = await loadOrt();
+  let graph: OnnxGraphInfo | undefined;
+  try {
+    graph = readOnnxGraph(bytes);
+  } catch {
+    // onnxruntime says why below, in its own words.
+  }
+  const served = graph && graph.zipMaps.length > 0 ? toServingModel(bytes, graph.zipMaps) : bytes;
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    session = await ort.InferenceSession.create(served, {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'disabled',
@@ -62,10 +84,15 @@ export async function readSignature(bytes: Uint8Array, file: string): Promise<Mo
     });
   }
   try {
-    return {
-      inputs: session.inputMetadata.map((meta) => toSpec(meta, file, 'input')),
-      outputs: session.outputMetadata.map((meta) => toSpec(meta, file, 'output')),
-    };
+    const inputs = session.inputMetadata.map((meta) => toSpec(meta, file, 'input'));
+    const outputs = session.outputMetadata.map((meta) => toSpec(meta, file, 'output'));
+    const signature: ModelSignature = { inputs, outputs };
+    const task = deriveTask(outputs, graph, { task: hints.task, classes: hints.classes });
+    if (task) signature.task = task;
+    if (graph && graph.zipMaps.length > 0) signature.zipMaps = graph.zipMaps;
+    const featureNames = featureNamesFor(inputs, hints);
+    if (featureNames) signature.featureNames = featureNames;
+    return signature;
   } finally {
     await session.release();
   }

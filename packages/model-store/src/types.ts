@@ -1,34 +1,10 @@
+import type { ClassificationTask, ModelSignature, ModelTask, RegressionTask, TensorSpec, TensorSpecType, ZipMapOutput } from '@mlserve/core';
 import type { Pipeline, PipelineJSON } from '@mlserve/pipeline';
 
-/** Element type of a tensor, as onnxruntime names it. */
-export type TensorType =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'string'
-  | 'bool'
-  | (string & {});
+/** Element type of a tensor spec, as onnxruntime names it (core's TensorSpecType). */
+export type TensorType = TensorSpecType;
 
-/** One input or output of a model: its name, element type and shape (a string or null for a free dimension). */
-export interface TensorSpec {
-  name: string;
-  type: TensorType;
-  shape: Array<number | string | null>;
-}
-
-/** The inputs and outputs of a model, read from the ONNX graph when it is saved. */
-export interface ModelSignature {
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-}
+export type { ClassificationTask, ModelSignature, ModelTask, RegressionTask, TensorSpec, ZipMapOutput };
 
 /** Size and sha256 (hex) of one stored file. */
 export interface FileDigest {

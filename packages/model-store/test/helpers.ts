@@ -10,6 +10,12 @@ export const kFixtures = join(__dirname, 'fixtures');
 export const kClassifier = join(kFixtures, 'classifier.onnx');
 /** The same classifier with a ZipMap output (sequence of maps). */
 export const kZipMap = join(kFixtures, 'zipmap.onnx');
+/** skl2onnx-shaped binary classifier: output_label (string) + ZipMap output_probability fed by probabilities; classes benign, malignant. */
+export const kSklZipMap = join(kFixtures, 'skl_binary_strings_zipmap.onnx');
+/** skl2onnx-shaped regressor: input [N, 3] -> variable float [N, 1]. */
+export const kSklRegressor = join(kFixtures, 'skl_regressor.onnx');
+/** A non-tensor output that is no ZipMap (a sequence of tensors). */
+export const kSequenceOutput = join(kFixtures, 'sequence_output.onnx');
 
 /** A pipeline.json (mlserve.pipeline/v1) producing the 4 columns the classifier expects. */
 export function makePipelineJSON(): PipelineJSON {

@@ -76,22 +76,6 @@ export class BatchQueue {
     return batch;
   }
 
-  /**
-   * Hands every item enqueued before `oldest` to `expire` and returns the arrival time of the
-   * oldest one left, if any. Chunks of started requests are neither expired nor counted.
-   */
-  expire(oldest: number, expire: (item: Item) => void): number | undefined {
-    const q = this.#items;
-    for (let i = this.#head; i < q.length; i++) {
-      const item = q[i]!;
-      if (item.state !== kQueued || item.job.started) continue;
-      if (item.enqueuedAt >= oldest) return item.enqueuedAt;
-      expire(item);
-    }
-    this.#compact();
-    return undefined;
-  }
-
   /** Forgets every item (after their jobs were failed). */
   clear(): void {
     this.#items = [];

@@ -1,3 +1,4 @@
+import type { Deadline } from '@mlserve/core';
 import { createRunnerError } from './errors';
 import { type TensorOutput, type TensorType, type TypedArray, type WireOutput, type WireTensor, allocate, kTransferMinBytes, toOutputData } from './tensor';
 
@@ -23,9 +24,10 @@ export class Job {
    * no longer refuses a large request while its earlier chunks run.
    */
   started = false;
-  /** Links of the runner's list of pending jobs (see PendingJobs). */
-  prevPending: Job | undefined = undefined;
-  nextPending: Job | undefined = undefined;
+  /** Its entry in the scheduler's pending jobs (their timeoutMs deadlines). */
+  timeout: Deadline<Job> | undefined = undefined;
+  /** Its maxLatencyMs deadline, until its first rows reach a worker. */
+  latency: Deadline<Job> | undefined = undefined;
   #remaining = 0;
   #parts: Array<Outputs | undefined> | undefined;
   readonly #resolve: (outputs: Outputs) => void;

@@ -44,10 +44,10 @@ export class PoolExecutor implements Executor {
   /** Called when a worker fails outside of any task (piscina's 'error'). */
   onWorkerError: (err: Error) => void = () => {};
 
-  constructor(options: { workers: number; batchesPerWorker: number; workerFile: string; modelPath: string; sessionOptions: SessionOptions; name: string }) {
+  constructor(options: { workers: number; batchesPerWorker: number; workerFile: string; modelPath: string; modelBytes?: Uint8Array | undefined; sessionOptions: SessionOptions; name: string }) {
     this.#workers = options.workers;
     this.capacity = options.workers * options.batchesPerWorker;
-    const workerData: WorkerData = { modelPath: options.modelPath, sessionOptions: options.sessionOptions as Record<string, unknown> };
+    const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };
     this.#pool = new Piscina({
       filename: options.workerFile,
       name: 'default',
@@ -107,8 +107,8 @@ export class InProcessExecutor implements Executor {
   readonly capacity = 1;
   readonly #host: SessionHost;
 
-  constructor(options: { modelPath: string; sessionOptions: SessionOptions }) {
-    this.#host = new SessionHost(options.modelPath, options.sessionOptions);
+  constructor(options: { modelPath: string; modelBytes?: Uint8Array | undefined; sessionOptions: SessionOptions }) {
+    this.#host = new SessionHost(options.modelPath, options.sessionOptions, options.modelBytes);
   }
 
   async load(): Promise<LoadResult[]> {

@@ -1,9 +1,10 @@
 export { createRunner, Runner } from './runner';
-export type { BatchEvent, RunnerState, RunnerStats, StoredModelLike } from './runner';
+export type { StoredModelLike } from './runner';
+export type { BatchEvent, RunnerCounters, RunnerState, RunnerStats } from './stats';
 export { kDefaultRunnerOptions } from './options';
 export type { ResolvedRunnerOptions, RunnerOptions } from './options';
 export type { ModelRefLike, RunnerModelInfo, RunnerModelSource, RunnerPipeline } from './model-source';
-export type { Prediction } from './predict';
+export type { AnyPrediction, LabelPrediction, Prediction, RegressionPrediction } from './predict';
 export type { ModelSignature, TensorInput, TensorOutput, TensorSpec, TensorType, TypedArray } from './tensor';
 export type { SessionOptions } from './session-host';
 export type { HistogramSnapshot } from './histogram';

@@ -26,15 +26,28 @@ describe('runner.ready()', () => {
     }
   });
 
-  it('rejects a model with a ZipMap (non-tensor) output, saying why', async () => {
-    const runner = createRunner({ modelPath: fixture('zipmap.onnx') }, { workers: 2 });
+  it('rejects a model with a non-tensor output that is no ZipMap, saying why', async () => {
+    const runner = createRunner({ modelPath: fixture('sequence_output.onnx') }, { workers: 2 });
     const err = await runner.ready().catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'MLS_ERR_RUNNER_MODEL_LOAD', statusCode: 500 });
-    expect((err as Error).message).toMatch(/zipmap\.onnx/);
-    expect((err as Error).message).toMatch(/"probabilities" is not a tensor \(a ZipMap/);
+    expect((err as Error).message).toMatch(/sequence_output\.onnx/);
+    expect((err as Error).message).toMatch(/"parts" is not a tensor \(a ZipMap or a sequence/);
     await expect(runner.run({})).rejects.toBe(err);
     expect(runner.stats().state).toBe('failed');
     await runner.close();
+  });
+
+  it('serves a ZipMap classifier as the probability tensor feeding its ZipMap', async () => {
+    const runner = createRunner({ modelPath: fixture('zipmap.onnx') }, { workers: 1 });
+    try {
+      await runner.ready();
+      expect(runner.model.signature?.outputs.map((o) => o.name)).toEqual(['label', 'probability_tensor']);
+      expect(runner.model.signature?.zipMaps).toEqual([{ output: 'probabilities', probabilities: 'probability_tensor', classes: [0, 1, 2] }]);
+      const out = await runner.run({ input: { type: 'float32', data: [1, 2, 3, 4], dims: [1, 4] } });
+      expect(out.probability_tensor!.dims).toEqual([1, 3]);
+    } finally {
+      await runner.close();
+    }
   });
 
   it('rejects a missing model file, naming it', async () => {

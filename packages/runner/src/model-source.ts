@@ -22,8 +22,10 @@ export interface RunnerModelSource {
   modelPath: string;
   /** Applied by predict() to raw records: a fitted Pipeline, or its JSON (loaded with Pipeline.fromJSON). */
   pipeline?: RunnerPipeline | PipelineJSON | undefined;
-  /** predict() labels: `classes[argmax(probabilities)]`. */
+  /** Class names in the order of the probability columns (else the graph's own class labels). */
   classes?: ReadonlyArray<string | number> | undefined;
+  /** Names of the columns of the model's single input [N, D]: predict() then takes records by name. */
+  featureNames?: string[] | undefined;
   name?: string | undefined;
   tag?: string | undefined;
   signature?: ModelSignature | undefined;
@@ -47,6 +49,8 @@ export interface RunnerModelInfo {
   tag: string | undefined;
   modelPath: string;
   classes: ReadonlyArray<string | number> | undefined;
+  /** The columns of the single input, by name, when known. */
+  featureNames: string[] | undefined;
   /** From the store when given, replaced by the session's own once ready. */
   signature: ModelSignature | undefined;
 }
@@ -80,6 +84,9 @@ export function resolveModelSource(model: unknown): { info: RunnerModelInfo; pip
     }
   }
   if (m.name !== undefined && typeof m.name !== 'string') throw new TypeError('model.name must be a string');
+  if (m.featureNames !== undefined && (!Array.isArray(m.featureNames) || !m.featureNames.every((n) => typeof n === 'string'))) {
+    throw new TypeError('model.featureNames must be an array of strings');
+  }
   const modelPath = resolve(file);
   return {
     info: {
@@ -87,6 +94,7 @@ export function resolveModelSource(model: unknown): { info: RunnerModelInfo; pip
       tag: typeof m.tag === 'string' ? m.tag : undefined,
       modelPath,
       classes: m.classes ?? undefined,
+      featureNames: m.featureNames ?? m.signature?.featureNames,
       signature: m.signature ?? undefined,
     },
     pipeline,

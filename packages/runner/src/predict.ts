@@ -1,95 +1,117 @@
+import type { ClassificationTask, ModelTask, RegressionTask } from '@mlserve/core';
 import { createRunnerError } from './errors';
 import type { RunnerPipeline } from './model-source';
-import type { ModelSignature, TensorOutput, TensorSpec, WireTensor } from './tensor';
+import { type RecordFeed, planFeed } from './record-feed';
+import type { ModelSignature, TensorOutput } from './tensor';
 
-/** One prediction of `runner.predict()`. */
+/** One prediction of a classifier with probabilities. */
 export interface Prediction {
-  /** `classes[index]` when the model has classes, else `index`. */
+  /** The class: `classes[index]` when the model has classes, else `index`. */
   label: string | number;
-  /** The argmax of `probabilities`. */
+  /** The position of the class in `classes` (and in `probabilities`). */
   index: number;
   /** One probability per class, in the order of the model's classes. */
   probabilities: number[];
 }
 
-/** What predict() needs to know about a model, worked out once at ready(). */
+/** One prediction of a classifier without probabilities (e.g. SVC without probability=True): the label only. */
+export interface LabelPrediction {
+  label: string | number;
+  index: number;
+}
+
+/** One prediction of a regressor: one number, or one per target. */
+export interface RegressionPrediction {
+  value: number | number[];
+}
+
+/** Any answer of `runner.predict()`: which one follows from the model's task. */
+export type AnyPrediction = Prediction | LabelPrediction | RegressionPrediction;
+
+/** What predict() needs to know about a model, worked out once from its signature. */
 export interface PredictPlan {
-  input: TensorSpec;
-  probabilities: string;
+  feed: RecordFeed;
+  task: ModelTask;
+}
+
+/** How records reach the model and what its outputs mean; a string says why predict() cannot be used. */
+export function planPredict(signature: ModelSignature, pipeline: RunnerPipeline | undefined): PredictPlan | string {
+  const task = signature.task;
+  if (!task) return 'predict() needs a classifier (label or probabilities output) or a regressor (output "variable"); this model is neither; use run()';
+  const feed = planFeed(signature, pipeline);
+  return typeof feed === 'string' ? feed : { feed, task };
 }
 
 /**
- * Picks the input predict() feeds and the output it reads: the model must have one numeric input,
- * and an output named `probabilities` (or else a float output of rank 2). The TreeEnsemble `label`
- * output is never used: in the binary case it does not follow argmax(probabilities).
+ * What the class labels of a label output are, to find each label's position: the graph's own
+ * class labels when known, else the label is the position.
  */
-export function planPredict(signature: ModelSignature): PredictPlan | string {
-  if (signature.inputs.length !== 1) return `predict() needs a model with one input, this one has ${signature.inputs.length}; use run()`;
-  const input = signature.inputs[0]!;
-  if (input.type !== 'float32' && input.type !== 'float64') return `predict() needs a float input, "${input.name}" is ${input.type}; use run()`;
-  const isFloat = (o: TensorSpec): boolean => o.type === 'float32' || o.type === 'float64';
-  const probabilities =
-    signature.outputs.find((o) => (o.name === 'probabilities' || o.name === 'output_probability') && isFloat(o)) ??
-    signature.outputs.find((o) => isFloat(o) && o.shape.length === 2);
-  if (!probabilities) return 'predict() needs a probabilities output (float [N, classes]); this model has none; use run()';
-  return { input, probabilities: probabilities.name };
+export interface LabelLookup {
+  /** Class names in probability-column order, as the caller sees them. */
+  classes: ReadonlyArray<string | number> | undefined;
+  /** The labels the model's label output writes (its classifier's or ZipMap's classlabels). */
+  graphLabels: ReadonlyArray<string | number> | undefined;
 }
 
-/**
- * Turns records into the model's input tensor: through the pipeline when there is one, otherwise
- * each record must already be a row of numbers.
- */
-export function recordsToTensor(records: unknown[], pipeline: RunnerPipeline | undefined, input: TensorSpec): WireTensor {
-  if (pipeline) {
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i];
-      if (typeof r !== 'object' || r === null || Array.isArray(r)) {
-        throw createRunnerError('MLS_ERR_RUNNER_INPUT', `record ${i} must be an object`, { details: { row: i } });
-      }
-    }
-    const { data, shape } =
-      records.length === 1 && pipeline.transformOne
-        ? pipeline.transformOne(records[0] as Record<string, unknown>)
-        : pipeline.transform(records as Array<Record<string, unknown>>);
-    const tensorData = input.type === 'float64' ? Float64Array.from(data) : data;
-    return { type: input.type as 'float32', data: tensorData, dims: [shape[0] ?? records.length, shape[1] ?? 0] };
-  }
-  const width = (records[0] as { length?: unknown } | undefined)?.length;
-  if (typeof width !== 'number') {
-    throw createRunnerError('MLS_ERR_RUNNER_INPUT', 'this model has no pipeline: records must be arrays of numbers', { details: { row: 0 } });
-  }
-  const data = input.type === 'float64' ? new Float64Array(records.length * width) : new Float32Array(records.length * width);
-  for (let i = 0; i < records.length; i++) {
-    const row = records[i] as ArrayLike<unknown>;
-    if (!(Array.isArray(row) || ArrayBuffer.isView(row)) || row.length !== width) {
-      throw createRunnerError('MLS_ERR_RUNNER_INPUT', `record ${i} must be an array of ${width} numbers`, { details: { row: i } });
-    }
-    for (let j = 0; j < width; j++) {
-      const v = row[j];
-      if (typeof v !== 'number') throw createRunnerError('MLS_ERR_RUNNER_INPUT', `record ${i}, column ${j} is not a number`, { details: { row: i, column: j } });
-      data[i * width + j] = v;
-    }
-  }
-  return { type: input.type as 'float32', data, dims: [records.length, width] };
+/** Turns a batch's outputs into one prediction per row, following the task. */
+export function toPredictions(outputs: Record<string, TensorOutput>, task: ModelTask, lookup: LabelLookup): AnyPrediction[] {
+  return task.kind === 'regression' ? toValues(outputs, task) : toClasses(outputs, task, lookup);
 }
 
-/** Labels from argmax(probabilities), mapped through the classes. */
-export function toPredictions(output: TensorOutput, classes: ReadonlyArray<string | number> | undefined): Prediction[] {
+function rowsAndWidth(output: TensorOutput): [number, number] {
   const [rows = 0, width = 1] = output.dims.length === 1 ? [output.dims[0], 1] : output.dims;
-  if (classes && classes.length !== width) {
+  return [rows, width];
+}
+
+function toValues(outputs: Record<string, TensorOutput>, task: RegressionTask): RegressionPrediction[] {
+  const output = outputs[task.outputs[0]!]!;
+  const [rows, width] = rowsAndWidth(output);
+  const data = output.data as ArrayLike<number>;
+  const out: RegressionPrediction[] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    out[i] = { value: width === 1 ? Number(data[i]) : Array.from({ length: width }, (_, j) => Number(data[i * width + j])) };
+  }
+  return out;
+}
+
+function toClasses(outputs: Record<string, TensorOutput>, task: ClassificationTask, lookup: LabelLookup): Array<Prediction | LabelPrediction> {
+  const classes = lookup.classes ?? task.classes;
+  const probabilities = task.probabilities ? outputs[task.probabilities] : undefined;
+  const labels = task.label ? outputs[task.label] : undefined;
+  const scores = task.scores ? outputs[task.scores] : undefined;
+  const ranked = probabilities ?? (task.labelRule === 'argmax' ? scores : undefined);
+  const [rows, width] = ranked ? rowsAndWidth(ranked) : rowsAndWidth(labels!);
+  if (probabilities && classes && classes.length !== width) {
     throw createRunnerError('MLS_ERR_RUNNER_NOT_CLASSIFIER', `the model returns ${width} probabilities per row but has ${classes.length} classes`);
   }
-  const data = output.data as Float32Array;
-  const predictions: Prediction[] = new Array(rows);
+  const graphLabels = lookup.graphLabels ?? task.classes;
+  const predictions: Array<Prediction | LabelPrediction> = new Array(rows);
   for (let i = 0; i < rows; i++) {
-    const probabilities = new Array<number>(width);
-    let index = 0;
-    for (let j = 0; j < width; j++) {
-      const p = data[i * width + j]!;
-      probabilities[j] = p;
-      if (p > probabilities[index]!) index = j;
+    let index: number;
+    if (task.labelRule === 'argmax' || !labels) {
+      const data = ranked!.data as ArrayLike<number>;
+      index = 0;
+      for (let j = 1; j < width; j++) if (data[i * width + j]! > data[i * width + index]!) index = j;
+    } else {
+      const value = (labels.data as ArrayLike<string | number>)[i]!;
+      const found = graphLabels ? graphLabels.indexOf(value) : -1;
+      index = found !== -1 ? found : typeof value === 'number' ? value : -1;
+      if (index === -1 || (classes === undefined && typeof value !== 'number')) {
+        // A label the model writes but no class list names (say a string label without classes): answer it as it is.
+        predictions[i] = withProbabilities({ label: value, index }, probabilities, i, width);
+        continue;
+      }
     }
-    predictions[i] = { label: classes ? classes[index]! : index, index, probabilities };
+    const label = classes?.[index] ?? (graphLabels?.[index] as string | number | undefined) ?? index;
+    predictions[i] = withProbabilities({ label, index }, probabilities, i, width);
   }
   return predictions;
+}
+
+function withProbabilities(prediction: LabelPrediction, probabilities: TensorOutput | undefined, row: number, width: number): Prediction | LabelPrediction {
+  if (!probabilities) return prediction;
+  const data = probabilities.data as ArrayLike<number>;
+  const values = new Array<number>(width);
+  for (let j = 0; j < width; j++) values[j] = data[row * width + j]!;
+  return { ...prediction, probabilities: values };
 }

@@ -1,3 +1,4 @@
+import { nonTensorOutputMessage } from '@mlserve/core';
 import * as ort from 'onnxruntime-node';
 import { type ModelSignature, type TensorType, type TypedArray, type WireOutput, type WireTensor, kTransferMinBytes, toWireOutputData } from './tensor';
 
@@ -18,23 +19,18 @@ export class SessionHost {
   readonly loaded: Promise<LoadResult>;
   #session: ort.InferenceSession | undefined;
 
-  constructor(modelPath: string, options: SessionOptions) {
-    this.loaded = this.#load(modelPath, options);
+  /** Loads `bytes` when given (a serving graph derived from the file), else the file. */
+  constructor(modelPath: string, options: SessionOptions, bytes?: Uint8Array) {
+    this.loaded = this.#load(modelPath, options, bytes);
   }
 
-  async #load(modelPath: string, options: SessionOptions): Promise<LoadResult> {
+  async #load(modelPath: string, options: SessionOptions, bytes: Uint8Array | undefined): Promise<LoadResult> {
     try {
-      const session = await ort.InferenceSession.create(modelPath, options);
+      const session = bytes ? await ort.InferenceSession.create(bytes, options) : await ort.InferenceSession.create(modelPath, options);
       const nonTensor = session.outputMetadata.filter((m) => !m.isTensor).map((m) => m.name);
       if (nonTensor.length > 0) {
         await session.release();
-        return {
-          ok: false,
-          message:
-            `output ${nonTensor.map((n) => `"${n}"`).join(', ')} is not a tensor (a ZipMap or a sequence); ` +
-            'onnxruntime-node only returns tensors. Re-export the classifier without ZipMap ' +
-            "(skl2onnx: options={'zipmap': False}) so probabilities are a float tensor [N, classes]",
-        };
+        return { ok: false, message: nonTensorOutputMessage('output', nonTensor) };
       }
       this.#session = session;
       return { ok: true, signature: { inputs: session.inputMetadata.map(toSpec), outputs: session.outputMetadata.map(toSpec) } };

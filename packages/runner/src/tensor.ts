@@ -1,32 +1,7 @@
+import { type ModelSignature, type TensorSpec, type TensorType, type TypedArray, isTensorType } from '@mlserve/core';
 import { createRunnerError } from './errors';
 
-/** Element types a tensor may have (ONNX Runtime's names). */
-export type TensorType =
-  | 'float32'
-  | 'float64'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64'
-  | 'bool'
-  | 'string';
-
-/** Any typed array a tensor's data may be held in. */
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+export type { ModelSignature, TensorSpec, TensorType, TypedArray };
 
 /**
  * One named input tensor of `runner.run()`. `dims[0]` is the batch (row) dimension; `data` holds
@@ -50,23 +25,10 @@ export interface TensorOutput {
 }
 
 /**
- * Below this size a buffer is cheaper to copy (structured clone) than to transfer between threads:
- * measured ~8 µs vs ~11 µs per message for a one-row result.
+ * Below this size a buffer is cheaper to copy (structured clone) than to transfer between threads
+ * (the README's performance section has the figures).
  */
 export const kTransferMinBytes = 16 * 1024;
-
-/** What a tensor spec of a model signature looks like (model-store's TensorSpec). */
-export interface TensorSpec {
-  name: string;
-  type: string;
-  shape: Array<number | string | null>;
-}
-
-/** The inputs and outputs of a loaded model. */
-export interface ModelSignature {
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-}
 
 /** A tensor as it travels to a worker: data already in the array ONNX Runtime takes. */
 export interface WireTensor {
@@ -97,11 +59,6 @@ const kArrayTypes: Record<Exclude<TensorType, 'string'>, TypedArrayConstructor> 
   uint64: BigUint64Array as unknown as TypedArrayConstructor,
   bool: Uint8Array,
 };
-
-/** True for the element types runner.run() accepts. */
-export function isTensorType(type: unknown): type is TensorType {
-  return type === 'string' || (typeof type === 'string' && Object.prototype.hasOwnProperty.call(kArrayTypes, type));
-}
 
 /** An empty container of `type` and `length` elements (string[] for strings). */
 export function allocate(type: TensorType, length: number): TypedArray | string[] {

@@ -8,5 +8,7 @@ export type WorkerTask =
 /** What the runner passes to every worker as piscina's workerData. */
 export interface WorkerData {
   modelPath: string;
+  /** A serving graph derived from the file (ZipMap outputs replaced by their tensors), loaded instead of it. */
+  modelBytes?: Uint8Array | undefined;
   sessionOptions: Record<string, unknown>;
 }

@@ -5,11 +5,11 @@
  * given a batch (and before the thread starts blocking in Atomics.wait between tasks).
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
-import { type LoadResult, type RunResult, SessionHost, transferablesOf } from './session-host';
-import type { WorkerTask } from './worker-protocol';
+import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
+import type { WorkerData, WorkerTask } from './worker-protocol';
 
-const data = workerData as { modelPath: string; sessionOptions: ConstructorParameters<typeof SessionHost>[1] };
-const host = new SessionHost(data.modelPath, data.sessionOptions);
+const data = workerData as WorkerData;
+const host = new SessionHost(data.modelPath, data.sessionOptions as SessionOptions, data.modelBytes);
 
 /** Carries a result and the buffers to transfer with it back to the main thread. */
 class Moved {

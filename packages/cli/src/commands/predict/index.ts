@@ -47,13 +47,17 @@ export interface PredictResult {
 /** Rejections kept in the returned result; the rest are only counted, so memory stays flat. */
 export const kKeptRejections = 20;
 
+/** What the runner answers for one row: a class (with probabilities when the model has them) or a value. */
 interface Prediction {
-  label: unknown;
-  probabilities: ArrayLike<number>;
+  label?: unknown;
+  probabilities?: ArrayLike<number>;
+  value?: number | number[];
 }
 
 interface RunnerLike {
   predict(records: Array<Record<string, unknown>>): Promise<Prediction[]>;
+  ready(): Promise<void>;
+  inputSchema(): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -136,10 +140,36 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
   const runnerOptions: Record<string, unknown> = { maxBatchSize: batchSize, maxQueue: batchSize * (maxInFlight + 1), maxLatencyMs: 600_000, timeoutMs: 600_000 };
   if (options.workers) runnerOptions.workers = options.workers;
   const runner = createRunner(model, runnerOptions as never) as unknown as RunnerLike;
-  const classes = model.classes;
-  // Without a pipeline the runner takes rows as arrays of numbers, in the file's column order.
-  const toInput = model.pipeline ? (r: Record<string, unknown>): Record<string, unknown> => r : (r: Record<string, unknown>) => Object.values(r) as unknown as Record<string, unknown>;
-  const types = columnTypesOf(model.pipeline?.inputSchema());
+  const task = model.signature.task;
+  const classes = model.classes ?? (task?.kind === 'classification' ? task.classes : undefined);
+  let columns: RecordColumns;
+  try {
+    await runner.ready();
+    columns = recordColumns(runner.inputSchema());
+  } catch (err) {
+    await runner.close();
+    throw err;
+  }
+  // By name wherever the model names its inputs (pipeline, graph inputs, feature names); by the
+  // file's column order only for a model without names.
+  const toInput = columns.byName ? (r: Record<string, unknown>): Record<string, unknown> => r : (r: Record<string, unknown>) => Object.values(r) as unknown as Record<string, unknown>;
+  const types = columnTypesOf(columns.schema);
+  let headerChecked = false;
+  const checkHeader = (record: Record<string, unknown>): void => {
+    headerChecked = true;
+    if (!columns.byName) return;
+    const present = new Set(Object.keys(record));
+    const missing = columns.required.filter((name) => !present.has(name));
+    if (missing.length > 0 && inputFormat === 'csv') {
+      throw createCliError(
+        'MLS_ERR_CLI_INPUT_FORMAT',
+        `${options.input} has no column ${missing.map((n) => `"${n}"`).join(', ')}, which the model needs (it reads ${columns.required.map((n) => `"${n}"`).join(', ')})`,
+        { details: { missing } },
+      );
+    }
+    const extra = [...present].filter((name) => !columns.known.has(name));
+    if (extra.length > 0) println(ctx.stderr, `Ignoring columns the model does not read: ${extra.join(', ')}`);
+  };
 
   const file = outputPath ? createWriteStream(outputPath) : undefined;
   const out: Writer = file ?? ctx.stdout;
@@ -165,10 +195,23 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
         continue;
       }
       result.scored += 1;
-      const probabilities = toArray(o.prediction.probabilities);
+      const { value } = o.prediction;
+      if (value !== undefined) {
+        const values = Array.isArray(value) ? value : [value];
+        if (outputFormat === 'jsonl') chunk += `${JSON.stringify({ line: o.line, prediction: value })}\n`;
+        else {
+          if (!headerWritten) {
+            chunk += `${['line', ...(values.length === 1 ? ['prediction'] : values.map((_, i) => `prediction_${i}`))].map(toCsvCell).join(',')}\n`;
+            headerWritten = true;
+          }
+          chunk += `${[o.line, ...values].map(toCsvCell).join(',')}\n`;
+        }
+        continue;
+      }
+      const probabilities = o.prediction.probabilities ? toArray(o.prediction.probabilities) : [];
       const label = plainLabel(o.prediction.label);
       if (outputFormat === 'jsonl') {
-        chunk += `${JSON.stringify({ line: o.line, label, probabilities })}\n`;
+        chunk += `${JSON.stringify(o.prediction.probabilities ? { line: o.line, label, probabilities } : { line: o.line, label })}\n`;
       } else {
         if (!headerWritten) {
           const names = classes && classes.length === probabilities.length ? classes.map(String) : probabilities.map((_, i) => String(i));
@@ -204,7 +247,10 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
     for await (const row of readRows(inputPath, inputFormat, types, (b) => (bytesRead = b)) as AsyncGenerator<InputRow>) {
       result.rows += 1;
       if (row.error !== undefined) early.push({ line: row.line, error: { line: row.line, message: row.error } });
-      else batch.push({ line: row.line, record: toInput(row.record) });
+      else {
+        if (!headerChecked) checkHeader(row.record);
+        batch.push({ line: row.line, record: toInput(row.record) });
+      }
       // Malformed lines never reach the runner, so they too must flush, or a file of them would pile up here.
       if (batch.length >= batchSize || early.length >= batchSize) await flushBatch();
       progress.update(bytesRead, `${result.rows} rows`);
@@ -227,6 +273,20 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
   const summary = `Scored ${result.scored} of ${result.rows} rows${rejected ? `; ${rejected} rejected${where}` : ''}${outputPath ? ` -> ${outputPath}` : ''}`;
   if (outputPath || ctx.stderr.isTTY || rejected) println(ctx.stderr, summary);
   return result;
+}
+
+/** The fields of one record, from the runner's record schema. */
+interface RecordColumns {
+  schema: Record<string, unknown>;
+  byName: boolean;
+  required: string[];
+  known: Set<string>;
+}
+
+function recordColumns(schema: Record<string, unknown>): RecordColumns {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  return { schema, byName: schema.type !== 'array', required, known: new Set([...Object.keys(properties), ...required]) };
 }
 
 function mergeByLine(a: Outcome[], b: Outcome[]): Outcome[] {
