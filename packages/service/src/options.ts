@@ -55,6 +55,8 @@ export interface ServiceOptions {
   turnBudgetMs?: number;
   /** Collect Node process metrics (`mlserve_process_*`, `mlserve_nodejs_*`) in this service's registry (default true). */
   processMetrics?: boolean;
+  /** Serve the Open Inference Protocol (V2) REST endpoints under `/v2` for every runner with `run()` (default true). */
+  v2?: boolean;
 }
 
 /** Defaults of {@link ServiceOptions}. */
@@ -72,6 +74,7 @@ export const kDefaultServiceOptions = {
   keepAliveTimeoutMs: 5_000,
   admission: true,
   turnBudgetMs: 5,
+  v2: true,
 } as const;
 
 /** Options after validation and defaults. */
@@ -94,6 +97,7 @@ export interface ResolvedServiceOptions {
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
   admission: boolean;
+  v2: boolean;
   turnBudgetMs: number;
 }
 
@@ -155,7 +159,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   } else {
     apiKeys = (env.MLSERVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   }
-  for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission']) checkBoolean(o, name);
+  for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission', 'v2']) checkBoolean(o, name);
   for (const name of ['maxConnections', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'turnBudgetMs']) checkPositiveInteger(o, name);
   checkNonNegativeInteger(o, 'shutdownTimeoutMs');
   checkNonNegativeInteger(o, 'timeoutMs');
@@ -200,5 +204,6 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? kDefaultServiceOptions.keepAliveTimeoutMs,
     admission: options.admission ?? kDefaultServiceOptions.admission,
     turnBudgetMs: options.turnBudgetMs ?? kDefaultServiceOptions.turnBudgetMs,
+    v2: options.v2 ?? kDefaultServiceOptions.v2,
   };
 }

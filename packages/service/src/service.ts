@@ -17,6 +17,9 @@ import { TurnBudget } from './turn-budget';
 import { Admission } from './admission';
 import { swaggerUiAssets, swaggerUiMiddleware } from './swagger-ui';
 import type { ApiHandler, RunnerLike } from './types';
+import { addV2ToOpenApi } from './v2/openapi-paths';
+import { V2ModelSet } from './v2/model-view';
+import { createV2Handler, kV2PublicPaths } from './v2/rest-routes';
 
 /** The options of `svc.api()`. */
 export interface ApiOptions<TInput> {
@@ -60,6 +63,7 @@ export class Service {
   readonly #metrics: ServiceMetrics;
   readonly #lifecycle: Lifecycle;
   #openapi: Record<string, unknown> | undefined;
+  readonly #v2Models: V2ModelSet;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -107,7 +111,14 @@ export class Service {
       admission,
       budget: new TurnBudget(o.turnBudgetMs),
     };
-    this.handler = createRequestListener(host);
+    this.#v2Models = new V2ModelSet(o.v2 ? o.runners : []);
+    const v2 = o.v2 ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions: [], isReady: () => this.isReady }) : undefined;
+    this.handler = createRequestListener({ ...host, v2 });
+  }
+
+  /** The models the Open Inference Protocol (V2) endpoints serve: every runner with `run()`, by name. */
+  get v2Models(): V2ModelSet {
+    return this.#v2Models;
   }
 
   /** The runners passed in the options. */
@@ -157,7 +168,8 @@ export class Service {
 
   /** The OpenAPI 3.1 document, built from the API descriptors (also served at `/docs.json`). */
   openapi(): Record<string, unknown> {
-    return (this.#openapi ??= buildOpenApiDocument({
+    if (this.#openapi !== undefined) return this.#openapi;
+    const document = buildOpenApiDocument({
       name: this.name,
       version: this.#options.version,
       description: this.#options.description,
@@ -165,7 +177,8 @@ export class Service {
       secured: this.#options.apiKeys.length > 0,
       protectMetrics: this.#options.protectMetrics,
       runners: this.#options.runners,
-    }));
+    });
+    return (this.#openapi = addV2ToOpenApi(document, this.#v2Models, this.#options.apiKeys.length > 0));
   }
 
   /** True once `close()` (or a handled signal) started the shutdown. */
@@ -196,7 +209,7 @@ export class Service {
   }
 
   #isPublic(path: string): boolean {
-    if (kHealthPaths.has(path)) return true;
+    if (kHealthPaths.has(path) || kV2PublicPaths.has(path)) return true;
     if (path === '/metrics') return !this.#options.protectMetrics;
     if (path === '/' || path === '/docs' || path === '/docs.json' || this.#routes.isAssetPath(path)) return !this.#options.protectDocs;
     return false;
