@@ -20,6 +20,7 @@ import type { ApiHandler, RunnerLike } from './types';
 import { addV2ToOpenApi } from './v2/openapi-paths';
 import { V2ModelSet } from './v2/model-view';
 import { createV2Handler, kV2PublicPaths } from './v2/rest-routes';
+import { V2GrpcServer } from './v2/grpc-server';
 
 /** The options of `svc.api()`. */
 export interface ApiOptions<TInput> {
@@ -64,6 +65,8 @@ export class Service {
   readonly #lifecycle: Lifecycle;
   #openapi: Record<string, unknown> | undefined;
   readonly #v2Models: V2ModelSet;
+  readonly #grpcHost: ConstructorParameters<typeof V2GrpcServer>[0];
+  #grpc: V2GrpcServer | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -114,6 +117,18 @@ export class Service {
     this.#v2Models = new V2ModelSet(o.v2 ? o.runners : []);
     const v2 = o.v2 ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions: [], isReady: () => this.isReady }) : undefined;
     this.handler = createRequestListener({ ...host, v2 });
+    const keyCheck = host.keyCheck;
+    this.#grpcHost = {
+      name,
+      version: o.version,
+      logger: this.logger,
+      models: this.#v2Models,
+      maxMessageBytes: o.bodyLimit,
+      admission,
+      handlerDeadlines: host.handlerDeadlines,
+      keyCheck: keyCheck && ((headers) => keyCheck({ headers } as unknown as IncomingMessage)),
+      isReady: () => this.isReady,
+    };
   }
 
   /** The models the Open Inference Protocol (V2) endpoints serve: every runner with `run()`, by name. */
@@ -195,8 +210,25 @@ export class Service {
    * Starts an HTTP server (port 0 picks a free one) and the runners; resolves once listening and,
    * unless `waitForRunners` is false, once every runner is ready.
    */
-  listen(port = 3000, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenResult> {
-    return this.#lifecycle.listen(port, host, options);
+  async listen(port = 3000, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenResult & { grpcPort?: number }> {
+    const result = await this.#lifecycle.listen(port, host, options);
+    const grpcPort = this.#options.grpcPort;
+    if (grpcPort === undefined || this.#v2Models.size === 0) return result;
+    const grpc = (this.#grpc = new V2GrpcServer(this.#grpcHost));
+    try {
+      const bound = await grpc.listen(grpcPort, this.#options.grpcHost ?? host);
+      Promise.all(this.#options.runners.map((r) => r.ready())).then(() => grpc.updateHealth(), () => undefined);
+      this.logger.info({ grpcPort: bound }, 'V2 gRPC listening');
+      return { ...result, grpcPort: bound };
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** The port of the V2 gRPC server once listening (`grpcPort` option), else undefined. */
+  get grpcPort(): number | undefined {
+    return this.#grpc?.port;
   }
 
   /**
@@ -204,7 +236,8 @@ export class Service {
    * in flight finish (up to `shutdownTimeoutMs`, then connections are cut), runners close.
    * Safe to call more than once.
    */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#grpc?.close(this.#options.shutdownTimeoutMs);
     return this.#lifecycle.close();
   }
 
