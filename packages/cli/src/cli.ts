@@ -120,9 +120,10 @@ export function createCli(argv: string[], dispatch: Dispatch, state: CliResult =
             reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
             workers: { type: 'number', describe: 'Runner worker threads per process' },
             'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
+            'grpc-port': { type: 'number', describe: 'Also serve the Open Inference Protocol (V2) over gRPC on this port (0 picks a free one)' },
           }),
       (a) =>
-        run('serve', { ...common(a as Args), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a['api-workers'] }),
+        run('serve', { ...common(a as Args), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a['api-workers'], grpcPort: a['grpc-port'] }),
     )
     .command(
       'build',

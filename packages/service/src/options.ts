@@ -57,7 +57,7 @@ export interface ServiceOptions {
   processMetrics?: boolean;
   /** Serve the Open Inference Protocol (V2) REST endpoints under `/v2` for every runner with `run()` (default true). */
   v2?: boolean;
-  /** Serve the V2 protocol over gRPC (and the gRPC health service) on this port too (0: a free port; default off). */
+  /** Serve the V2 protocol over gRPC (and the gRPC health service) on this port too (0: a free port; default `MLSERVE_GRPC_PORT`, else off). */
   grpcPort?: number;
   /** Address the gRPC server binds (default: the host given to `listen()`). */
   grpcHost?: string;
@@ -188,8 +188,9 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   }
   const logLevel = options.logLevel ?? (env.MLSERVE_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
   if (!kLevels.includes(logLevel)) throw new TypeError(`options.logLevel must be one of ${kLevels.join(', ')}`);
-  if (options.grpcPort !== undefined && (!Number.isInteger(options.grpcPort) || options.grpcPort < 0 || options.grpcPort > 65535)) {
-    throw new RangeError('options.grpcPort must be an integer between 0 and 65535');
+  const grpcPort = options.grpcPort ?? (env.MLSERVE_GRPC_PORT ? Number(env.MLSERVE_GRPC_PORT) : undefined);
+  if (grpcPort !== undefined && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535)) {
+    throw new RangeError(`options.grpcPort${options.grpcPort === undefined ? ' (MLSERVE_GRPC_PORT)' : ''} must be an integer between 0 and 65535`);
   }
   if (options.grpcHost !== undefined && (typeof options.grpcHost !== 'string' || options.grpcHost === '')) throw new TypeError('options.grpcHost must be a non-empty string');
   if (options.version !== undefined && typeof options.version !== 'string') throw new TypeError('options.version must be a string');
@@ -215,7 +216,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     admission: options.admission ?? kDefaultServiceOptions.admission,
     turnBudgetMs: options.turnBudgetMs ?? kDefaultServiceOptions.turnBudgetMs,
     v2: options.v2 ?? kDefaultServiceOptions.v2,
-    grpcPort: options.grpcPort,
+    grpcPort,
     grpcHost: options.grpcHost,
   };
 }

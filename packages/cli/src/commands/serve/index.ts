@@ -24,6 +24,8 @@ export interface ServeOptions extends CommandOptions {
   workers?: number;
   /** HTTP worker processes sharing the port through node:cluster. */
   apiWorkers?: number;
+  /** Also serve V2 over gRPC on this port (sets MLSERVE_GRPC_PORT for the service). */
+  grpcPort?: number;
   /** The CLI script used to start child processes (reload, api workers); defaults to process.argv[1]. */
   cliPath?: string;
   /** Backoff and crash-loop limit for replacing API workers that die. */
@@ -35,6 +37,8 @@ export interface ServeHandle {
   name: string;
   url: string;
   port: number;
+  /** The V2 gRPC port when `grpcPort` was given (in-process serving only). */
+  grpcPort?: number;
   host: string;
   docsUrl: string;
   target: ServeTarget;
@@ -74,6 +78,10 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer, got ${v}`);
   }
+  if (options.grpcPort !== undefined) {
+    if (!Number.isInteger(options.grpcPort) || options.grpcPort < 0 || options.grpcPort > 65535) throw createCliError('MLS_ERR_CLI_USAGE', `--grpc-port must be an integer between 0 and 65535, got ${options.grpcPort}`);
+    process.env.MLSERVE_GRPC_PORT = String(options.grpcPort);
+  }
   const target = await resolveServeTarget(options.target, ctx.cwd, ctx.home);
   if (options.reload || (options.apiWorkers ?? 1) > 1) {
     // Children must all get the same port, so port 0 is resolved once here; a taken port fails here, clearly.
@@ -110,6 +118,8 @@ async function serveInProcess(out: Writer, target: ServeTarget, home: string, po
   }
   const url = displayUrl(listening.host ?? host, listening.port);
   if (banner) printBanner(out, svc.name, url);
+  const grpcPort = (svc as { grpcPort?: number }).grpcPort;
+  if (banner && grpcPort !== undefined) println(out, `V2 gRPC on ${listening.host ?? host}:${grpcPort}`);
   // Tells a cluster primary that this worker is listening with its runners ready, and the service's name.
   if (cluster.isWorker) process.send?.({ type: 'mlserve:ready', name: svc.name });
   let resolveClosed!: () => void;
@@ -119,6 +129,7 @@ async function serveInProcess(out: Writer, target: ServeTarget, home: string, po
     name: svc.name,
     url,
     port: listening.port,
+    grpcPort,
     host,
     docsUrl: `${url}/`,
     target,
