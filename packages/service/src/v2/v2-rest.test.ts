@@ -1,3 +1,4 @@
+import { validate as validateOpenApi } from '@readme/openapi-parser';
 import type { Runner } from '@mlserve/runner';
 import { createTinyRunner, get, post, start } from '../../test/helpers';
 import { allInputs, createAllTypesRunner, kSamples, v2Validators } from '../../test/v2-fixtures';
@@ -254,5 +255,8 @@ describe('Open Inference Protocol (V2) over REST', () => {
       expect(res.body.paths[path]).toBeDefined();
     }
     expect(res.body.components.schemas.v2_inference_request).toBeDefined();
+    const result = await validateOpenApi(structuredClone(res.body));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });
