@@ -1,5 +1,6 @@
 import type { Logger, LevelWithSilent } from 'pino';
 import type { RunnerLike } from './types';
+import type { ModelRepositorySource } from './v2/repository';
 
 /** CORS settings; `cors: true` allows every origin. */
 export interface CorsOptions {
@@ -61,6 +62,8 @@ export interface ServiceOptions {
   grpcPort?: number;
   /** Address the gRPC server binds (default: the host given to `listen()`). */
   grpcHost?: string;
+  /** Enables the V2 model repository extension (`/v2/repository/...`: list, load, unload models at run time); needs `apiKeys` (default off). */
+  modelRepository?: ModelRepositorySource;
 }
 
 /** Defaults of {@link ServiceOptions}. */
@@ -104,6 +107,7 @@ export interface ResolvedServiceOptions {
   v2: boolean;
   grpcPort: number | undefined;
   grpcHost: string | undefined;
+  modelRepository: ModelRepositorySource | undefined;
   turnBudgetMs: number;
 }
 
@@ -193,6 +197,11 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     throw new RangeError(`options.grpcPort${options.grpcPort === undefined ? ' (MLSERVE_GRPC_PORT)' : ''} must be an integer between 0 and 65535`);
   }
   if (options.grpcHost !== undefined && (typeof options.grpcHost !== 'string' || options.grpcHost === '')) throw new TypeError('options.grpcHost must be a non-empty string');
+  const repo = options.modelRepository;
+  if (repo !== undefined) {
+    if (typeof repo !== 'object' || repo === null || typeof repo.list !== 'function' || typeof repo.load !== 'function') throw new TypeError('options.modelRepository must be { list(), load(name) }');
+    if (apiKeys.length === 0) throw new TypeError('options.modelRepository needs options.apiKeys: loading and unloading models must not be open to anyone');
+  }
   if (options.version !== undefined && typeof options.version !== 'string') throw new TypeError('options.version must be a string');
   if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
   return {
@@ -218,5 +227,6 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     v2: options.v2 ?? kDefaultServiceOptions.v2,
     grpcPort,
     grpcHost: options.grpcHost,
+    modelRepository: repo,
   };
 }

@@ -21,6 +21,7 @@ import { addV2ToOpenApi } from './v2/openapi-paths';
 import { V2ModelSet } from './v2/model-view';
 import { createV2Handler, kV2PublicPaths } from './v2/rest-routes';
 import { V2GrpcServer } from './v2/grpc-server';
+import { kRepositoryExtension, ModelRepository } from './v2/repository';
 
 /** The options of `svc.api()`. */
 export interface ApiOptions<TInput> {
@@ -66,6 +67,7 @@ export class Service {
   #openapi: Record<string, unknown> | undefined;
   readonly #v2Models: V2ModelSet;
   readonly #grpcHost: ConstructorParameters<typeof V2GrpcServer>[0];
+  readonly #repository: ModelRepository | undefined;
   #grpc: V2GrpcServer | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
@@ -115,7 +117,9 @@ export class Service {
       budget: new TurnBudget(o.turnBudgetMs),
     };
     this.#v2Models = new V2ModelSet(o.v2 ? o.runners : []);
-    const v2 = o.v2 ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions: [], isReady: () => this.isReady }) : undefined;
+    this.#repository = o.v2 && o.modelRepository !== undefined ? new ModelRepository(this.#v2Models, o.modelRepository) : undefined;
+    const extensions = this.#repository === undefined ? [] : [kRepositoryExtension];
+    const v2 = o.v2 ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions, repository: this.#repository, isReady: () => this.isReady }) : undefined;
     this.handler = createRequestListener({ ...host, v2 });
     const keyCheck = host.keyCheck;
     this.#grpcHost = {
@@ -123,6 +127,7 @@ export class Service {
       version: o.version,
       logger: this.logger,
       models: this.#v2Models,
+      extensions,
       maxMessageBytes: o.bodyLimit,
       admission,
       handlerDeadlines: host.handlerDeadlines,
@@ -193,7 +198,7 @@ export class Service {
       protectMetrics: this.#options.protectMetrics,
       runners: this.#options.runners,
     });
-    return (this.#openapi = addV2ToOpenApi(document, this.#v2Models, this.#options.apiKeys.length > 0));
+    return (this.#openapi = addV2ToOpenApi(document, this.#v2Models, this.#options.apiKeys.length > 0, this.#repository !== undefined));
   }
 
   /** True once `close()` (or a handled signal) started the shutdown. */
@@ -203,7 +208,7 @@ export class Service {
 
   /** True when every runner is ready and the service is not shutting down (what `/readyz` answers). */
   get isReady(): boolean {
-    return !this.isShuttingDown && this.#options.runners.every((r) => r.isReady);
+    return !this.isShuttingDown && this.#options.runners.every((r) => r.isReady || this.#repository?.isUnloaded(r.name) === true);
   }
 
   /**
@@ -238,7 +243,8 @@ export class Service {
    */
   async close(): Promise<void> {
     await this.#grpc?.close(this.#options.shutdownTimeoutMs);
-    return this.#lifecycle.close();
+    await this.#lifecycle.close();
+    await this.#repository?.close();
   }
 
   #isPublic(path: string): boolean {

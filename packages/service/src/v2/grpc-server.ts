@@ -19,6 +19,8 @@ export interface V2GrpcHost {
   readonly version: string;
   readonly logger: Logger;
   readonly models: V2ModelSet;
+  /** Extensions named in the server metadata. */
+  readonly extensions: readonly string[];
   /** Largest message received, in bytes (the service's body limit). */
   readonly maxMessageBytes: number;
   readonly admission: Admission | undefined;
@@ -198,7 +200,7 @@ export class V2GrpcServer {
       ServerLive: this.#unary(() => ({ live: true }), true),
       ServerReady: this.#unary(() => ({ ready: host.isReady() }), true),
       ModelReady: this.#unary((r: { name: string; version: string }) => ({ ready: this.#findModel(r.name, r.version).runner.isReady && host.isReady() }), true),
-      ServerMetadata: this.#unary(() => ({ name: host.name, version: host.version, extensions: [] })),
+      ServerMetadata: this.#unary(() => ({ name: host.name, version: host.version, extensions: [...host.extensions] })),
       ModelMetadata: this.#unary((r: { name: string; version: string }) => {
         const meta = this.#findModel(r.name, r.version).metadata();
         return { ...meta, versions: meta.versions ?? [] };

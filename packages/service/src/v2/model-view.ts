@@ -108,6 +108,21 @@ export class V2ModelSet {
     return [...this.#models.values()];
   }
 
+  /** Serves `runner` under its name (replacing none: the name must be free). */
+  add(runner: V2RunnerLike): V2Model {
+    if (this.#models.has(runner.name)) throw new Error(`A model named "${runner.name}" is already served`);
+    const model = new V2Model(runner);
+    this.#models.set(runner.name, model);
+    return model;
+  }
+
+  /** Stops serving the model named `name`; returns it. */
+  remove(name: string): V2Model | undefined {
+    const model = this.#models.get(name);
+    this.#models.delete(name);
+    return model;
+  }
+
   /** Number of models. */
   get size(): number {
     return this.#models.size;

@@ -28,8 +28,8 @@ const kError = json('error_response', 'Error: `{ "error": "<message>" }`');
  * Adds the V2 REST endpoints (and their schemas) to an OpenAPI document: the server endpoints, and
  * the model endpoints of each model by name, with and without `/versions/{version}`.
  */
-export function addV2ToOpenApi(document: Record<string, unknown>, models: V2ModelSet, secured: boolean): Record<string, unknown> {
-  if (models.size === 0) return document;
+export function addV2ToOpenApi(document: Record<string, unknown>, models: V2ModelSet, secured: boolean, repository = false): Record<string, unknown> {
+  if (models.size === 0 && !repository) return document;
   const paths = document.paths as Record<string, unknown>;
   const security = secured ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : {};
   paths['/v2/health/live'] = { get: { summary: 'V2 server live', tags: [kTag], responses: { '200': json('live_server_response', 'The server is live') } } };
@@ -56,6 +56,14 @@ export function addV2ToOpenApi(document: Record<string, unknown>, models: V2Mode
         },
       };
     }
+  }
+  if (repository) {
+    const post = (summary: string, ok: unknown) => ({ post: { summary, tags: [kTag], ...security, responses: { '200': ok, '401': kError, '404': kError } } });
+    const entry = { type: 'object', required: ['name', 'state', 'reason'], properties: { name: { type: 'string' }, version: { type: 'string' }, state: { type: 'string', enum: ['READY', 'LOADING', 'UNLOADING', 'UNAVAILABLE'] }, reason: { type: 'string' } } };
+    paths['/v2/repository/index'] = post('V2 model repository index', { description: 'Every model served or loadable, with its state', content: { 'application/json': { schema: { type: 'array', items: entry } } } });
+    const empty = { description: 'Done', content: { 'application/json': { schema: { type: 'object' } } } };
+    paths['/v2/repository/models/{name}/load'] = { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], ...post('V2 load a model', empty) };
+    paths['/v2/repository/models/{name}/unload'] = { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], ...post('V2 unload a model', empty) };
   }
   const components = document.components as Record<string, unknown>;
   components.schemas = { ...(components.schemas as Record<string, unknown>), ...componentSchemas() };

@@ -9,6 +9,7 @@ import { mediaTypeOf, stateOf } from '../request-state';
 import { compileSchema, createValidationError, toIssues } from '../validation';
 import { type V2InferRequest, infer } from './inference';
 import type { V2Model, V2ModelSet } from './model-view';
+import type { ModelRepository } from './repository';
 import { kInferenceRequestSchema } from './schemas';
 
 /** What the V2 REST endpoints need of their service. */
@@ -19,6 +20,8 @@ export interface V2Host extends ApiCallHost {
   readonly models: V2ModelSet;
   /** Extensions named in the server metadata. */
   readonly extensions: readonly string[];
+  /** The model repository extension (absent: off, its paths answer 404). */
+  readonly repository?: ModelRepository | undefined;
   /** True when every runner is ready and the service is not shutting down. */
   isReady(): boolean;
 }
@@ -33,6 +36,8 @@ export type V2Handler = (req: IncomingMessage, res: ServerResponse, path: string
 type V2Route =
   | { kind: 'server-metadata' | 'live' | 'ready' }
   | { kind: 'model-metadata' | 'model-ready' | 'infer'; name: string; version: string | undefined }
+  | { kind: 'repository-index' }
+  | { kind: 'repository-load' | 'repository-unload'; name: string }
   | { kind: 'unknown' };
 
 const kModelEndpoints: ReadonlyMap<string, 'model-metadata' | 'model-ready' | 'infer'> = new Map([
@@ -48,6 +53,12 @@ export function parseV2Path(path: string): V2Route {
   if (trimmed === '/v2/health/live') return { kind: 'live' };
   if (trimmed === '/v2/health/ready') return { kind: 'ready' };
   const parts = trimmed.split('/').slice(2);
+  if (parts[0] === 'repository') {
+    if (parts.length === 2 && parts[1] === 'index') return { kind: 'repository-index' };
+    const name = parts.length === 4 && parts[1] === 'models' ? decode(parts[2]!) : undefined;
+    if (name === undefined || name === '' || (parts[3] !== 'load' && parts[3] !== 'unload')) return { kind: 'unknown' };
+    return { kind: parts[3] === 'load' ? 'repository-load' : 'repository-unload', name };
+  }
   if (parts[0] !== 'models' || parts.length < 2) return { kind: 'unknown' };
   let rest = parts.slice(2);
   let version: string | undefined;
@@ -166,9 +177,10 @@ export function createV2Handler(host: V2Host): V2Handler {
     const state = stateOf(req);
     const isGet = method === 'GET' || method === 'HEAD';
     try {
-      if (route.kind === 'unknown') throw notFound(`No route for ${method} ${path}`);
-      const wanted = route.kind === 'infer' ? 'POST' : 'GET';
-      if (state !== undefined) state.label = route.kind === 'infer' || route.kind === 'model-metadata' || route.kind === 'model-ready' ? `/v2/models/${host.models.get(route.name) ? route.name : '{unknown}'}/${route.kind}` : `/v2/${route.kind}`;
+      const repository = host.repository;
+      if (route.kind === 'unknown' || (route.kind.startsWith('repository') && repository === undefined)) throw notFound(`No route for ${method} ${path}`);
+      const wanted = route.kind === 'infer' || route.kind.startsWith('repository') ? 'POST' : 'GET';
+      if (state !== undefined) state.label = route.kind === 'infer' || route.kind === 'model-metadata' || route.kind === 'model-ready' ? `/v2/models/${host.models.get(route.name) ? route.name : '{unknown}'}/${route.kind}` : `/v2/${route.kind.replace('-', '/')}`;
       if (wanted === 'POST' ? method !== 'POST' : !isGet) {
         res.setHeader('allow', wanted === 'POST' ? 'POST' : 'GET, HEAD');
         throw createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; allowed: ${wanted === 'POST' ? 'POST' : 'GET, HEAD'}`);
@@ -191,6 +203,18 @@ export function createV2Handler(host: V2Host): V2Handler {
         }
         case 'infer':
           return serveInfer(req, res, findModel(route.name, route.version));
+        case 'repository-index':
+        case 'repository-load':
+        case 'repository-unload': {
+          // The body (Triton's optional `parameters`) is not needed: discarded.
+          req.resume();
+          const work = route.kind === 'repository-index' ? repository!.index() : route.kind === 'repository-load' ? repository!.load(route.name) : repository!.unload(route.name);
+          work.then(
+            (value) => sendV2(res, 200, value ?? {}),
+            (err: unknown) => sendV2Error(host, req, res, err),
+          );
+          return;
+        }
       }
     } catch (err) {
       req.resume();

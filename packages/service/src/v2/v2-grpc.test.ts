@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { BatchEvent, Runner } from '@mlserve/runner';
-import { createTinyRunner, start } from '../../test/helpers';
+import { createTinyRunner } from '../../test/helpers';
 import { createAllTypesRunner, kSamples } from '../../test/v2-fixtures';
 import { createService, type Service } from '../index';
 import { loadInferenceProto } from './grpc-server';
@@ -19,7 +19,7 @@ function connect(port: number): { client: Client; call: (method: string, request
       client.makeUnaryRequest(
         '/grpc.health.v1.Health/Check',
         (b: Buffer) => b,
-        (b: Buffer) => ({ status: b.length >= 2 ? b[1] : 0 }),
+        (b: Buffer) => ({ status: b.length >= 2 ? b[1]! : 0 }),
         request,
         (err: grpc.ServiceError | null, res?: { status: number }) => (err ? reject(err) : resolve(res)),
       );
@@ -61,7 +61,7 @@ describe('Open Inference Protocol (V2) over gRPC', () => {
   beforeAll(async () => {
     tiny = createTinyRunner({ maxBatchSize: 64 });
     svc = createService('v2_grpc', { runners: [tiny, createAllTypesRunner()], version: '2.0.1', grpcPort: 0, logLevel: 'silent' });
-    const result = await start(svc);
+    const result = await svc.listen(0, '127.0.0.1');
     expect(result.grpcPort).toBeGreaterThan(0);
     client = connect(result.grpcPort!);
   });
@@ -181,7 +181,7 @@ describe('Open Inference Protocol (V2) over gRPC', () => {
 describe('V2 gRPC with API keys', () => {
   it('leaves health open and refuses other calls without a key as UNAUTHENTICATED', async () => {
     const svc = createService('v2_grpc_keys', { runners: [createTinyRunner()], apiKeys: ['k1'], grpcPort: 0, logLevel: 'silent' });
-    const { grpcPort } = await start(svc);
+    const { grpcPort } = await svc.listen(0, '127.0.0.1');
     const { client, call } = connect(grpcPort!);
     try {
       expect(await call('ServerLive', {})).toEqual({ live: true });
@@ -198,7 +198,7 @@ describe('V2 gRPC with API keys', () => {
 
   it('is off unless the grpcPort option is given', async () => {
     const svc = createService('v2_no_grpc', { runners: [createTinyRunner()], logLevel: 'silent' });
-    const result = await start(svc);
+    const result = await svc.listen(0, '127.0.0.1');
     try {
       expect(result.grpcPort).toBeUndefined();
       expect(svc.grpcPort).toBeUndefined();
