@@ -241,10 +241,11 @@ export class Service {
    * in flight finish (up to `shutdownTimeoutMs`, then connections are cut), runners close.
    * Safe to call more than once.
    */
-  async close(): Promise<void> {
-    await this.#grpc?.close(this.#options.shutdownTimeoutMs);
-    await this.#lifecycle.close();
-    await this.#repository?.close();
+  close(): Promise<void> {
+    // Both start at once: the shutdown is visible (`isShuttingDown`, `/readyz` 503) as close() returns.
+    const grpc = this.#grpc?.close(this.#options.shutdownTimeoutMs);
+    const http = this.#lifecycle.close();
+    return Promise.all([grpc, http]).then(() => this.#repository?.close());
   }
 
   #isPublic(path: string): boolean {

@@ -120,6 +120,7 @@ export class V2GrpcServer {
   readonly #server: grpc.Server;
   readonly #health = new HealthImplementation({ '': 'NOT_SERVING', [kGrpcServiceName]: 'NOT_SERVING' });
   #port: number | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(host: V2GrpcHost) {
     this.#host = host;
@@ -157,14 +158,14 @@ export class V2GrpcServer {
   close(timeoutMs: number): Promise<void> {
     this.#health.setStatus('', 'NOT_SERVING');
     this.#health.setStatus(kGrpcServiceName, 'NOT_SERVING');
-    return new Promise((resolve) => {
+    return (this.#closing ??= new Promise((resolve) => {
       const timer = setTimeout(() => this.#server.forceShutdown(), timeoutMs);
       timer.unref();
       this.#server.tryShutdown(() => {
         clearTimeout(timer);
         resolve();
       });
-    });
+    }));
   }
 
   #findModel(name: string, version: string): V2Model {
