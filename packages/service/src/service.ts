@@ -131,6 +131,7 @@ export class Service {
       maxMessageBytes: o.bodyLimit,
       admission,
       handlerDeadlines: host.handlerDeadlines,
+      metrics: this.#metrics,
       keyCheck: keyCheck && ((headers) => keyCheck({ headers } as unknown as IncomingMessage)),
       isReady: () => this.isReady,
     };
@@ -167,6 +168,7 @@ export class Service {
     if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
     if (this.#apis.some((a) => a.name === name)) throw new TypeError(`An API named "${name}" is already declared`);
     if (this.#routes.isTaken(route)) throw new TypeError(`options.route "${route}" is already taken`);
+    if (this.#options.v2 && (route === '/v2' || route.startsWith('/v2/'))) throw new TypeError(`options.route "${route}" is under /v2, where the V2 endpoints are (or set the service option v2: false)`);
     const api: ApiDefinition<TInput> = { name, route, method: 'POST', input: options.input, output: options.output, description: options.description, handler };
     this.#apis.push(api as ApiDefinition);
     this.#routes.addApi(api as ApiDefinition);

@@ -8,6 +8,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Admission } from '../admission';
 import type { DeadlineQueue } from '../deadline-queue';
+import type { ServiceMetrics } from '../metrics';
 import { createServiceError, kServiceErrors } from '../errors';
 import { type GrpcTensorContents, fromContents, fromRaw, toContents, toRaw } from './grpc-tensors';
 import { type V2InferRequest, type V2RequestInput, infer } from './inference';
@@ -25,6 +26,8 @@ export interface V2GrpcHost {
   readonly maxMessageBytes: number;
   readonly admission: Admission | undefined;
   readonly handlerDeadlines: DeadlineQueue | undefined;
+  /** Counts each call in the service's request metrics (`api="grpc:<method>"`, method `GRPC`, the HTTP status of its outcome). */
+  readonly metrics: Pick<ServiceMetrics, 'startRequest' | 'endRequest'>;
   /** Checks the API key of a call from its metadata (absent: no keys configured). */
   readonly keyCheck: ((headers: Record<string, string | undefined>) => boolean) | undefined;
   isReady(): boolean;
@@ -58,6 +61,16 @@ const kGrpcCodes = new Map<number, grpc.status>([
   [415, grpc.status.INVALID_ARGUMENT],
   [503, grpc.status.UNAVAILABLE],
   [504, grpc.status.DEADLINE_EXCEEDED],
+]);
+
+// The HTTP status a gRPC status is counted under in the metrics.
+const kHttpStatuses = new Map<number, number>([
+  [grpc.status.INVALID_ARGUMENT, 400],
+  [grpc.status.UNAUTHENTICATED, 401],
+  [grpc.status.NOT_FOUND, 404],
+  [grpc.status.RESOURCE_EXHAUSTED, 413],
+  [grpc.status.UNAVAILABLE, 503],
+  [grpc.status.DEADLINE_EXCEEDED, 504],
 ]);
 
 /** Turns an error into a gRPC status error; 5xx other than 503/504 keep their real message in the log. */
@@ -176,8 +189,17 @@ export class V2GrpcServer {
   }
 
   /** Checks the API key, then answers with `answer()` (a value or a promise), mapping errors to gRPC statuses. */
-  #unary<Req, Res>(answer: (request: Req) => Res | Promise<Res>, open = false): grpc.handleUnaryCall<Req, Res> {
-    return (call, callback) => {
+  #unary<Req, Res>(method: string, answer: (request: Req) => Res | Promise<Res>, open = false): grpc.handleUnaryCall<Req, Res> {
+    const label = `grpc:${method}`;
+    const metrics = this.#host.metrics;
+    return (call, rawCallback) => {
+      const start = performance.now();
+      metrics.startRequest('other');
+      const callback = (err: grpc.ServiceError | null, value?: Res) => {
+        const status = err === null ? 200 : (kHttpStatuses.get(err.code) ?? 500);
+        metrics.endRequest('other', label, 'GRPC', status, (performance.now() - start) / 1000);
+        rawCallback(err, value);
+      };
       try {
         if (!open && this.#host.keyCheck !== undefined) {
           const get = (key: string) => call.metadata.get(key)[0]?.toString();
@@ -198,15 +220,15 @@ export class V2GrpcServer {
   #implementation(): grpc.UntypedServiceImplementation {
     const host = this.#host;
     return {
-      ServerLive: this.#unary(() => ({ live: true }), true),
-      ServerReady: this.#unary(() => ({ ready: host.isReady() }), true),
-      ModelReady: this.#unary((r: { name: string; version: string }) => ({ ready: this.#findModel(r.name, r.version).runner.isReady && host.isReady() }), true),
-      ServerMetadata: this.#unary(() => ({ name: host.name, version: host.version, extensions: [...host.extensions] })),
-      ModelMetadata: this.#unary((r: { name: string; version: string }) => {
+      ServerLive: this.#unary('ServerLive', () => ({ live: true }), true),
+      ServerReady: this.#unary('ServerReady', () => ({ ready: host.isReady() }), true),
+      ModelReady: this.#unary('ModelReady', (r: { name: string; version: string }) => ({ ready: this.#findModel(r.name, r.version).runner.isReady && host.isReady() }), true),
+      ServerMetadata: this.#unary('ServerMetadata', () => ({ name: host.name, version: host.version, extensions: [...host.extensions] })),
+      ModelMetadata: this.#unary('ModelMetadata', (r: { name: string; version: string }) => {
         const meta = this.#findModel(r.name, r.version).metadata();
         return { ...meta, versions: meta.versions ?? [] };
       }),
-      ModelInfer: this.#unary((r: GrpcInferRequest) => this.#infer(r)),
+      ModelInfer: this.#unary('ModelInfer', (r: GrpcInferRequest) => this.#infer(r)),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { BatchEvent } from '@mlserve/runner';
 import { createTinyRunner, get, post, start } from '../../test/helpers';
-import { createService } from '../index';
+import { createService, json } from '../index';
 
 describe('V2 inference shares the runner and its batching', () => {
   it('merges concurrent V2 infer requests into runner batches of more than one request', async () => {
@@ -51,6 +51,12 @@ describe('V2 endpoints and API keys', () => {
     } finally {
       await svc.close();
     }
+  });
+
+  it('refuses an API route under /v2 while the V2 endpoints are on', () => {
+    const svc = createService('v2_route', { logLevel: 'silent' });
+    expect(() => svc.api('x', { input: json(), output: json(), route: '/v2/x' }, (v) => v)).toThrow('options.route "/v2/x" is under /v2');
+    expect(() => createService('v2_route_off', { logLevel: 'silent', v2: false }).api('x', { input: json(), output: json(), route: '/v2/x' }, (v) => v)).not.toThrow();
   });
 
   it('leaves /v2 to the Express app when the v2 option is false', async () => {

@@ -157,6 +157,13 @@ describe('Open Inference Protocol (V2) over gRPC', () => {
     expect({ code: err.code, details: err.details }).toEqual({ code, details: expect.stringContaining(message) });
   });
 
+  it('counts calls in the service metrics, labelled by method and outcome', async () => {
+    await client.call('ServerLive', {});
+    const metrics = await svc.registry.metrics();
+    expect(metrics).toMatch(/api="grpc:ServerLive",method="GRPC",status="200"/);
+    expect(metrics).toMatch(/api="grpc:ModelInfer",method="GRPC",status="404"/);
+  });
+
   it('answers ModelMetadata of an unknown model with NOT_FOUND', async () => {
     const err = await client.call('ModelMetadata', { name: 'nope' }).catch((e: grpc.ServiceError) => e);
     expect(err.code).toBe(grpc.status.NOT_FOUND);
