@@ -39,3 +39,6 @@ export type { V2RunnerLike, V2Tensor, V2TensorMetadata, V2TensorSpec } from './v
 export { infer as inferV2, toRunnerInputs } from './v2/inference';
 export type { V2InferRequest, V2InferResult, V2RequestInput, V2ResultOutput } from './v2/inference';
 export { kTensorDataSchema, kV2Schemas } from './v2/schemas';
+export { kRepositoryExtension } from './v2/repository';
+export type { ModelRepositorySource, RepositoryIndexEntry, V2LoadableRunner } from './v2/repository';
+export { kGrpcServiceName } from './v2/grpc-server';

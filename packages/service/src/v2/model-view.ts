@@ -42,6 +42,7 @@ export class V2Model {
   readonly name: string;
   /** The version (`undefined` when the runner's model has no tag). */
   readonly version: string | undefined;
+  /** The runner that serves it (its `run()` is where inference goes). */
   readonly runner: V2RunnerLike;
 
   constructor(runner: V2RunnerLike) {
