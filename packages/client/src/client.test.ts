@@ -50,7 +50,7 @@ describe('@mlserve/client against a real service', () => {
 
   it("rethrows the service's own error with its code and status", async () => {
     const client = createClient({ baseUrl: url, apiKey: 'key-1' });
-    const err = await client.call('predict', [{}]).catch((e) => e);
+    const err = (await client.call('predict', [{}]).catch((e: Error) => e)) as Error;
     expect(err).toMatchObject({ code: 'MLS_ERR_IO_VALIDATION', statusCode: 400 });
     expect(err.message).toContain('/0/age');
     const unauthorized = await createClient({ baseUrl: url }).call('predict', [kRow]).catch((e) => e);

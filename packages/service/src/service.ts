@@ -220,7 +220,7 @@ export class Service {
   async listen(port = 3000, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenResult & { grpcPort?: number }> {
     const result = await this.#lifecycle.listen(port, host, options);
     const grpcPort = this.#options.grpcPort;
-    if (grpcPort === undefined || this.#v2Models.size === 0) return result;
+    if (grpcPort === undefined || (this.#v2Models.size === 0 && this.#repository === undefined)) return result;
     const grpc = (this.#grpc = new V2GrpcServer(this.#grpcHost));
     try {
       const bound = await grpc.listen(grpcPort, this.#options.grpcHost ?? host);
