@@ -98,10 +98,25 @@ export function defineContenders(paths) {
         }),
     },
     mlserve('mlserve', 'titanic', paths.titanicApp, paths.titanicArtifacts),
+    v2Contender(mlserve('mlserve-v2', 'titanic', paths.titanicApp, paths.titanicArtifacts)),
     express('express-bc', 'breast', paths.breastArtifacts),
     mlserve('mlserve-bc', 'breast', paths.breastApp, paths.breastArtifacts),
     ...(paths.baseline ? [mlserve('mlserve-base', 'titanic', join(paths.baseline, 'apps', 'titanic-api'), paths.titanicArtifacts, paths.baseline)] : []),
   ];
+}
+
+/**
+ * The Titanic app served with `--grpc-port` too: the same process answers its own `/predict`, V2
+ * REST and V2 gRPC (`pnpm --filter @mlserve/bench bench:v2` drives all three; `--only mlserve-v2`
+ * runs the usual `/predict` workloads on it). `grpcPort` defaults to 0 (a free port, not reported).
+ */
+function v2Contender(base) {
+  return {
+    ...base,
+    label: 'mlserve (V2 REST + gRPC)',
+    v2: true,
+    start: ({ grpcPort = 0, ...options } = {}) => base.start({ ...options, serveArgs: [...(options.serveArgs ?? []), '--grpc-port', String(grpcPort)] }),
+  };
 }
 
 /** Versions and hardware facts for the report. */

@@ -149,6 +149,7 @@ const kCommands = {
         workers: { type: 'number', describe: 'Runner worker threads per process' },
         'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
         'log-level': { type: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Level of the service\'s JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)' },
+        'grpc-port': { type: 'number', describe: 'Also serve the Open Inference Protocol (V2) over gRPC on this port (0 picks a free one)' },
       }),
     toOptions: (a) => ({
       ...common(a),
@@ -160,6 +161,7 @@ const kCommands = {
       workers: a.workers,
       apiWorkers: a.apiWorkers,
       logLevel: a.logLevel,
+      grpcPort: a.grpcPort,
     }),
     load: async () => (await import('./commands/serve/index')).serve,
   }),

@@ -12,6 +12,7 @@ import { type ApiMiddleware, runMiddleware } from './middleware-chain';
 import type { CorsOptions } from './options';
 import { attachState, pathOf, stateOf, type RequestState, type StatefulRequest } from './request-state';
 import type { RouteTable } from './route-table';
+import type { V2Handler } from './v2/rest-routes';
 
 /** What the request listener needs of its service. */
 export interface DispatchHost extends ApiCallHost {
@@ -25,6 +26,8 @@ export interface DispatchHost extends ApiCallHost {
   readonly keyCheck: ((req: IncomingMessage) => boolean) | undefined;
   /** True for paths open without an API key. */
   isPublic(path: string): boolean;
+  /** Answers `/v2` and every path under `/v2/` (absent: the V2 endpoints are off). */
+  readonly v2?: V2Handler | undefined;
 }
 
 /** The request target as logged: query values are redacted (they may carry keys, `?api_key=`). */
@@ -65,6 +68,7 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
     const path = pathOf(req.url);
     const state = beginRequest(host, req, res, path, onResponseClose);
     if (state === undefined) return;
+    if (host.v2 !== undefined && path.startsWith('/v2') && (path.length === 3 || path[3] === '/')) return host.v2(req, res, path);
     const match = routes.match(req.method ?? 'GET', path);
     if (match === undefined) return toExpress(req, res, path);
     switch (match.kind) {

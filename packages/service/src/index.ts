@@ -31,3 +31,15 @@ export type { ServiceErrorCode } from './errors';
 
 // What the service needs of runners, pipelines and handlers
 export type { ApiContext, ApiHandler, JSONSchema, PipelineLike, RunnerBatchEvent, RunnerLike } from './types';
+
+// Open Inference Protocol (V2)
+export { isV2Datatype, kV2Datatypes, kV2ElementBytes, tensorTypeOf, v2DatatypeOf } from './v2/datatypes';
+export type { V2Datatype } from './v2/datatypes';
+export { isV2Runner, kV2Platform, V2Model, V2ModelSet } from './v2/model-view';
+export type { V2RunnerLike, V2Tensor, V2TensorMetadata, V2TensorSpec } from './v2/model-view';
+export { infer as inferV2, toRunnerInputs } from './v2/inference';
+export type { V2InferRequest, V2InferResult, V2RequestInput, V2ResultOutput } from './v2/inference';
+export { kTensorDataSchema, kV2Schemas } from './v2/schemas';
+export { kRepositoryExtension } from './v2/repository';
+export type { ModelRepositorySource, RepositoryIndexEntry, V2LoadableRunner } from './v2/repository';
+export { kGrpcServiceName } from './v2/grpc-server';

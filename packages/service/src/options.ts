@@ -1,5 +1,6 @@
 import type { Logger, LevelWithSilent } from 'pino';
 import type { RunnerLike } from './types';
+import type { ModelRepositorySource } from './v2/repository';
 
 /** CORS settings; `cors: true` allows every origin. */
 export interface CorsOptions {
@@ -55,6 +56,14 @@ export interface ServiceOptions {
   turnBudgetMs?: number;
   /** Collect Node process metrics (`mlserve_process_*`, `mlserve_nodejs_*`) in this service's registry (default true). */
   processMetrics?: boolean;
+  /** Serve the Open Inference Protocol (V2) REST endpoints under `/v2` for every runner with `run()` (default true). */
+  v2?: boolean;
+  /** Serve the V2 protocol over gRPC (and the gRPC health service) on this port too (0: a free port; default `MLSERVE_GRPC_PORT`, else off). */
+  grpcPort?: number;
+  /** Address the gRPC server binds (default: the host given to `listen()`). */
+  grpcHost?: string;
+  /** Enables the V2 model repository extension (`/v2/repository/...`: list, load, unload models at run time); needs `apiKeys` (default off). */
+  modelRepository?: ModelRepositorySource;
 }
 
 /** Defaults of {@link ServiceOptions}. */
@@ -72,6 +81,7 @@ export const kDefaultServiceOptions = {
   keepAliveTimeoutMs: 5_000,
   admission: true,
   turnBudgetMs: 5,
+  v2: true,
 } as const;
 
 /** Options after validation and defaults. */
@@ -94,6 +104,10 @@ export interface ResolvedServiceOptions {
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
   admission: boolean;
+  v2: boolean;
+  grpcPort: number | undefined;
+  grpcHost: string | undefined;
+  modelRepository: ModelRepositorySource | undefined;
   turnBudgetMs: number;
 }
 
@@ -155,7 +169,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   } else {
     apiKeys = (env.MLSERVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   }
-  for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission']) checkBoolean(o, name);
+  for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission', 'v2']) checkBoolean(o, name);
   for (const name of ['maxConnections', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'turnBudgetMs']) checkPositiveInteger(o, name);
   checkNonNegativeInteger(o, 'shutdownTimeoutMs');
   checkNonNegativeInteger(o, 'timeoutMs');
@@ -178,6 +192,16 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   }
   const logLevel = options.logLevel ?? (env.MLSERVE_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
   if (!kLevels.includes(logLevel)) throw new TypeError(`options.logLevel must be one of ${kLevels.join(', ')}`);
+  const grpcPort = options.grpcPort ?? (env.MLSERVE_GRPC_PORT ? Number(env.MLSERVE_GRPC_PORT) : undefined);
+  if (grpcPort !== undefined && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535)) {
+    throw new RangeError(`options.grpcPort${options.grpcPort === undefined ? ' (MLSERVE_GRPC_PORT)' : ''} must be an integer between 0 and 65535`);
+  }
+  if (options.grpcHost !== undefined && (typeof options.grpcHost !== 'string' || options.grpcHost === '')) throw new TypeError('options.grpcHost must be a non-empty string');
+  const repo = options.modelRepository;
+  if (repo !== undefined) {
+    if (typeof repo !== 'object' || repo === null || typeof repo.list !== 'function' || typeof repo.load !== 'function') throw new TypeError('options.modelRepository must be { list(), load(name) }');
+    if (apiKeys.length === 0) throw new TypeError('options.modelRepository needs options.apiKeys: loading and unloading models must not be open to anyone');
+  }
   if (options.version !== undefined && typeof options.version !== 'string') throw new TypeError('options.version must be a string');
   if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
   return {
@@ -200,5 +224,9 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? kDefaultServiceOptions.keepAliveTimeoutMs,
     admission: options.admission ?? kDefaultServiceOptions.admission,
     turnBudgetMs: options.turnBudgetMs ?? kDefaultServiceOptions.turnBudgetMs,
+    v2: options.v2 ?? kDefaultServiceOptions.v2,
+    grpcPort,
+    grpcHost: options.grpcHost,
+    modelRepository: repo,
   };
 }

@@ -17,6 +17,11 @@ import { TurnBudget } from './turn-budget';
 import { Admission } from './admission';
 import { swaggerUiAssets, swaggerUiMiddleware } from './swagger-ui';
 import type { ApiHandler, RunnerLike } from './types';
+import { addV2ToOpenApi } from './v2/openapi-paths';
+import { V2ModelSet } from './v2/model-view';
+import { createV2Handler, kV2PublicPaths } from './v2/rest-routes';
+import { V2GrpcServer } from './v2/grpc-server';
+import { kRepositoryExtension, ModelRepository } from './v2/repository';
 
 /** The options of `svc.api()`. */
 export interface ApiOptions<TInput> {
@@ -60,6 +65,10 @@ export class Service {
   readonly #metrics: ServiceMetrics;
   readonly #lifecycle: Lifecycle;
   #openapi: Record<string, unknown> | undefined;
+  readonly #v2Models: V2ModelSet;
+  readonly #grpcHost: ConstructorParameters<typeof V2GrpcServer>[0];
+  readonly #repository: ModelRepository | undefined;
+  #grpc: V2GrpcServer | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -107,7 +116,30 @@ export class Service {
       admission,
       budget: new TurnBudget(o.turnBudgetMs),
     };
-    this.handler = createRequestListener(host);
+    this.#v2Models = new V2ModelSet(o.v2 ? o.runners : []);
+    this.#repository = o.v2 && o.modelRepository !== undefined ? new ModelRepository(this.#v2Models, o.modelRepository) : undefined;
+    const extensions = this.#repository === undefined ? [] : [kRepositoryExtension];
+    const v2 = o.v2 ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions, repository: this.#repository, isReady: () => this.isReady }) : undefined;
+    this.handler = createRequestListener({ ...host, v2 });
+    const keyCheck = host.keyCheck;
+    this.#grpcHost = {
+      name,
+      version: o.version,
+      logger: this.logger,
+      models: this.#v2Models,
+      extensions,
+      maxMessageBytes: o.bodyLimit,
+      admission,
+      handlerDeadlines: host.handlerDeadlines,
+      metrics: this.#metrics,
+      keyCheck: keyCheck && ((headers) => keyCheck({ headers } as unknown as IncomingMessage)),
+      isReady: () => this.isReady,
+    };
+  }
+
+  /** The models the Open Inference Protocol (V2) endpoints serve: every runner with `run()`, by name. */
+  get v2Models(): V2ModelSet {
+    return this.#v2Models;
   }
 
   /** The runners passed in the options. */
@@ -136,6 +168,7 @@ export class Service {
     if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
     if (this.#apis.some((a) => a.name === name)) throw new TypeError(`An API named "${name}" is already declared`);
     if (this.#routes.isTaken(route)) throw new TypeError(`options.route "${route}" is already taken`);
+    if (this.#options.v2 && (route === '/v2' || route.startsWith('/v2/'))) throw new TypeError(`options.route "${route}" is under /v2, where the V2 endpoints are (or set the service option v2: false)`);
     const api: ApiDefinition<TInput> = { name, route, method: 'POST', input: options.input, output: options.output, description: options.description, handler };
     this.#apis.push(api as ApiDefinition);
     this.#routes.addApi(api as ApiDefinition);
@@ -157,7 +190,8 @@ export class Service {
 
   /** The OpenAPI 3.1 document, built from the API descriptors (also served at `/docs.json`). */
   openapi(): Record<string, unknown> {
-    return (this.#openapi ??= buildOpenApiDocument({
+    if (this.#openapi !== undefined) return this.#openapi;
+    const document = buildOpenApiDocument({
       name: this.name,
       version: this.#options.version,
       description: this.#options.description,
@@ -165,7 +199,8 @@ export class Service {
       secured: this.#options.apiKeys.length > 0,
       protectMetrics: this.#options.protectMetrics,
       runners: this.#options.runners,
-    }));
+    });
+    return (this.#openapi = addV2ToOpenApi(document, this.#v2Models, this.#options.apiKeys.length > 0, this.#repository !== undefined));
   }
 
   /** True once `close()` (or a handled signal) started the shutdown. */
@@ -175,15 +210,32 @@ export class Service {
 
   /** True when every runner is ready and the service is not shutting down (what `/readyz` answers). */
   get isReady(): boolean {
-    return !this.isShuttingDown && this.#options.runners.every((r) => r.isReady);
+    return !this.isShuttingDown && this.#options.runners.every((r) => r.isReady || this.#repository?.isUnloaded(r.name) === true);
   }
 
   /**
    * Starts an HTTP server (port 0 picks a free one) and the runners; resolves once listening and,
    * unless `waitForRunners` is false, once every runner is ready.
    */
-  listen(port = 3000, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenResult> {
-    return this.#lifecycle.listen(port, host, options);
+  async listen(port = 3000, host = '0.0.0.0', options: ListenOptions = {}): Promise<ListenResult & { grpcPort?: number }> {
+    const result = await this.#lifecycle.listen(port, host, options);
+    const grpcPort = this.#options.grpcPort;
+    if (grpcPort === undefined || (this.#v2Models.size === 0 && this.#repository === undefined)) return result;
+    const grpc = (this.#grpc = new V2GrpcServer(this.#grpcHost));
+    try {
+      const bound = await grpc.listen(grpcPort, this.#options.grpcHost ?? host);
+      Promise.all(this.#options.runners.map((r) => r.ready())).then(() => grpc.updateHealth(), () => undefined);
+      this.logger.info({ grpcPort: bound }, 'V2 gRPC listening');
+      return { ...result, grpcPort: bound };
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** The port of the V2 gRPC server once listening (`grpcPort` option), else undefined. */
+  get grpcPort(): number | undefined {
+    return this.#grpc?.port;
   }
 
   /**
@@ -192,11 +244,14 @@ export class Service {
    * Safe to call more than once.
    */
   close(): Promise<void> {
-    return this.#lifecycle.close();
+    // Both start at once: the shutdown is visible (`isShuttingDown`, `/readyz` 503) as close() returns.
+    const grpc = this.#grpc?.close(this.#options.shutdownTimeoutMs);
+    const http = this.#lifecycle.close();
+    return Promise.all([grpc, http]).then(() => this.#repository?.close());
   }
 
   #isPublic(path: string): boolean {
-    if (kHealthPaths.has(path)) return true;
+    if (kHealthPaths.has(path) || kV2PublicPaths.has(path)) return true;
     if (path === '/metrics') return !this.#options.protectMetrics;
     if (path === '/' || path === '/docs' || path === '/docs.json' || this.#routes.isAssetPath(path)) return !this.#options.protectDocs;
     return false;

@@ -5,6 +5,8 @@ export interface ServeHandle {
   name: string;
   url: string;
   port: number;
+  /** The V2 gRPC port when `grpcPort` was given (in-process serving only). */
+  grpcPort?: number;
   host: string;
   docsUrl: string;
   target: ServeTarget;

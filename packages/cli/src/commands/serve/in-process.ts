@@ -20,8 +20,9 @@ export async function serveInProcess(err: Writer, target: ServeTarget, port: num
     throw error;
   }
   const url = displayUrl(listening.host ?? host, listening.port);
+  const grpcPort = (svc as { grpcPort?: number }).grpcPort;
   // A cluster primary prints one banner for all its workers.
-  if (!cluster.isWorker) printBanner(err, svc.name, url);
+  if (!cluster.isWorker) printBanner(err, svc.name, url, grpcPort === undefined ? undefined : `(V2 gRPC on ${listening.host ?? host}:${grpcPort})`);
   // Tells a cluster primary that this worker is listening with its runners ready, and the service's name.
   if (cluster.isWorker) process.send?.({ type: 'mlserve:ready', name: svc.name });
   let resolveClosed!: () => void;
@@ -31,6 +32,7 @@ export async function serveInProcess(err: Writer, target: ServeTarget, port: num
     name: svc.name,
     url,
     port: listening.port,
+    grpcPort,
     host,
     docsUrl: `${url}/`,
     target,

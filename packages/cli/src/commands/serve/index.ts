@@ -34,6 +34,8 @@ export interface ServeOptions extends CommandOptions {
   apiWorkers?: number;
   /** Level of the service's JSON logs (sets MLSERVE_LOG_LEVEL for it and every process it starts). */
   logLevel?: string;
+  /** Also serve V2 over gRPC on this port (sets MLSERVE_GRPC_PORT for the service). */
+  grpcPort?: number;
   /** The CLI script used to start child processes (reload, api workers); defaults to process.argv[1]. */
   cliPath?: string;
   /** Backoff and crash-loop limit for replacing API workers that die. */
@@ -49,6 +51,8 @@ function validate(options: ServeOptions): void {
   }
   const level = options.logLevel;
   if (level !== undefined && !kLogLevels.some((l) => l === level)) throw createCliError('MLS_ERR_CLI_USAGE', `--log-level must be one of ${kLogLevels.join(', ')}, got "${level}"`);
+  const grpc = options.grpcPort;
+  if (grpc !== undefined && (!Number.isInteger(grpc) || grpc < 0 || grpc > 65535)) throw createCliError('MLS_ERR_CLI_USAGE', `--grpc-port must be an integer between 0 and 65535, got ${grpc}`);
 }
 
 /**
@@ -65,6 +69,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   // Through the environment, so the processes started below inherit them.
   if (options.logLevel) process.env.MLSERVE_LOG_LEVEL = options.logLevel;
   if (options.workers) process.env.MLSERVE_RUNNER_WORKERS = String(options.workers);
+  if (options.grpcPort !== undefined) process.env.MLSERVE_GRPC_PORT = String(options.grpcPort);
 
   let lent: NodeJS.ProcessEnv | undefined;
   if (target.bentoDir && needsLending(target.bentoDir)) {
