@@ -7,7 +7,7 @@ import { isMlserveError, toErrorBody } from '@mlserve/errors';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Admission } from '../admission';
-import type { DeadlineQueue } from '../deadline-queue';
+import type { DeadlineQueue } from '@mlserve/core';
 import type { ServiceMetrics } from '../metrics';
 import { createServiceError, kServiceErrors } from '../errors';
 import { type GrpcTensorContents, fromContents, fromRaw, toContents, toRaw } from './grpc-tensors';
