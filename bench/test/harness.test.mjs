@@ -80,7 +80,7 @@ test('the report renders as text and as BENCHMARKS.md', () => {
   const md = renderMarkdown(result, '## Notes\n\nhello');
   assert.match(md, /\| mlserve req\/s >= 3x Express baseline/);
   assert.match(md, /## Notes\n\nhello/);
-  assert.match(formatTable(["a", "b"], [["x", "1.5x"]]), /x  1\.5x/);
+  assert.match(formatTable(["a", "b"], [["x", "1.5x"]]), /x {2}1\.5x/);
 });
 
 test('resident memory is summed over a process and its children', () => {

@@ -14,9 +14,18 @@ export interface GrpcClientOptions {
 }
 
 type Grpc = typeof import('@grpc/grpc-js');
-type UnaryMethod = (request: unknown, metadata: unknown, options: { deadline: Date }, callback: (err: (Error & { code?: number; details?: string; metadata?: { get(key: string): unknown[] } }) | null, res: any) => void) => void;
+type UnaryMethod = (request: unknown, metadata: unknown, options: { deadline: Date }, callback: (err: (Error & { code?: number; details?: string; metadata?: { get(key: string): unknown[] } }) | null, res: unknown) => void) => void;
 
 type GrpcStub = { close(): void } & Record<string, UnaryMethod>;
+
+/** ModelInferResponse as proto-loader decodes it. */
+interface GrpcInferResponse {
+  model_name: string;
+  model_version?: string;
+  id?: string;
+  outputs: Array<{ name: string; datatype: V2Datatype; shape: number[]; contents?: Record<string, unknown[]> }>;
+  raw_output_contents?: Buffer[];
+}
 
 // The field of InferTensorContents that carries each datatype.
 const kContentsField: Record<string, string> = {
@@ -90,23 +99,23 @@ export class V2GrpcClient implements V2Client {
   }
 
   async serverLive(): Promise<boolean> {
-    return (await this.#call('ServerLive', {})).live === true;
+    return (await this.#call<{ live?: boolean }>('ServerLive', {})).live === true;
   }
 
   async serverReady(): Promise<boolean> {
-    return (await this.#call('ServerReady', {})).ready === true;
+    return (await this.#call<{ ready?: boolean }>('ServerReady', {})).ready === true;
   }
 
   async modelReady(name: string, version = ''): Promise<boolean> {
-    return (await this.#call('ModelReady', { name, version })).ready === true;
+    return (await this.#call<{ ready?: boolean }>('ModelReady', { name, version })).ready === true;
   }
 
   serverMetadata(): Promise<V2ServerMetadata> {
-    return this.#call('ServerMetadata', {});
+    return this.#call<V2ServerMetadata>('ServerMetadata', {});
   }
 
   async modelMetadata(name: string, version = ''): Promise<V2ModelMetadata> {
-    return this.#call('ModelMetadata', { name, version });
+    return this.#call<V2ModelMetadata>('ModelMetadata', { name, version });
   }
 
   async infer(name: string, request: V2InferRequest, options: { version?: string; timeoutMs?: number } = {}): Promise<V2InferResponse> {
@@ -116,9 +125,9 @@ export class V2GrpcClient implements V2Client {
       const values = flatten(input.data);
       return { name: input.name, datatype: input.datatype, shape: input.shape, contents: { [field]: input.datatype === 'BYTES' ? values.map((v) => Buffer.from(String(v))) : values } };
     });
-    const res = await this.#call('ModelInfer', { model_name: name, model_version: options.version ?? '', id: request.id ?? '', inputs, outputs: request.outputs ?? [] }, options.timeoutMs);
+    const res = await this.#call<GrpcInferResponse>('ModelInfer', { model_name: name, model_version: options.version ?? '', id: request.id ?? '', inputs, outputs: request.outputs ?? [] }, options.timeoutMs);
     const raw: Buffer[] = res.raw_output_contents ?? [];
-    const outputs: V2InferOutput[] = res.outputs.map((o: { name: string; datatype: V2Datatype; shape: number[]; contents?: Record<string, unknown[]> }, i: number) => {
+    const outputs: V2InferOutput[] = res.outputs.map((o, i) => {
       let data: Array<number | string | boolean>;
       if (raw.length > 0) data = fromRaw(o.datatype, raw[i]!);
       else {
@@ -133,12 +142,12 @@ export class V2GrpcClient implements V2Client {
     return answer;
   }
 
-  #call(method: string, request: unknown, timeoutMs = this.#timeoutMs): Promise<any> {
+  #call<T>(method: string, request: unknown, timeoutMs = this.#timeoutMs): Promise<T> {
     const metadata = new this.#grpc.Metadata();
     if (this.#apiKey !== undefined) metadata.set('authorization', `Bearer ${this.#apiKey}`);
     return new Promise((resolve, reject) => {
       this.#client[method]!(request, metadata, { deadline: new Date(Date.now() + timeoutMs) }, (err, res) => {
-        if (err === null) return resolve(res);
+        if (err === null) return resolve(res as T);
         const code = err.metadata?.get('mlserve-error-code')[0]?.toString();
         const details = { grpcCode: err.code, method };
         if (code !== undefined) return reject(new MlserveError(code, kHttpStatus[err.code ?? -1] ?? 500, err.details ?? err.message, { details, cause: err }));
