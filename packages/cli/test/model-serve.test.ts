@@ -35,7 +35,7 @@ describe('mlserve serve <model tag>', () => {
     const proc = spawnCli(['serve', 'tiny:latest', '--port', '0'], { env });
     try {
       const url = await waitForUrl(proc);
-      expect(proc.stdout()).toContain('Serving tiny_service at');
+      expect(proc.stderr()).toContain('Serving tiny_service at');
       const want = (await expected('tiny:latest', rows)) as unknown[];
       expect(await postJson(`${url}/predict`, rows)).toEqual({ status: 200, body: want });
       expect(await postJson(`${url}/predict`, rows[0])).toEqual({ status: 200, body: want[0] });
