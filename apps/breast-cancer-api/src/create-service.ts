@@ -1,7 +1,7 @@
 import { ModelStore, type StoredModel } from '@mlserve/model-store';
-import { createRunner, type RunnerOptions } from '@mlserve/runner';
+import { createRunner, roundFloat32, type RunnerOptions } from '@mlserve/runner';
 import { createService, json, records, type Service, type ServiceOptions } from '@mlserve/service';
-import { findNegativeValues, roundFloat32, type Diagnosis } from './diagnosis';
+import { findNegativeValues, type Diagnosis } from './diagnosis';
 import { createDiagnosisError } from './errors';
 
 /** The store name the model is saved under. */

@@ -1,4 +1,5 @@
-import { findNegativeValues, roundFloat32 } from './diagnosis';
+import { roundFloat32 } from '@mlserve/runner';
+import { findNegativeValues } from './diagnosis';
 
 const kFeatures = ['mean radius', 'mean texture', 'worst area'];
 

@@ -21,16 +21,3 @@ export function findNegativeValues(record: Record<string, unknown>, features: re
     .filter((feature) => typeof record[feature] === 'number' && (record[feature] as number) < 0)
     .map((feature) => `${feature} has a negative value: ${record[feature]}`);
 }
-
-/**
- * The shortest decimal that reads back as the same float32: the model computes probabilities in
- * float32, so 0.97 is answered instead of 0.9700000286102295, within half a float32 ulp.
- */
-export function roundFloat32(value: number): number {
-  const target = Math.fround(value);
-  for (let digits = 1; digits < 10; digits += 1) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === target) return candidate;
-  }
-  return value;
-}

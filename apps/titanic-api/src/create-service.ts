@@ -1,8 +1,8 @@
 import { ModelStore } from '@mlserve/model-store';
-import { createRunner, type RunnerOptions } from '@mlserve/runner';
+import { createRunner, roundFloat32, type RunnerOptions } from '@mlserve/runner';
 import { createService, json, type Service, type ServiceOptions } from '@mlserve/service';
 import { createTitanicError } from './errors';
-import { kPredictOutputSchema, kSurvivalMessage, roundFloat32, type RawPassenger, type SurvivalPrediction } from './passenger';
+import { kPredictOutputSchema, kSurvivalMessage, type RawPassenger, type SurvivalPrediction } from './passenger';
 import { passengers } from './passengers-input';
 
 /** The store name the model is saved under. */

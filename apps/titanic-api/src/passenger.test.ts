@@ -1,4 +1,5 @@
-import { findOneHotIssues, fromOneHot, kOneHotSurvivorExample, kOneHotVictimExample, roundFloat32 } from './passenger';
+import { roundFloat32 } from '@mlserve/runner';
+import { findOneHotIssues, fromOneHot, kOneHotSurvivorExample, kOneHotVictimExample } from './passenger';
 
 describe('fromOneHot', () => {
   it('turns the seed one-hot bodies back into the CSV columns', () => {

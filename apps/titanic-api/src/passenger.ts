@@ -149,16 +149,3 @@ export function fromOneHot(passenger: OneHotPassenger): RawPassenger {
     Embarked: port === undefined ? null : (port.slice('Embarked_'.length) as 'C' | 'Q' | 'S'),
   };
 }
-
-/**
- * The shortest decimal that reads back as the same float32: the model computes probabilities in
- * float32, so 0.97 is answered instead of 0.9700000286102295, within half a float32 ulp.
- */
-export function roundFloat32(value: number): number {
-  const target = Math.fround(value);
-  for (let digits = 1; digits < 10; digits += 1) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === target) return candidate;
-  }
-  return value;
-}

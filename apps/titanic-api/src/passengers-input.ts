@@ -1,13 +1,4 @@
-import {
-  createServiceError,
-  createValidationError,
-  json,
-  kDefaultRecordsOptions,
-  kMaxValidationIssues,
-  type IODescriptor,
-  type JSONSchema,
-  type ValidationIssue,
-} from '@mlserve/service';
+import { createValidationError, decodeRecordList, json, kDefaultRecordsOptions, type IODescriptor, type JSONSchema } from '@mlserve/service';
 import {
   findOneHotIssues,
   fromOneHot,
@@ -41,42 +32,15 @@ export function passengers(rawSchema: JSONSchema): IODescriptor<RawPassenger[]> 
     oneOf: [passenger, { type: 'array', items: passenger, minItems: 1 }],
   };
 
-  const decode = (value: unknown) => {
-    const list: unknown[] = Array.isArray(value) ? value : [value];
-    if (list.length === 0) throw createValidationError([{ path: '/', message: 'must contain at least one passenger', keyword: 'minItems' }]);
-    const { maxRecords } = kDefaultRecordsOptions;
-    if (list.length > maxRecords) {
-      throw createServiceError('MLS_ERR_IO_TOO_MANY_RECORDS', `Request carries ${list.length} passengers; at most ${maxRecords} are accepted per request`, {
-        details: { maxRecords, received: list.length },
-      });
-    }
-    const issues: ValidationIssue[] = [];
-    let truncated = false;
-    const decoded: RawPassenger[] = [];
-    // Stops past the cap: listing every issue of 900 KB of `{}` took seconds and a 100 MB answer.
-    for (let row = 0; row < list.length && issues.length <= kMaxValidationIssues; row++) {
-      const item = list[row];
-      const prefix = Array.isArray(value) ? `/${row}` : '';
-      const isOneHot = typeof item === 'object' && item !== null && kOneHotColumns.some((column) => column in item);
-      try {
-        (isOneHot ? oneHot : raw).decode(item);
-      } catch (err) {
-        issues.push(...prefixIssues(err, prefix));
-        if ((err as { truncated?: unknown }).truncated === true) truncated = true;
-        continue;
-      }
-      if (!isOneHot) {
-        decoded.push(item as RawPassenger);
-        continue;
-      }
-      const contradictions = findOneHotIssues(item as OneHotPassenger, prefix);
-      issues.push(...contradictions);
-      if (contradictions.length === 0) decoded.push(fromOneHot(item as OneHotPassenger));
-    }
-    if (issues.length > 0) throw createValidationError(issues.slice(0, kMaxValidationIssues), { truncated: truncated || issues.length > kMaxValidationIssues });
-    return { value: decoded, single: !Array.isArray(value) };
+  const decodeOne = (item: unknown): RawPassenger => {
+    const isOneHot = typeof item === 'object' && item !== null && kOneHotColumns.some((column) => column in item);
+    if (!isOneHot) return raw.decode(item).value as RawPassenger;
+    oneHot.decode(item);
+    const contradictions = findOneHotIssues(item as OneHotPassenger, '');
+    if (contradictions.length > 0) throw createValidationError(contradictions);
+    return fromOneHot(item as OneHotPassenger);
   };
-
+  const decode = (value: unknown) => decodeRecordList(value, decodeOne, { maxRecords: kDefaultRecordsOptions.maxRecords, noun: 'passenger' });
   return {
     kind: 'records',
     mediaType: 'application/json',
@@ -87,11 +51,4 @@ export function passengers(rawSchema: JSONSchema): IODescriptor<RawPassenger[]> 
     decode,
     encode: (result) => body.encode(result),
   };
-}
-
-/** The issues of a validation error, their paths moved under the passenger's index in a list. */
-function prefixIssues(err: unknown, prefix: string): ValidationIssue[] {
-  const details = (err as { code?: unknown; details?: unknown }).details;
-  if ((err as { code?: unknown }).code !== 'MLS_ERR_IO_VALIDATION' || !Array.isArray(details)) throw err;
-  return (details as ValidationIssue[]).map((issue) => ({ ...issue, path: prefix + (issue.path === '/' && prefix !== '' ? '' : issue.path) }));
 }

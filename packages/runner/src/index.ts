@@ -11,3 +11,4 @@ export type { HistogramSnapshot } from './histogram';
 export { kBatchSizeBuckets, kLatencyBucketsMs } from './histogram';
 export { createRunnerError, kRunnerErrors } from './errors';
 export type { RunnerErrorCode } from './errors';
+export { roundFloat32 } from './round-float32';

@@ -1,5 +1,5 @@
 // Requests per second of a trivial JSON API (POST /echo, body validated by a one-field schema)
-// on: the service's fast path, the service forced through Express, the service with its access
+// on: the service core, the service core with one svc.use() middleware, the service with its access
 // log on (to /dev/null), plain Express 5 with express.json(), and a bare node:http JSON echo.
 // Loopback only, bounded in time: BENCH_SECONDS (default 4) per target after a 1 s warm-up,
 // BENCH_ROUNDS rounds (default 2, targets interleaved) keeping each target's best round, since
@@ -16,9 +16,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const targets = [
-  ['service (fast path)', 'service'],
-  ['service (fastPath: false, via Express)', 'service-express'],
-  ['service (fast path, access log on)', 'service-logged'],
+  ['service core', 'service'],
+  ['service (one svc.use() middleware)', 'service-express'],
+  ['service core, access log on', 'service-logged'],
   ['plain Express 5 + express.json()', 'express'],
   ['bare node:http JSON echo', 'node'],
 ];

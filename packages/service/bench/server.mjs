@@ -1,5 +1,5 @@
 // One HTTP server for bench/http.bench.mjs, in its own process so the load generator does not
-// share its thread. Usage: node bench/server.mjs <service|service-express|service-logged|express|node>
+// share its thread. Usage: node bench/server.mjs <service|service-express|service-logged|express|node> (service-express: one svc.use() middleware)
 import { createServer } from 'node:http';
 import express from 'express';
 import { createService, json } from '../dist/index.js';
@@ -10,9 +10,9 @@ let server;
 if (mode.startsWith('service')) {
   const svc = createService('bench', {
     logLevel: mode === 'service-logged' ? 'info' : 'silent',
-    fastPath: mode !== 'service-express',
     processMetrics: false,
   });
+  if (mode === 'service-express') svc.use((_req, _res, next) => next());
   svc.api('echo', { input: json({ schema }), output: json() }, (input) => input);
   ({ server } = await svc.listen(0, '127.0.0.1'));
 } else if (mode === 'express') {

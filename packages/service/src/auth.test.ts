@@ -1,18 +1,20 @@
 import { get, post, start } from '../test/helpers';
 import { createService, json, type Service } from './index';
 
-function buildService(options: { protectMetrics?: boolean; fastPath?: boolean; apiKeys?: string[] }): Service {
-  const svc = createService('auth_service', { apiKeys: ['s3cret', 'other-key'], logLevel: 'silent', processMetrics: false, ...options });
+function buildService(options: { protectMetrics?: boolean; withMiddleware?: boolean; apiKeys?: string[] }): Service {
+  const { withMiddleware, ...rest } = options;
+  const svc = createService('auth_service', { apiKeys: ['s3cret', 'other-key'], logLevel: 'silent', processMetrics: false, ...rest });
+  if (withMiddleware) svc.use((_req, _res, next) => next());
   svc.api('echo', { input: json(), output: json() }, (x) => x);
   return svc;
 }
 
-describe.each([true, false])('API keys (fastPath: %s)', (fastPath) => {
+describe.each([false, true])('API keys (svc.use middleware: %s)', (withMiddleware) => {
   let svc: Service;
   let url: string;
 
   beforeAll(async () => {
-    svc = buildService({ fastPath });
+    svc = buildService({ withMiddleware });
     ({ url } = await start(svc));
   });
   afterAll(() => svc.close());
@@ -39,6 +41,12 @@ describe.each([true, false])('API keys (fastPath: %s)', (fastPath) => {
   it('accepts Authorization: Bearer and x-api-key', async () => {
     expect(await post(`${url}/echo`, { a: 1 }, { authorization: 'Bearer s3cret' })).toMatchObject({ status: 200, body: { a: 1 } });
     expect(await post(`${url}/echo`, { a: 2 }, { 'x-api-key': 'other-key' })).toMatchObject({ status: 200, body: { a: 2 } });
+  });
+
+  it('answers 401 when any presented key is wrong, even beside a valid one', async () => {
+    expect((await post(`${url}/echo`, {}, { authorization: 'Bearer s3cret', 'x-api-key': 'stale' })).status).toBe(401);
+    expect((await post(`${url}/echo`, {}, { authorization: 'Bearer stale', 'x-api-key': 's3cret' })).status).toBe(401);
+    expect((await post(`${url}/echo`, { a: 3 }, { authorization: 'Bearer s3cret', 'x-api-key': 'other-key' })).status).toBe(200);
   });
 
   it('protects unknown routes too, so they reveal nothing', async () => {

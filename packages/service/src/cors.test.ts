@@ -1,12 +1,13 @@
 import { get, post, start } from '../test/helpers';
 import { createService, json, type Service } from './index';
 
-describe.each([true, false])('CORS (fastPath: %s)', (fastPath) => {
+describe.each([false, true])('CORS (svc.use middleware: %s)', (withMiddleware) => {
   let svc: Service;
   let url: string;
 
   beforeAll(async () => {
-    svc = createService('cors_service', { cors: { origin: ['https://app.example'] }, apiKeys: ['k'], fastPath, logLevel: 'silent', processMetrics: false });
+    svc = createService('cors_service', { cors: { origin: ['https://app.example'] }, apiKeys: ['k'], logLevel: 'silent', processMetrics: false });
+    if (withMiddleware) svc.use((_req, _res, next) => next());
     svc.api('echo', { input: json(), output: json() }, (x) => x);
     ({ url } = await start(svc));
   });

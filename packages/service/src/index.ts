@@ -1,12 +1,19 @@
+// The service and its lifecycle
 export { createService, isService, Service } from './service';
-export type { ApiOptions, ListenOptions, ListenResult } from './service';
+export type { ApiOptions } from './service';
+export type { ListenOptions, ListenResult } from './lifecycle';
+export type { ApiMiddleware } from './middleware-chain';
 export type { ApiDefinition } from './openapi';
 export { kDefaultServiceOptions } from './options';
 export type { CorsOptions, ServiceOptions } from './options';
+
+// IO descriptors, and the parts to compose your own
 export { json } from './json';
 export type { JsonOptions } from './json';
 export { kDefaultRecordsOptions, records } from './records';
 export type { InputRecord, RecordsOptions } from './records';
+export { decodeRecordList } from './record-list';
+export type { RecordDecoder, RecordListOptions } from './record-list';
 export { tensor } from './tensor';
 export type { TensorDType, TensorOptions, TensorValue, TensorDataMap } from './tensor';
 export { text } from './text';
@@ -14,6 +21,12 @@ export type { TextOptions } from './text';
 export type { DecodedInput, IODescriptor, InputOf } from './io-descriptor';
 export { createValidationError, kMaxValidationIssues } from './validation';
 export type { ValidationErrorOptions, ValidationIssue } from './validation';
+
+// Errors
 export { kServiceErrors, createServiceError } from './errors';
+export { isErrorBody } from './error-body';
+export type { ErrorResponseBody } from './error-body';
 export type { ServiceErrorCode } from './errors';
+
+// What the service needs of runners, pipelines and handlers
 export type { ApiContext, ApiHandler, JSONSchema, PipelineLike, RunnerBatchEvent, RunnerLike } from './types';

@@ -25,6 +25,13 @@ describe('request ids and access logs', () => {
     expect(spaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('never logs query values, where keys may travel', async () => {
+    await get(`${url}/livez?api_key=s3cret-key&x=1`, { 'x-request-id': 'scrub-1' });
+    const line = await waitFor(() => lines.find((l) => l.reqId === 'scrub-1' && l.msg === 'request completed'));
+    expect(line?.url).toBe('/livez?api_key=[redacted]&x=[redacted]');
+    expect(JSON.stringify(lines)).not.toContain('s3cret-key');
+  });
+
   it('binds the handler logger to the request id and API', async () => {
     await post(`${url}/echo`, {}, { 'x-request-id': 'handler-1' });
     expect(lines.find((l) => l.msg === 'handler log')).toMatchObject({ reqId: 'handler-1', api: 'echo', note: 'from handler' });

@@ -9,21 +9,22 @@ describe('user middleware and routes on svc.app', () => {
 
   beforeAll(async () => {
     svc = createService('middleware_service', { logLevel: 'silent', processMetrics: false, bodyLimit: 100 });
-    // Added before the APIs: runs for them, exactly as in plain Express.
-    svc.app.use((req, res, next) => {
-      seen.push(`before ${req.path}`);
+    // The API middleware hook: runs for the APIs.
+    svc.use((req, res, next) => {
+      seen.push(`api middleware ${req.url}`);
       if (req.headers['x-block'] === 'yes') {
-        res.status(429).json({ blocked: true });
+        res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ blocked: true }));
         return;
       }
       next();
     });
-    svc.app.use('/parsed', express.json({ limit: 100 }));
+    const parseJson = express.json({ limit: 100 });
+    svc.use((req, res, next) => (req.url === '/parsed' ? parseJson(req, res, next) : next()));
     svc.api('echo', { input: json({ schema: { type: 'object', required: ['a'] } }), output: json() }, (x) => x);
     svc.api('parsed', { input: json({ schema: { type: 'object', required: ['a'] } }), output: json() }, (x) => x);
-    // Added after: the API route answers first, so it never runs for /echo.
+    // Middleware of the Express app: runs for the app's routes, never for the APIs.
     svc.app.use((req, _res, next) => {
-      seen.push(`after ${req.path}`);
+      seen.push(`app middleware ${req.path}`);
       next();
     });
     svc.app.get('/custom', (req, res) => {
@@ -42,10 +43,13 @@ describe('user middleware and routes on svc.app', () => {
   });
   afterAll(() => svc.close());
 
-  it('runs middleware added before svc.api() for API routes, and not middleware added after', async () => {
+  it('runs svc.use() middleware for API routes, and svc.app middleware only for the app', async () => {
     seen.length = 0;
     expect((await post(`${url}/echo`, { a: 1 })).status).toBe(200);
-    expect(seen).toEqual(['before /echo']);
+    expect(seen).toEqual(['api middleware /echo']);
+    seen.length = 0;
+    expect((await get(`${url}/custom`)).status).toBe(200);
+    expect(seen).toEqual(['app middleware /custom']);
   });
 
   it('lets middleware answer an API request itself', async () => {
@@ -85,18 +89,23 @@ describe('user middleware and routes on svc.app', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret');
   });
 
-  it('answers 404, not 405, for a missing file under /docs/ and for /docs/ itself', async () => {
-    for (const path of ['/docs/missing.js', '/docs/']) {
-      const res = await get(`${url}${path}`);
-      expect([path, res.status, res.body.code]).toEqual([path, 404, 'MLS_ERR_HTTP_NOT_FOUND']);
-      expect(res.headers.get('allow')).toBeNull();
+  it('answers 404, not 405, for a missing file under /docs/, and sends /docs and /docs/ to Swagger UI', async () => {
+    const res = await get(`${url}/docs/missing.js`);
+    expect([res.status, res.body.code]).toEqual([404, 'MLS_ERR_HTTP_NOT_FOUND']);
+    expect(res.headers.get('allow')).toBeNull();
+    for (const path of ['/docs', '/docs/']) {
+      const redirect = await fetch(`${url}${path}`, { redirect: 'manual' });
+      expect([path, redirect.status, new URL(redirect.headers.get('location')!, `${url}${path}`).pathname]).toEqual([path, 302, '/']);
+      const page = await get(`${url}${path}`);
+      expect([path, page.status]).toEqual([path, 200]);
+      expect(page.body).toContain('docs/swagger-ui-bundle.js');
     }
     expect((await get(`${url}/docs/swagger-ui.css`)).status).toBe(200);
     const wrongMethod = await post(`${url}/docs/missing.js`, {});
     expect([wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
   });
 
-  it('validates a body that express.json() already parsed, and maps its errors', async () => {
+  it('validates a body that express.json() in svc.use() already parsed, and maps its errors', async () => {
     expect(await post(`${url}/parsed`, { a: 1 })).toMatchObject({ status: 200, body: { a: 1 } });
     expect(await post(`${url}/parsed`, { b: 1 })).toMatchObject({ status: 400, body: { code: 'MLS_ERR_IO_VALIDATION' } });
     expect(await post(`${url}/parsed`, '{"a":')).toMatchObject({ status: 400, body: { code: 'MLS_ERR_IO_MALFORMED_JSON' } });
@@ -104,26 +113,62 @@ describe('user middleware and routes on svc.app', () => {
   });
 });
 
-describe('the fast path with user middleware', () => {
-  it('is kept for an API when the middleware before it cannot match its path, and left when one can', async () => {
-    const svc = createService('scoped_service', { logLevel: 'silent', processMetrics: false });
-    svc.app.use('/admin', (_req, _res, next) => next());
+describe('svc.use()', () => {
+  let svc: Service;
+  let url: string;
+  const order: string[] = [];
+
+  beforeAll(async () => {
+    svc = createService('use_service', { logLevel: 'silent', processMetrics: false });
+    svc.use((req, _res, next) => {
+      order.push('first');
+      if (req.headers['x-fail'] === 'next') return next(createServiceError('MLS_ERR_HTTP_BAD_REQUEST', 'x-tenant header is required'));
+      if (req.headers['x-fail'] === 'throw') throw new Error('secret detail');
+      next();
+    });
     svc.api('echo', { input: json(), output: json() }, (x) => x);
-    const { url } = await start(svc);
-    const handle = jest.spyOn(svc.app as unknown as { handle: (...args: unknown[]) => void }, 'handle');
-    try {
-      await post(`${url}/echo`, {});
-      expect(handle).toHaveBeenCalledTimes(0);
-      // Added after listen(): noticed on the next request; it stands after /echo, so /echo stays fast.
-      svc.app.use((_req, _res, next) => next());
-      svc.api('late', { input: json(), output: json() }, (x) => x);
-      await post(`${url}/echo`, {});
-      expect(handle).toHaveBeenCalledTimes(0);
-      expect((await post(`${url}/late`, { b: 2 })).body).toEqual({ b: 2 });
-      expect(handle).toHaveBeenCalledTimes(1);
-    } finally {
-      handle.mockRestore();
-      await svc.close();
-    }
+    // Added after the API: runs for it all the same, after the first.
+    svc.use(async (req, _res, next) => {
+      order.push('second');
+      if (req.headers['x-fail'] === 'reject') throw Object.assign(new Error('quota exceeded'), { status: 429, expose: true });
+      next();
+    });
+    svc.app.get('/plain', (_req, res) => {
+      res.json({ plain: true });
+    });
+    ({ url } = await start(svc));
+  });
+  afterAll(() => svc.close());
+
+  it('runs every middleware for API routes, in the order added, before the handler', async () => {
+    order.length = 0;
+    expect(await post(`${url}/echo`, { a: 1 })).toMatchObject({ status: 200, body: { a: 1 } });
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it('does not run for built-in endpoints or the routes of svc.app', async () => {
+    order.length = 0;
+    expect((await get(`${url}/livez`)).status).toBe(200);
+    expect((await get(`${url}/plain`)).body).toEqual({ plain: true });
+    expect(order).toEqual([]);
+  });
+
+  it('answers next(err) with the JSON error body, and stops the chain there', async () => {
+    order.length = 0;
+    const res = await post(`${url}/echo`, {}, { 'x-fail': 'next' });
+    expect(res).toMatchObject({ status: 400, body: { statusCode: 400, code: 'MLS_ERR_HTTP_BAD_REQUEST', error: 'Bad Request', message: 'x-tenant header is required' } });
+    expect(order).toEqual(['first']);
+  });
+
+  it('answers a thrown error as a bare 500 and a rejected promise as its exposed 4xx', async () => {
+    const thrown = await post(`${url}/echo`, {}, { 'x-fail': 'throw' });
+    expect(thrown.status).toBe(500);
+    expect(JSON.stringify(thrown.body)).not.toContain('secret');
+    const rejected = await post(`${url}/echo`, {}, { 'x-fail': 'reject' });
+    expect(rejected).toMatchObject({ status: 400, body: { code: 'MLS_ERR_HTTP_BAD_REQUEST', message: 'quota exceeded', details: { status: 429 } } });
+  });
+
+  it('refuses what is not a function', () => {
+    expect(() => svc.use('nope' as never)).toThrow(new TypeError('middleware must be a function (req, res, next)'));
   });
 });

@@ -32,7 +32,7 @@ describe('createService options', () => {
 
   it('applies defaults: a 1 MiB body limit, no keys, info logs', () => {
     const o = resolveServiceOptions({}, {});
-    expect(o).toMatchObject({ bodyLimit: 1048576, apiKeys: [], logLevel: 'info', timeoutMs: 60000, requestTimeoutMs: 30000, fastPath: true });
+    expect(o).toMatchObject({ bodyLimit: 1048576, apiKeys: [], logLevel: 'info', timeoutMs: 60000, requestTimeoutMs: 30000 });
   });
 
   it('reads API keys from MLSERVE_API_KEYS, comma separated', () => {

@@ -43,8 +43,16 @@ export interface ServiceOptions {
   version?: string;
   /** Description shown in the OpenAPI document and Swagger UI. */
   description?: string;
-  /** Serve API routes on the lean path when no user middleware stands before them (default true). */
-  fastPath?: boolean;
+  /** Most open connections; past 90 % of it idle keep-alive connections are closed, past it new ones are dropped (default 4096). */
+  maxConnections?: number;
+  /** Longest a client may take to send the request line and headers before it gets 408 (default 10000). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept open (default 5000). */
+  keepAliveTimeoutMs?: number;
+  /** Refuse API requests with 503 from their declared size when the runners cannot serve them within their latency budget (default true). */
+  admission?: boolean;
+  /** Most main-thread time one event-loop turn spends decoding and dispatching API requests before the rest waits for the next turn (default 5). */
+  turnBudgetMs?: number;
   /** Collect Node process metrics (`mlserve_process_*`, `mlserve_nodejs_*`) in this service's registry (default true). */
   processMetrics?: boolean;
 }
@@ -58,8 +66,12 @@ export const kDefaultServiceOptions = {
   timeoutMs: 60_000,
   requestTimeoutMs: 30_000,
   version: '0.0.0',
-  fastPath: true,
   processMetrics: true,
+  maxConnections: 4096,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  admission: true,
+  turnBudgetMs: 5,
 } as const;
 
 /** Options after validation and defaults. */
@@ -77,8 +89,12 @@ export interface ResolvedServiceOptions {
   requestTimeoutMs: number;
   version: string;
   description: string | undefined;
-  fastPath: boolean;
   processMetrics: boolean;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  admission: boolean;
+  turnBudgetMs: number;
 }
 
 const kLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -102,6 +118,11 @@ function checkNonNegativeInteger(options: Record<string, unknown>, name: string)
   if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
     throw new RangeError(`options.${name} must be a non-negative integer`);
   }
+}
+
+function checkPositiveInteger(options: Record<string, unknown>, name: string): void {
+  const v = options[name];
+  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) throw new RangeError(`options.${name} must be a positive integer`);
 }
 
 /** Validates options (errors name the option) and applies defaults and environment variables. */
@@ -134,7 +155,8 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   } else {
     apiKeys = (env.MLSERVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
   }
-  for (const name of ['protectMetrics', 'protectDocs', 'fastPath', 'processMetrics']) checkBoolean(o, name);
+  for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission']) checkBoolean(o, name);
+  for (const name of ['maxConnections', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'turnBudgetMs']) checkPositiveInteger(o, name);
   checkNonNegativeInteger(o, 'shutdownTimeoutMs');
   checkNonNegativeInteger(o, 'timeoutMs');
   checkNonNegativeInteger(o, 'requestTimeoutMs');
@@ -172,7 +194,11 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     requestTimeoutMs: options.requestTimeoutMs ?? kDefaultServiceOptions.requestTimeoutMs,
     version: options.version ?? kDefaultServiceOptions.version,
     description: options.description,
-    fastPath: options.fastPath ?? kDefaultServiceOptions.fastPath,
     processMetrics: options.processMetrics ?? kDefaultServiceOptions.processMetrics,
+    maxConnections: options.maxConnections ?? kDefaultServiceOptions.maxConnections,
+    headersTimeoutMs: options.headersTimeoutMs ?? kDefaultServiceOptions.headersTimeoutMs,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? kDefaultServiceOptions.keepAliveTimeoutMs,
+    admission: options.admission ?? kDefaultServiceOptions.admission,
+    turnBudgetMs: options.turnBudgetMs ?? kDefaultServiceOptions.turnBudgetMs,
   };
 }

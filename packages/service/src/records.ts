@@ -1,7 +1,7 @@
 import { type IODescriptor, isJsonMediaType, stringifyJson } from './io-descriptor';
 import type { JSONSchema, PipelineLike } from './types';
-import { createServiceError } from './errors';
-import { compileSchema, createIssuesError, createValidationError, exampleFromSchema, kMaxValidationIssues, parseJson, stripDialect, toIssues, type ValidationIssue } from './validation';
+import { decodeRecordList } from './record-list';
+import { compileSchema, createIssuesError, exampleFromSchema, kMaxValidationIssues, parseJson, stripDialect, toIssues } from './validation';
 
 /** Options of {@link records}. */
 export interface RecordsOptions {
@@ -46,31 +46,13 @@ export function records(pipeline: PipelineLike | undefined, options: RecordsOpti
   const arraySchema: JSONSchema = { type: 'array', items: recordSchema, minItems: 1, ...(maxRecords === Infinity ? {} : { maxItems: maxRecords }) };
   const example = options.example !== undefined ? options.example : exampleFromSchema(recordSchema);
 
-  const decode = (value: unknown) => {
-    if (!Array.isArray(value)) {
-      if (!validate(value)) {
-        const errors = validate.errors ?? [];
-        const issues = toIssues(errors, '', kMaxValidationIssues);
-        throw createIssuesError('MLS_ERR_IO_VALIDATION', 'Request body does not match the schema', issues, errors.length - issues.length);
-      }
-      return { value: [value as InputRecord], single: true };
-    }
-    if (value.length > maxRecords) {
-      throw createServiceError('MLS_ERR_IO_TOO_MANY_RECORDS', `Request carries ${value.length} records; at most ${maxRecords} are accepted per request`, {
-        details: { maxRecords, received: value.length },
-      });
-    }
-    if (value.length === 0) throw createValidationError([{ path: '/', message: 'must contain at least one record', keyword: 'minItems' }]);
-    // Record by record, stopping past the cap: validating (allErrors) and listing every issue of a
-    // huge invalid array took seconds and hundreds of MB.
-    const issues: ValidationIssue[] = [];
-    for (let i = 0; i < value.length && issues.length <= kMaxValidationIssues; i++) {
-      if (!validate(value[i])) issues.push(...toIssues(validate.errors ?? [], `/${i}`, kMaxValidationIssues + 1 - issues.length));
-    }
-    if (issues.length > kMaxValidationIssues) throw createValidationError(issues.slice(0, kMaxValidationIssues), { truncated: true });
-    if (issues.length > 0) throw createValidationError(issues);
-    return { value: value as InputRecord[], single: false };
+  const decodeOne = (item: unknown): InputRecord => {
+    if (validate(item)) return item as InputRecord;
+    const errors = validate.errors ?? [];
+    const issues = toIssues(errors, '', kMaxValidationIssues);
+    throw createIssuesError('MLS_ERR_IO_VALIDATION', 'Request body does not match the schema', issues, errors.length - issues.length);
   };
+  const decode = (value: unknown) => decodeRecordList(value, decodeOne, { maxRecords });
   return {
     kind: 'records',
     mediaType: 'application/json',

@@ -1,6 +1,5 @@
-import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createMemoryLogger, post, start } from '../test/helpers';
+import { createMemoryLogger, post, rawRequest, start } from '../test/helpers';
 import { createService, json, records, tensor, type Service } from './index';
 
 const kRecordSchema = {
@@ -9,27 +8,8 @@ const kRecordSchema = {
   properties: { age: { type: 'number' }, fare: { type: 'number' }, sex: { enum: ['male', 'female'] } },
 };
 
-/** Sends raw HTTP/1.1 and resolves with what the server answered before closing (or within `waitMs`). */
-function rawRequest(port: number, head: string, body: string, waitMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(answer);
-    }, waitMs);
-    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(answer);
-    });
-    socket.on('error', reject);
-    socket.write(head + body);
-  });
-}
-
 // Bodies at the default 1 MiB limit that cost far more to answer than to send.
-describe.each([true, false])('request limits (fastPath: %s)', (fastPath) => {
+describe.each([false, true])('request limits (svc.use middleware: %s)', (withMiddleware) => {
   let svc: Service;
   let url: string;
   let port: number;
@@ -38,10 +18,12 @@ describe.each([true, false])('request limits (fastPath: %s)', (fastPath) => {
   beforeAll(async () => {
     const memory = createMemoryLogger();
     lines = memory.lines;
-    svc = createService('limits_service', { logger: memory.logger, processMetrics: false, fastPath, requestTimeoutMs: 300 });
+    svc = createService('limits_service', { logger: memory.logger, processMetrics: false, requestTimeoutMs: 300 });
+    if (withMiddleware) svc.use((_req, _res, next) => next());
     svc.api('predict', { input: records({ inputSchema: () => kRecordSchema }, { maxRecords: 1_000_000 }), output: json() }, (rows) => rows.length);
     svc.api('predict_default', { input: records({ inputSchema: () => kRecordSchema }), output: json() }, (rows) => rows.length);
     svc.api('echo', { input: json({ schema: { type: 'object' } }), output: json() }, (x) => x);
+    svc.api('strict', { input: records({ inputSchema: () => ({ type: 'object', additionalProperties: false, properties: { age: { type: 'number' } } }) }), output: json() }, (rows) => rows.length);
     svc.api('matrix', { input: tensor({ dtype: 'float32' }), output: json() }, (t) => t.dims);
     ({ url, port } = await start(svc));
   });
@@ -100,5 +82,16 @@ describe.each([true, false])('request limits (fastPath: %s)', (fastPath) => {
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer.toLowerCase()).toContain('connection: close');
     expect(answer).toContain('"code":"MLS_ERR_IO_BODY_TIMEOUT"');
+  });
+
+  it('caps the size of an error about 1 MB of long unknown keys', async () => {
+    const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${i}${'k'.repeat(20_000)}`, 1]));
+    for (const body of [wide(45), [wide(22), wide(22)]]) {
+      const res = await fetch(`${url}/strict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await res.text();
+      expect(res.status).toBe(400);
+      expect(text.length).toBeLessThan(40_000);
+      expect(JSON.parse(text)).toMatchObject({ code: 'MLS_ERR_IO_VALIDATION' });
+    }
   });
 });

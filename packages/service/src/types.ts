@@ -10,7 +10,10 @@ export interface RunnerLike {
   readonly isReady: boolean;
   ready(): Promise<void>;
   close(): Promise<void>;
-  stats?(): { queueRows?: number };
+  /** Read by metrics (`queueRows`) and by admission (`queueRows`, `inFlightRows`, `workers`). */
+  stats?(): { queueRows?: number; inFlightRows?: number; workers?: number };
+  /** Read by admission: the queue a request must fit in, and how long it may wait there. */
+  readonly options?: { readonly maxQueue?: number; readonly maxLatencyMs?: number };
   readonly model?: { name?: string; tag?: string; signature?: unknown };
   on?(event: 'batch', listener: (batch: RunnerBatchEvent) => void): unknown;
   off?(event: 'batch', listener: (batch: RunnerBatchEvent) => void): unknown;

@@ -47,8 +47,15 @@ export function toIssues(errors: readonly ErrorObject[], prefix = '', limit = In
     if (e.keyword === 'required' && params.missingProperty !== undefined) path += `/${params.missingProperty}`;
     if (e.keyword === 'additionalProperties' && params.additionalProperty !== undefined) path += `/${params.additionalProperty}`;
     const message = e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not allowed' : (e.message ?? 'is invalid');
-    return { path: path === '' ? '/' : path, message, keyword: e.keyword };
+    return { path: path === '' ? '/' : capText(path), message: capText(message), keyword: e.keyword };
   });
+}
+
+const kMaxIssueChars = 200;
+
+// A key of 100 KB is named by its first characters: enough to find it, not enough to echo a body.
+function capText(text: string): string {
+  return text.length > kMaxIssueChars ? `${text.slice(0, kMaxIssueChars)}…` : text;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createRunner, type Runner, type RunnerOptions } from '@mlserve/runner';
@@ -77,4 +78,23 @@ export async function waitFor<T>(check: () => T, timeoutMs = 2000): Promise<T> {
     if (value || Date.now() > end) return value;
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Sends raw HTTP/1.1 and resolves with what the server answered before closing (or within `waitMs`). */
+export function rawRequest(port: number, head: string, body: string, waitMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(answer);
+    }, waitMs);
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    socket.on('error', reject);
+    socket.write(head + body);
+  });
 }
