@@ -110,7 +110,8 @@ def main(argv=None):
 
     metrics = {"train_accuracy": train_accuracy, "test_accuracy": test_accuracy}
     result = export_model(
-        model, args.out, name=MODEL_NAME, classes=TARGET_NAMES, metrics=metrics,
+        # The reference is the training frame; test_accuracy becomes the baseline accuracy.
+        model, args.out, name=MODEL_NAME, classes=TARGET_NAMES, metrics=metrics, reference=X_train, reference_target=y_train,
         labels={"owner": "mlserve-seeds", "task": "classification"},
         metadata={
             # the seed notebook's bundle
@@ -123,7 +124,7 @@ def main(argv=None):
             "test_accuracy": test_accuracy,
             "dataset": "Wisconsin Diagnostic Breast Cancer (scikit-learn load_breast_cancer)",
         })
-    for path in (result.model_path, result.pipeline_path, result.metadata_path):
+    for path in (result.model_path, result.pipeline_path, result.metadata_path, result.stats_path):
         print("wrote %s (%d bytes)" % (os.path.relpath(path, REPO), os.path.getsize(path)))
 
     records, notes = generated_records(X_train, y_train)
