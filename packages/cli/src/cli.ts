@@ -125,6 +125,22 @@ const kCommands = {
         load: async () => (await models()).importModel,
       }),
       defineCommand({
+        name: 'models reference',
+        usage: 'reference <tag> <data>',
+        describe: 'Compute and store reference statistics (drift, input ranges, baseline) from training data',
+        builder: (c) =>
+          c
+            .positional('tag', tagArg)
+            .positional('data', { type: 'string', demandOption: true, describe: 'Training data: .csv (with a header) or .jsonl' })
+            .options({
+              target: { type: 'string', describe: 'Column holding the true label or value (baseline accuracy or MAE)' },
+              bins: { type: 'number', describe: 'Quantile bins per numeric column (default 10)' },
+              ...jsonOption,
+            }),
+        toOptions: (a) => ({ ...common(a), tag: a.tag, data: a.data, target: a.target, bins: a.bins }),
+        load: async () => (await models()).referenceModel,
+      }),
+      defineCommand({
         name: 'models export',
         usage: 'export <tag> [out]',
         describe: 'Write a model to a portable .mlmodel archive',
