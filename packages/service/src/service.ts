@@ -17,6 +17,9 @@ import { TurnBudget } from './turn-budget';
 import { Admission } from './admission';
 import { swaggerUiAssets, swaggerUiMiddleware } from './swagger-ui';
 import type { ApiHandler, RunnerLike } from './types';
+import { Monitoring } from './monitoring/monitoring';
+import type { ModelMonitor, MonitoredRunner } from './monitoring/model-monitor';
+import type { MonitoringOptions } from './monitoring/monitoring-options';
 
 /** The options of `svc.api()`. */
 export interface ApiOptions<TInput> {
@@ -60,6 +63,7 @@ export class Service {
   readonly #metrics: ServiceMetrics;
   readonly #lifecycle: Lifecycle;
   #openapi: Record<string, unknown> | undefined;
+  #monitoring: Monitoring | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -155,6 +159,24 @@ export class Service {
     return this;
   }
 
+  /**
+   * Monitors a runner's model and answers its predictions: call `monitor.predict(rows, ctx)` in
+   * the handler instead of `runner.predict(rows)`. The first call adds `GET /monitoring/drift`,
+   * `/monitoring/performance`, `/monitoring/traffic`, `/monitoring/models`, `POST
+   * /monitoring/feedback`, the dashboard at `/dashboard` and the drift and accuracy gauges.
+   */
+  monitor(runner: MonitoredRunner, options: MonitoringOptions = {}): ModelMonitor {
+    if (typeof runner !== 'object' || runner === null || typeof runner.predict !== 'function') throw new TypeError('runner must be a runner (an object with predict())');
+    this.#monitoring ??= new Monitoring({
+      registry: this.registry,
+      logger: this.logger,
+      addEndpoint: (path, endpoint) => this.#routes.addBuiltIn(path, endpoint),
+      addApi: (name, apiOptions, handler) => this.api(name, apiOptions, handler),
+    });
+    this.#openapi = undefined;
+    return this.#monitoring.add(runner, options);
+  }
+
   /** The OpenAPI 3.1 document, built from the API descriptors (also served at `/docs.json`). */
   openapi(): Record<string, unknown> {
     return (this.#openapi ??= buildOpenApiDocument({
@@ -165,6 +187,7 @@ export class Service {
       secured: this.#options.apiKeys.length > 0,
       protectMetrics: this.#options.protectMetrics,
       runners: this.#options.runners,
+      extraPaths: this.#monitoring?.openapiPaths(),
     }));
   }
 
@@ -191,8 +214,9 @@ export class Service {
    * in flight finish (up to `shutdownTimeoutMs`, then connections are cut), runners close.
    * Safe to call more than once.
    */
-  close(): Promise<void> {
-    return this.#lifecycle.close();
+  async close(): Promise<void> {
+    await this.#lifecycle.close();
+    await this.#monitoring?.close();
   }
 
   #isPublic(path: string): boolean {
