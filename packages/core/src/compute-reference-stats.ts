@@ -12,6 +12,8 @@ export interface ReferenceStatsOptions {
   metrics?: ReferenceStats['metrics'];
   /** Quantile bins per numeric column (default 10). */
   bins?: number;
+  /** Reference rows with the model's answers, kept as they are. */
+  samples?: ReferenceStats['samples'];
 }
 
 const kMaxCategories = 50;
@@ -85,5 +87,7 @@ export function computeReferenceStats(rows: ReadonlyArray<Record<string, unknown
     options.task === 'classification'
       ? { ...categoricalStats(options.predictions.map(String)), missingRate: 0 }
       : { ...numericStats(options.predictions.map(Number), bins), missingRate: 0 };
-  return { format: kReferenceStatsFormat, rows: rows.length, bins, features, predictions, metrics: { ...options.metrics } };
+  const stats: ReferenceStats = { format: kReferenceStatsFormat, rows: rows.length, bins, features, predictions, metrics: { ...options.metrics } };
+  if (options.samples !== undefined) stats.samples = options.samples;
+  return stats;
 }

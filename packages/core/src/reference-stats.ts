@@ -41,6 +41,16 @@ export interface ReferenceStats {
   predictions: ColumnStats;
   /** Baseline metrics: `accuracy` (classification) or `mae` (regression), when known. */
   metrics: { accuracy?: number; mae?: number };
+  /** A few reference rows with the answers recorded at export: what `mlserve check` compares the served model with. */
+  samples?: ReferenceSample[];
+}
+
+/** One reference row and the model's answer at export: a class `label` (and `probabilities`) or a `value`. */
+export interface ReferenceSample {
+  input: Record<string, unknown>;
+  label?: string;
+  probabilities?: number[];
+  value?: number;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,5 +93,10 @@ export function parseReferenceStats(value: unknown, source = 'stats.json'): Refe
   const predictions = checkColumn(value.predictions, 'predictions', fail);
   const metrics = value.metrics ?? {};
   if (!isObject(metrics) || !Object.values(metrics).every((m) => Number.isFinite(m))) fail('metrics must be an object of numbers');
-  return { format: kReferenceStatsFormat, rows: value.rows as number, bins: value.bins as number, features, predictions, metrics: metrics as ReferenceStats['metrics'] };
+  const stats: ReferenceStats = { format: kReferenceStatsFormat, rows: value.rows as number, bins: value.bins as number, features, predictions, metrics: metrics as ReferenceStats['metrics'] };
+  if (value.samples !== undefined) {
+    if (!Array.isArray(value.samples) || !value.samples.every((s) => isObject(s) && isObject(s.input))) fail('samples must be an array of { input, label?, probabilities?, value? }');
+    stats.samples = value.samples as ReferenceSample[];
+  }
+  return stats;
 }

@@ -17,6 +17,7 @@ STATS_FILE = "stats.json"
 STATS_FORMAT = "mlserve.stats/v1"
 DEFAULT_BINS = 10
 MAX_CATEGORIES = 50
+SAMPLES = 5
 
 
 def _numeric_stats(values, bins):
@@ -90,7 +91,34 @@ def reference_stats(model, X, y=None, *, task, classes=None, metrics=None, bins=
         else:
             baseline["mae"] = float(np.mean(np.abs(predicted.reshape(len(truth), -1)[:, 0] - truth)))
     return {"format": STATS_FORMAT, "rows": int(len(X)), "bins": bins, "features": features,
-            "predictions": predictions, "metrics": baseline}
+            "predictions": predictions, "metrics": baseline,
+            "samples": _samples(model, X.head(SAMPLES), task, classes)}
+
+
+def _json_value(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _samples(model, head, task, classes):
+    """A few reference rows with scikit-learn's answers: what ``mlserve check`` compares the served model with."""
+    records = [{str(c): _json_value(v) for c, v in row.items()} for _, row in head.iterrows()]
+    predicted = np.asarray(model.predict(head))
+    out = []
+    for i, record in enumerate(records):
+        if task == "classification":
+            position = list(model.classes_).index(predicted[i])
+            sample = {"input": record, "label": str(classes[position]) if classes is not None else str(predicted[i])}
+            if hasattr(model, "predict_proba"):
+                try:
+                    sample["probabilities"] = [float(p) for p in model.predict_proba(head.iloc[[i]])[0]]
+                except AttributeError:  # SVC without probability=True
+                    pass
+        else:
+            sample = {"input": record, "value": float(np.ravel(predicted[i])[0])}
+        out.append(sample)
+    return out
 
 
 __all__ = ["reference_stats", "column_stats", "STATS_FILE", "STATS_FORMAT"]

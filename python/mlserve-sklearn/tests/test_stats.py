@@ -55,6 +55,10 @@ class ExportReferenceTest(unittest.TestCase):
         self.assertEqual(stats["features"]["b"]["min"], float(self.X["b"].min()))
         self.assertEqual(set(stats["predictions"]["frequencies"]), {"no", "yes"})
         self.assertEqual(stats["metrics"], {"accuracy": 0.9})
+        sample = stats["samples"][0]
+        self.assertEqual(sample["input"], {"a": float(self.X["a"][0]), "b": float(self.X["b"][0])})
+        self.assertEqual(sample["label"], ["no", "yes"][int(model.predict(self.X.head(1))[0])])
+        self.assertAlmostEqual(sum(sample["probabilities"]), 1.0)
 
     def test_a_regressor_gets_numeric_prediction_bins_and_its_mae(self):
         model = LinearRegression().fit(self.X, self.X["a"] * 2)

@@ -74,6 +74,10 @@ export async function referenceModel(options: ReferenceModelOptions): Promise<Re
       task: task.kind,
       metrics,
       bins: options.bins,
+      samples: rows.slice(0, 5).map((input, i) => {
+        const p = predictions[i]!;
+        return task.kind === 'classification' ? { input, label: String(p.label), ...(Array.isArray((p as { probabilities?: unknown }).probabilities) ? { probabilities: (p as { probabilities: number[] }).probabilities } : {}) } : { input, value: first(p) };
+      }),
     });
     await store.setStats(model.tag, stats);
     if (ctx.json) ctx.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
