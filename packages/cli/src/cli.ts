@@ -239,6 +239,19 @@ const kCommands = {
     toOptions: (a) => ({ ...common(a), bento: a.bento, imageTag: a.tag, backend: a.backend }),
     load: async () => (await import('./commands/containerize/index')).containerize,
   }),
+  check: defineCommand({
+    name: 'check',
+    usage: 'check <target>',
+    describe: 'Run the deployment checklist on a model or bento and write deployment_checklist.md',
+    builder: (c) =>
+      c.positional('target', { type: 'string', demandOption: true, describe: 'Model tag, bento tag or bento directory' }).options({
+        out: { alias: 'o', type: 'string', describe: 'Checklist file (default: deployment_checklist.md)' },
+        'load-requests': { type: 'number', describe: 'Most requests of the load test (default 2000)' },
+        'load-seconds': { type: 'number', describe: 'Longest the load test runs (default 3)' },
+      }),
+    toOptions: (a) => ({ ...common(a), target: a.target, out: a.out, loadRequests: a.loadRequests, loadSeconds: a.loadSeconds }),
+    load: async () => (await import('./commands/check/index')).check,
+  }),
   predict: defineCommand({
     name: 'predict',
     usage: 'predict <model>',
