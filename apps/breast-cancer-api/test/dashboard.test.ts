@@ -9,7 +9,16 @@ import { createDiagnosisService } from '../src/create-service';
 const kApp = resolve(__dirname, '..');
 const kScreenshot = join(kApp, 'docs', 'dashboard.png');
 const kChromium = '/usr/bin/chromium';
-const kArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const kArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // In CI the browser test must run; elsewhere it is skipped only when Chromium is not installed.
 const kHaveBrowser = existsSync(kChromium) || Boolean(process.env.CI);
 const kReference = JSON.parse(readFileSync(join(kApp, 'fixtures', 'reference.json'), 'utf8')) as { records: Array<Record<string, number>>; predictedClass: string[] };
@@ -32,7 +41,9 @@ const kPanels = ['card', 'importances', 'rate', 'latency', 'batches', 'drift', '
     for (const [i, record] of kReference.records.entries()) await (await post('/predict', record, `dash-${i}`)).arrayBuffer();
     for (let i = 0; i < kReference.records.length; i += 15) await (await post('/predict', kReference.records.slice(i, i + 15))).arrayBuffer();
     for (let i = 0; i < 60; i += 20) {
-      const labels = kReference.predictedClass.slice(i, i + 20).map((label, j) => ({ id: `dash-${i + j}`, label: j % 7 === 0 ? (label === 'benign' ? 'malignant' : 'benign') : label }));
+      const labels = kReference.predictedClass
+        .slice(i, i + 20)
+        .map((label, j) => ({ id: `dash-${i + j}`, label: j % 7 === 0 ? (label === 'benign' ? 'malignant' : 'benign') : label }));
       expect((await post('/monitoring/feedback', labels)).status).toBe(200);
     }
   });
@@ -73,6 +84,11 @@ const kPanels = ['card', 'importances', 'rate', 'latency', 'batches', 'drift', '
       mkdirSync(join(kApp, 'docs'), { recursive: true });
       await page.screenshot({ path: kScreenshot, fullPage: true });
       expect(existsSync(kScreenshot)).toBe(true);
+      // Swagger UI lists every monitoring endpoint beside the API.
+      await page.goto(`${url}/`);
+      for (const path of ['/monitoring/drift', '/monitoring/performance', '/monitoring/feedback', '/dashboard']) {
+        await page.waitForSelector(`.opblock-summary-path[data-path="${path}"]`, { timeout: 15_000 });
+      }
       expect(external).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

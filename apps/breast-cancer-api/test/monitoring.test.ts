@@ -34,16 +34,18 @@ describeWithData('monitoring the breast cancer API (the notebook’s check_drift
     // A window as large as the test split: what is measured is exactly those rows.
     svc = await createDiagnosisService({ store, runner: { workers: 1 }, service: { logLevel: 'silent' }, monitoring: { windowSize: kReference.testSplit.indices.length } });
     ({ url } = await svc.listen(0, '127.0.0.1'));
-    const data = (parse(readFileSync(kCsv, 'utf8'), { columns: true, cast: true }) as Array<Record<string, number>>);
+    const data = parse(readFileSync(kCsv, 'utf8'), { columns: true, cast: true }) as Array<Record<string, number>>;
     const test = new Set(kReference.testSplit.indices);
     testRows = kReference.testSplit.indices.map((i) => Object.fromEntries(kReference.inputs.map((f) => [f, data[i]![f]!])));
     truth = kReference.testSplit.indices.map((i) => kReference.classes[data[i]![kReference.testSplit.target]!]!);
     const train = data.filter((_, i) => !test.has(i));
-    trainStd = new Map(kShifted.map((f) => {
-      const xs = train.map((r) => r[f]!);
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      return [f, Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length)];
-    }));
+    trainStd = new Map(
+      kShifted.map((f) => {
+        const xs = train.map((r) => r[f]!);
+        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+        return [f, Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length)];
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -52,7 +54,11 @@ describeWithData('monitoring the breast cancer API (the notebook’s check_drift
   });
 
   const post = async (path: string, body: unknown, id?: string) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(id ? { 'x-request-id': id } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(id ? { 'x-request-id': id } : {}) },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as any, id: res.headers.get('x-request-id')! };
   };
   const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<any>;
@@ -69,7 +75,9 @@ describeWithData('monitoring the breast cancer API (the notebook’s check_drift
     const shifted = testRows.map((r) => ({ ...r, ...Object.fromEntries(kShifted.map((f) => [f, r[f]! + trainStd.get(f)!])) }));
     for (let i = 0; i < shifted.length; i += 10) expect((await post('/predict', shifted.slice(i, i + 10))).status).toBe(200);
     const drift = await get('/monitoring/drift');
-    const alerted = Object.entries(drift.models[0].features as Record<string, { status: string }>).filter(([, r]) => r.status !== 'ok').map(([f]) => f);
+    const alerted = Object.entries(drift.models[0].features as Record<string, { status: string }>)
+      .filter(([, r]) => r.status !== 'ok')
+      .map(([f]) => f);
     expect(alerted.sort()).toEqual([...kShifted].sort());
     for (const f of kShifted) expect(drift.models[0].features[f]).toEqual({ psi: expect.any(Number), status: 'alert' });
     expect(drift.status).toBe('alert');
@@ -106,14 +114,23 @@ describeWithData('monitoring the breast cancer API (the notebook’s check_drift
   it('answers unknown ids, bad labels, missing indices and oversized lists with JSON 4xx', async () => {
     const before = (await get('/monitoring/performance')).models[0];
     const unknown = await post('/monitoring/feedback', { id: 'never-sent', label: 'benign' });
-    expect(unknown).toMatchObject({ status: 404, body: { statusCode: 404, code: 'MLS_ERR_MONITOR_UNKNOWN_PREDICTION', error: 'Not Found', message: expect.stringContaining('never-sent') } });
-    const bad = await post('/monitoring/feedback', [{ id: 'test-0', label: 'benign' }, { id: 'test-1', label: 'maybe' }]);
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { statusCode: 404, code: 'MLS_ERR_MONITOR_UNKNOWN_PREDICTION', error: 'Not Found', message: expect.stringContaining('never-sent') },
+    });
+    const bad = await post('/monitoring/feedback', [
+      { id: 'test-0', label: 'benign' },
+      { id: 'test-1', label: 'maybe' },
+    ]);
     expect(bad).toMatchObject({ status: 400, body: { code: 'MLS_ERR_MONITOR_INVALID_LABEL', message: expect.stringContaining('items[1]') } });
     const noIndex = await post('/monitoring/feedback', { id: 'list-request', label: 'benign' });
     expect(noIndex).toMatchObject({ status: 400, body: { code: 'MLS_ERR_MONITOR_INVALID_FEEDBACK' } });
     const shape = await post('/monitoring/feedback', { label: 'benign' });
     expect(shape).toMatchObject({ status: 400, body: { code: 'MLS_ERR_IO_VALIDATION' } });
-    const huge = await post('/monitoring/feedback', Array.from({ length: 1001 }, () => ({ id: 'test-0', label: 'benign' })));
+    const huge = await post(
+      '/monitoring/feedback',
+      Array.from({ length: 1001 }, () => ({ id: 'test-0', label: 'benign' })),
+    );
     expect(huge).toMatchObject({ status: 413, body: { code: 'MLS_ERR_MONITOR_TOO_MANY_LABELS' } });
     // the rejected requests changed nothing
     const after = (await get('/monitoring/performance')).models[0];

@@ -82,7 +82,11 @@ export function computeReferenceStats(rows: ReadonlyArray<Record<string, unknown
   if (options.task !== 'classification' && options.task !== 'regression') throw new TypeError('options.task must be "classification" or "regression"');
   const names = options.features ?? Object.keys(rows[0]!);
   const features: Record<string, ColumnStats> = {};
-  for (const name of names) features[name] = columnStats(rows.map((r) => r[name]), bins);
+  for (const name of names)
+    features[name] = columnStats(
+      rows.map((r) => r[name]),
+      bins,
+    );
   const predictions: ColumnStats =
     options.task === 'classification'
       ? { ...categoricalStats(options.predictions.map(String)), missingRate: 0 }

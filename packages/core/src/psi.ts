@@ -50,7 +50,10 @@ export function columnPsi(reference: ColumnStats, values: readonly unknown[], ma
     const { edges, proportions } = coarsenBins(reference.edges, reference.proportions, maxBins);
     const counts = new Array<number>(proportions.length).fill(0);
     for (const v of numbers) counts[binOf(edges, v)]!++;
-    return psi(proportions, counts.map((c) => c / numbers.length));
+    return psi(
+      proportions,
+      counts.map((c) => c / numbers.length),
+    );
   }
   const present = values.filter((v) => v !== null && v !== undefined && !(typeof v === 'number' && Number.isNaN(v))).map(String);
   if (present.length === 0) return undefined;
@@ -59,5 +62,8 @@ export function columnPsi(reference: ColumnStats, values: readonly unknown[], ma
   const counts = new Array<number>(categories.length + 1).fill(0);
   for (const v of present) counts[index.get(v) ?? categories.length]!++;
   const expected = [...categories.map((c) => reference.frequencies[c]!), Math.max(0, 1 - categories.reduce((s, c) => s + reference.frequencies[c]!, 0))];
-  return psi(expected, counts.map((c) => c / present.length));
+  return psi(
+    expected,
+    counts.map((c) => c / present.length),
+  );
 }

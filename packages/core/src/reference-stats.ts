@@ -93,9 +93,17 @@ export function parseReferenceStats(value: unknown, source = 'stats.json'): Refe
   const predictions = checkColumn(value.predictions, 'predictions', fail);
   const metrics = value.metrics ?? {};
   if (!isObject(metrics) || !Object.values(metrics).every((m) => Number.isFinite(m))) fail('metrics must be an object of numbers');
-  const stats: ReferenceStats = { format: kReferenceStatsFormat, rows: value.rows as number, bins: value.bins as number, features, predictions, metrics: metrics as ReferenceStats['metrics'] };
+  const stats: ReferenceStats = {
+    format: kReferenceStatsFormat,
+    rows: value.rows as number,
+    bins: value.bins as number,
+    features,
+    predictions,
+    metrics: metrics as ReferenceStats['metrics'],
+  };
   if (value.samples !== undefined) {
-    if (!Array.isArray(value.samples) || !value.samples.every((s) => isObject(s) && isObject(s.input))) fail('samples must be an array of { input, label?, probabilities?, value? }');
+    if (!Array.isArray(value.samples) || !value.samples.every((s) => isObject(s) && isObject(s.input)))
+      fail('samples must be an array of { input, label?, probabilities?, value? }');
     stats.samples = value.samples as ReferenceSample[];
   }
   return stats;

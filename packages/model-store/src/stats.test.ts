@@ -4,10 +4,7 @@ import { computeReferenceStats } from '@mlserve/core';
 import { createTempStore, kClassifier } from '../test/helpers';
 import { ModelStore } from './model-store';
 
-const kStats = computeReferenceStats(
-  [{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }],
-  { predictions: ['x', 'y', 'x', 'y'], task: 'classification', metrics: { accuracy: 0.75 } },
-);
+const kStats = computeReferenceStats([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }], { predictions: ['x', 'y', 'x', 'y'], task: 'classification', metrics: { accuracy: 0.75 } });
 
 describe('reference statistics in the store', () => {
   let store: ModelStore;

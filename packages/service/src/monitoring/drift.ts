@@ -63,7 +63,10 @@ export function computeDrift(
   const features: Record<string, PsiResult> = {};
   let status: MonitorStatus = 'ok';
   for (const [name, reference] of Object.entries(stats.features)) {
-    const result = measure(reference, rows.map((r) => r[name]));
+    const result = measure(
+      reference,
+      rows.map((r) => r[name]),
+    );
     features[name] = result;
     status = worst(status, result.status);
   }

@@ -112,13 +112,20 @@ export class ModelMonitor {
    * `ctx.requestId` for feedback, traffic counts and the prediction log. Each prediction carries its
    * row's `warnings` when there are any.
    */
-  async predict<TPrediction = Record<string, unknown>>(records: Array<Record<string, unknown>>, ctx: Pick<ApiContext, 'requestId'>): Promise<Array<MonitoredPrediction<TPrediction>>> {
+  async predict<TPrediction = Record<string, unknown>>(
+    records: Array<Record<string, unknown>>,
+    ctx: Pick<ApiContext, 'requestId'>,
+  ): Promise<Array<MonitoredPrediction<TPrediction>>> {
     const warnings = this.#stats === undefined || this.#o.inputWarnings === 'off' ? undefined : records.map((r) => findInputWarnings(this.#stats!, r));
     if (this.#o.inputWarnings === 'reject' && warnings?.some((w) => w.length > 0)) {
       const rows = warnings.flatMap((w, row) => (w.length > 0 ? [{ row, warnings: w }] : []));
-      throw createServiceError('MLS_ERR_MONITOR_INPUT_OUT_OF_RANGE', `Input outside the training data: ${rows[0]!.warnings.join('; ')}${rows.length > 1 ? ` (and ${rows.length - 1} more row(s))` : ''}`, {
-        details: { rows: rows.slice(0, 20) },
-      });
+      throw createServiceError(
+        'MLS_ERR_MONITOR_INPUT_OUT_OF_RANGE',
+        `Input outside the training data: ${rows[0]!.warnings.join('; ')}${rows.length > 1 ? ` (and ${rows.length - 1} more row(s))` : ''}`,
+        {
+          details: { rows: rows.slice(0, 20) },
+        },
+      );
     }
     const start = performance.now();
     const predictions = (await this.#runner.predict(records)) as Array<Record<string, unknown>>;
@@ -126,7 +133,11 @@ export class ModelMonitor {
     const predicted = predictions.map((p) => this.#predictedOf(p));
     const now = Date.now();
     records.forEach((record, i) => this.#window.push({ record, predicted: predicted[i]! }, now));
-    this.#tracker.log(ctx.requestId, predicted, predictions.map((p) => (typeof p.index === 'number' ? p.index : -1)));
+    this.#tracker.log(
+      ctx.requestId,
+      predicted,
+      predictions.map((p) => (typeof p.index === 'number' ? p.index : -1)),
+    );
     this.#log?.append({ time: new Date(now).toISOString(), requestId: ctx.requestId, model: this.name, inputs: records, outputs: predictions });
     if (warnings === undefined) return predictions as Array<MonitoredPrediction<TPrediction>>;
     return predictions.map((p, i) => (warnings[i]!.length > 0 ? { ...p, warnings: warnings[i] } : p)) as Array<MonitoredPrediction<TPrediction>>;
@@ -136,7 +147,13 @@ export class ModelMonitor {
   drift(): DriftReport | undefined {
     if (this.#stats === undefined) return undefined;
     const rows = this.#window.values();
-    return computeDrift({ model: this.name, tag: this.#model.tag }, this.#stats, rows.map((r) => r.record), rows.map((r) => r.predicted), this.#o);
+    return computeDrift(
+      { model: this.name, tag: this.#model.tag },
+      this.#stats,
+      rows.map((r) => r.record),
+      rows.map((r) => r.predicted),
+      this.#o,
+    );
   }
 
   /** True when a prediction with this request id is still kept. */

@@ -85,7 +85,7 @@ export function resolveMonitoringOptions(options: MonitoringOptions = {}): Resol
   if (o.psiAlert < o.psiWarn) throw new RangeError('options.psiAlert must be at least options.psiWarn');
   if (o.baselineAccuracy !== undefined && !(o.baselineAccuracy >= 0 && o.baselineAccuracy <= 1)) throw new RangeError('options.baselineAccuracy must be a number in [0, 1]');
   if (o.baselineMae !== undefined && !(Number.isFinite(o.baselineMae) && o.baselineMae >= 0)) throw new RangeError('options.baselineMae must be a non-negative number');
-  if (o.model !== undefined && (typeof o.model !== 'object' || o.model === null)) throw new TypeError('options.model must be a stored model (store.get()\'s answer)');
+  if (o.model !== undefined && (typeof o.model !== 'object' || o.model === null)) throw new TypeError("options.model must be a stored model (store.get()'s answer)");
   if (!['off', 'warn', 'reject'].includes(o.inputWarnings)) throw new TypeError('options.inputWarnings must be "off", "warn" or "reject"');
   let predictionLog: ResolvedMonitoringOptions['predictionLog'];
   if (options.predictionLog !== undefined) {

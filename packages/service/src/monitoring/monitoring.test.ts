@@ -1,3 +1,4 @@
+import { validate } from '@readme/openapi-parser';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,18 @@ import { loadFixturePipeline } from '../../test/helpers';
 
 // Reference statistics of a small "training set" of the tiny model's inputs.
 const kTraining = Array.from({ length: 200 }, (_, i) => ({ age: 20 + (i % 40), fare: 5 + ((i * 7) % 80), sex: i % 3 === 0 ? 'female' : 'male' }));
-const kStats = computeReferenceStats(kTraining, { predictions: kTraining.map((r) => (r.sex === 'female' ? 'survived' : 'died')), task: 'classification', metrics: { accuracy: 0.8 } });
-const kModel = { name: 'tiny_model', tag: 'tiny_model:v1', stats: kStats, classes: ['died', 'survived'], manifest: { metadata: { featureImportances: { fare: 0.2, age: 0.5, sex: 0.3 } }, metrics: {} } };
+const kStats = computeReferenceStats(kTraining, {
+  predictions: kTraining.map((r) => (r.sex === 'female' ? 'survived' : 'died')),
+  task: 'classification',
+  metrics: { accuracy: 0.8 },
+});
+const kModel = {
+  name: 'tiny_model',
+  tag: 'tiny_model:v1',
+  stats: kStats,
+  classes: ['died', 'survived'],
+  manifest: { metadata: { featureImportances: { fare: 0.2, age: 0.5, sex: 0.3 } }, metrics: {} },
+};
 
 function createMonitoredService(options: Parameters<Service['monitor']>[1] = {}): { svc: Service; monitor: ModelMonitor } {
   const runner = createTinyRunner();
@@ -33,6 +44,15 @@ describe('svc.monitor()', () => {
     rmSync(logDir, { recursive: true, force: true });
   });
 
+  it('documents the monitoring endpoints in a valid OpenAPI document, served by Swagger UI', async () => {
+    const doc = (await get(`${url}/docs.json`)).body;
+    const result = await validate(structuredClone(doc));
+    expect(result.valid).toBe(true);
+    for (const path of ['/monitoring/drift', '/monitoring/performance', '/monitoring/traffic', '/monitoring/models', '/dashboard'])
+      expect(doc.paths[path].get.tags).toEqual(['Monitoring']);
+    expect(doc.paths['/monitoring/feedback'].post.requestBody).toBeDefined();
+  });
+
   it('answers warnings beside the prediction for values outside the training range', async () => {
     const res = await post(`${url}/predict`, { age: 90, fare: 10, sex: 'male' });
     expect(res.status).toBe(200);
@@ -53,7 +73,10 @@ describe('svc.monitor()', () => {
     await svc.close();
     const files = readdirSync(logDir).sort();
     expect(files).toEqual(['predictions.1.jsonl', 'predictions.2.jsonl', 'predictions.jsonl']);
-    const lines = readFileSync(join(logDir, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(logDir, 'predictions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1)).toMatchObject({ requestId: 'logged-1', model: 'tiny_model', inputs: [{ age: 31, fare: 12, sex: 'female' }], outputs: [{ label: expect.any(String) }] });
     // A file rotates before a line would take it past maxBytes: larger only when it holds one line.
     for (const file of files) {
@@ -68,7 +91,10 @@ describe('input warnings in reject mode', () => {
     const { svc } = createMonitoredService({ inputWarnings: 'reject' });
     const { url } = await start(svc);
     try {
-      const res = await post(`${url}/predict`, [{ age: 30, fare: 10, sex: 'male' }, { age: 30, fare: -4, sex: 'male' }]);
+      const res = await post(`${url}/predict`, [
+        { age: 30, fare: 10, sex: 'male' },
+        { age: 30, fare: -4, sex: 'male' },
+      ]);
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ statusCode: 422, code: 'MLS_ERR_MONITOR_INPUT_OUT_OF_RANGE', message: 'Input outside the training data: fare has a negative value: -4' });
       expect((await get(`${url}/monitoring/traffic`)).body.models[0].requests).toBe(0);

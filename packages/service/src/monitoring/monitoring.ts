@@ -48,24 +48,50 @@ export class Monitoring {
     this.#host = host;
     this.#registerGauges();
     const all = () => [...this.#monitors.values()];
-    const answer = (build: () => Record<string, unknown>): Endpoint => (_req, res) => sendJson(res, 200, build());
-    host.addEndpoint('/monitoring/drift', answer(() => {
-      const models = all().map((m) => m.drift() ?? { model: m.name, reference: false, status: 'ok' as MonitorStatus, message: `${m.name} has no reference statistics (stats.json): see mlserve models reference` });
-      return { status: models.reduce<MonitorStatus>((s, m) => worst(s, m.status), 'ok'), models };
-    }));
-    host.addEndpoint('/monitoring/performance', answer(() => {
-      const models = all().map((m) => m.performance());
-      return { status: models.reduce<MonitorStatus>((s, m) => worst(s, m.status), 'ok'), models };
-    }));
-    host.addEndpoint('/monitoring/traffic', answer(() => ({ models: all().map((m) => ({ model: m.name, ...m.traffic() })) })));
-    host.addEndpoint('/monitoring/models', answer(() => ({ models: all().map((m) => m.card()) })));
+    const answer =
+      (build: () => Record<string, unknown>): Endpoint =>
+      (_req, res) =>
+        sendJson(res, 200, build());
+    host.addEndpoint(
+      '/monitoring/drift',
+      answer(() => {
+        const models = all().map(
+          (m) =>
+            m.drift() ?? {
+              model: m.name,
+              reference: false,
+              status: 'ok' as MonitorStatus,
+              message: `${m.name} has no reference statistics (stats.json): see mlserve models reference`,
+            },
+        );
+        return { status: models.reduce<MonitorStatus>((s, m) => worst(s, m.status), 'ok'), models };
+      }),
+    );
+    host.addEndpoint(
+      '/monitoring/performance',
+      answer(() => {
+        const models = all().map((m) => m.performance());
+        return { status: models.reduce<MonitorStatus>((s, m) => worst(s, m.status), 'ok'), models };
+      }),
+    );
+    host.addEndpoint(
+      '/monitoring/traffic',
+      answer(() => ({ models: all().map((m) => ({ model: m.name, ...m.traffic() })) })),
+    );
+    host.addEndpoint(
+      '/monitoring/models',
+      answer(() => ({ models: all().map((m) => m.card()) })),
+    );
     for (const [path, endpoint] of createDashboardEndpoints()) host.addEndpoint(path, endpoint);
     host.addApi(
       'monitoring_feedback',
       {
         route: '/monitoring/feedback',
         description: 'Ground truth for logged predictions: { id, label } (id = the x-request-id of the prediction; index = the row of a list request), or a list of them.',
-        input: json({ schema: { oneOf: [kFeedbackItem, { type: 'array', minItems: 1, items: kFeedbackItem }] }, example: { id: 'the x-request-id of a prediction', label: 'benign' } }),
+        input: json({
+          schema: { oneOf: [kFeedbackItem, { type: 'array', minItems: 1, items: kFeedbackItem }] },
+          example: { id: 'the x-request-id of a prediction', label: 'benign' },
+        }),
         output: json({ schema: { type: 'object', properties: { accepted: { type: 'integer' }, models: { type: 'array' } } } }),
       },
       (body) => this.#feedback(body as FeedbackItem | FeedbackItem[]),
@@ -95,9 +121,13 @@ export class Monitoring {
   #feedback(body: FeedbackItem | FeedbackItem[]): Record<string, unknown> {
     const items = Array.isArray(body) ? body : [body];
     if (items.length > this.#maxFeedbackItems) {
-      throw createServiceError('MLS_ERR_MONITOR_TOO_MANY_LABELS', `A feedback request may carry at most ${this.#maxFeedbackItems} labels, got ${items.length}; send them in several requests`, {
-        details: { maxFeedbackItems: this.#maxFeedbackItems, received: items.length },
-      });
+      throw createServiceError(
+        'MLS_ERR_MONITOR_TOO_MANY_LABELS',
+        `A feedback request may carry at most ${this.#maxFeedbackItems} labels, got ${items.length}; send them in several requests`,
+        {
+          details: { maxFeedbackItems: this.#maxFeedbackItems, received: items.length },
+        },
+      );
     }
     // Every item is checked before any is recorded: one bad item changes nothing.
     const groups = new Map<ModelMonitor, { items: FeedbackItem[]; positions: number[] }>();
@@ -115,21 +145,33 @@ export class Monitoring {
     });
     const prepared = [...groups].map(([monitor, g]) => [monitor, monitor.tracker.prepare(g.items, g.positions)] as const);
     for (const [monitor, outcomes] of prepared) monitor.tracker.commit(outcomes);
-    return { accepted: items.length, models: prepared.map(([m]) => { const { history: _history, ...report } = m.performance(); return report; }) };
+    return {
+      accepted: items.length,
+      models: prepared.map(([m]) => {
+        const { history: _history, ...report } = m.performance();
+        return report;
+      }),
+    };
   }
 
   #registerGauges(): void {
     const registers = [this.#host.registry];
     const monitors = this.#monitors;
     new Gauge({
-      name: 'mlserve_feature_psi', help: 'Population Stability Index of each input feature over the drift window, against the reference statistics.', labelNames: ['model', 'feature'], registers,
+      name: 'mlserve_feature_psi',
+      help: 'Population Stability Index of each input feature over the drift window, against the reference statistics.',
+      labelNames: ['model', 'feature'],
+      registers,
       collect() {
         this.reset();
         for (const m of monitors.values()) for (const [feature, r] of Object.entries(m.drift()?.features ?? {})) if (r.psi !== null) this.set({ model: m.name, feature }, r.psi);
       },
     });
     new Gauge({
-      name: 'mlserve_prediction_psi', help: 'Population Stability Index of the predictions over the drift window, against the reference statistics.', labelNames: ['model'], registers,
+      name: 'mlserve_prediction_psi',
+      help: 'Population Stability Index of the predictions over the drift window, against the reference statistics.',
+      labelNames: ['model'],
+      registers,
       collect() {
         this.reset();
         for (const m of monitors.values()) {
@@ -139,7 +181,10 @@ export class Monitoring {
       },
     });
     new Gauge({
-      name: 'mlserve_model_accuracy', help: 'Rolling accuracy of the last labelled predictions (ground truth sent to /monitoring/feedback).', labelNames: ['model'], registers,
+      name: 'mlserve_model_accuracy',
+      help: 'Rolling accuracy of the last labelled predictions (ground truth sent to /monitoring/feedback).',
+      labelNames: ['model'],
+      registers,
       collect() {
         this.reset();
         for (const m of monitors.values()) {
@@ -149,7 +194,10 @@ export class Monitoring {
       },
     });
     new Gauge({
-      name: 'mlserve_model_mae', help: 'Rolling mean absolute error of the last labelled predictions of a regressor.', labelNames: ['model'], registers,
+      name: 'mlserve_model_mae',
+      help: 'Rolling mean absolute error of the last labelled predictions of a regressor.',
+      labelNames: ['model'],
+      registers,
       collect() {
         this.reset();
         for (const m of monitors.values()) {

@@ -97,16 +97,24 @@ export class PerformanceTracker {
       const at = `items[${positions[i] ?? i}]`;
       const logged = this.#logged.get(item.id);
       if (logged === undefined) {
-        throw createServiceError('MLS_ERR_MONITOR_UNKNOWN_PREDICTION', `${at}: no logged prediction of model ${this.#s.model} has request id "${item.id.slice(0, 200)}" (unknown, or no longer kept)`, {
-          details: { item: at, id: item.id.slice(0, 200) },
-        });
+        throw createServiceError(
+          'MLS_ERR_MONITOR_UNKNOWN_PREDICTION',
+          `${at}: no logged prediction of model ${this.#s.model} has request id "${item.id.slice(0, 200)}" (unknown, or no longer kept)`,
+          {
+            details: { item: at, id: item.id.slice(0, 200) },
+          },
+        );
       }
       if (item.index === undefined && logged.predicted.length > 1) {
-        throw createServiceError('MLS_ERR_MONITOR_INVALID_FEEDBACK', `${at}: request "${item.id}" predicted ${logged.predicted.length} rows; give the row as "index"`, { details: { item: at } });
+        throw createServiceError('MLS_ERR_MONITOR_INVALID_FEEDBACK', `${at}: request "${item.id}" predicted ${logged.predicted.length} rows; give the row as "index"`, {
+          details: { item: at },
+        });
       }
       const index = item.index ?? 0;
       if (index >= logged.predicted.length) {
-        throw createServiceError('MLS_ERR_MONITOR_INVALID_FEEDBACK', `${at}: index ${index} is out of range; request "${item.id}" predicted ${logged.predicted.length} row(s)`, { details: { item: at } });
+        throw createServiceError('MLS_ERR_MONITOR_INVALID_FEEDBACK', `${at}: index ${index} is out of range; request "${item.id}" predicted ${logged.predicted.length} row(s)`, {
+          details: { item: at },
+        });
       }
       return [`${item.id}\u0000${index}`, this.#outcome(item.label, logged, index, at)];
     });

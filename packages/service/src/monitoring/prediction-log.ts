@@ -64,7 +64,10 @@ export class PredictionLog {
   async #write(line: string, size: number): Promise<void> {
     if (this.#stream === undefined) {
       await mkdir(this.#s.dir, { recursive: true });
-      this.#bytes = await stat(this.file).then((s) => s.size, () => 0);
+      this.#bytes = await stat(this.file).then(
+        (s) => s.size,
+        () => 0,
+      );
       this.#stream = createWriteStream(this.file, { flags: 'a' });
     }
     if (this.#bytes > 0 && this.#bytes + size > this.#s.maxBytes) await this.#rotate();

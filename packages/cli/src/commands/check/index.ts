@@ -42,7 +42,13 @@ async function resolveModel(target: string, cwd: string, home: string): Promise<
     if (model === undefined) throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `${bentoDir} holds no model to check`);
     return { root: bentoDir, tag: model.tag };
   };
-  if (await readBentoManifest(dir).then(() => true, () => false)) return fromBento(dir);
+  if (
+    await readBentoManifest(dir).then(
+      () => true,
+      () => false,
+    )
+  )
+    return fromBento(dir);
   const bento = await getBentoInfo(home, target).catch(() => undefined);
   if (bento !== undefined) return fromBento(bento.path);
   return { root: home, tag: target };
@@ -89,7 +95,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       model = await new ModelStore({ root }).get(tag);
       runner = createRunner(model, { workers: 1 });
       await runner.ready();
-      items.push({ title: 'Model loads', required: true, result: 'pass', details: [`${model.tag} loaded in ${fmt(performance.now() - t0, 1)} ms (sha256 verified, ONNX Runtime session ready)`] });
+      items.push({
+        title: 'Model loads',
+        required: true,
+        result: 'pass',
+        details: [`${model.tag} loaded in ${fmt(performance.now() - t0, 1)} ms (sha256 verified, ONNX Runtime session ready)`],
+      });
     } catch (err) {
       await runner?.close();
       items.push({ title: 'Model loads', required: true, result: 'fail', details: [(err as Error).message] });
@@ -119,10 +130,18 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       title: 'Sample rows predict',
       required: true,
       result: predicted ? 'pass' : 'fail',
-      details: [`${rows.length} ${samples.length > 0 ? 'reference' : 'schema example'} row(s) -> HTTP ${answer.status}${predicted ? `: ${predictions.map((p) => String(p.label ?? p.value)).join(', ')}` : `: ${JSON.stringify(answer.body).slice(0, 300)}`}`],
+      details: [
+        `${rows.length} ${samples.length > 0 ? 'reference' : 'schema example'} row(s) -> HTTP ${answer.status}${predicted ? `: ${predictions.map((p) => String(p.label ?? p.value)).join(', ')}` : `: ${JSON.stringify(answer.body).slice(0, 300)}`}`,
+      ],
     });
     const withOutputs = samples.filter((s) => s.label !== undefined || s.value !== undefined);
-    if (withOutputs.length === 0) items.push({ title: 'Outputs match the reference outputs stored at export', required: true, result: 'skip', details: ['no reference outputs are stored with the model (export it with --reference data.csv)'] });
+    if (withOutputs.length === 0)
+      items.push({
+        title: 'Outputs match the reference outputs stored at export',
+        required: true,
+        result: 'skip',
+        details: ['no reference outputs are stored with the model (export it with --reference data.csv)'],
+      });
     else {
       const agreeing = withOutputs.filter((s, i) => predictions[i] !== undefined && matches(s, predictions[i] as never)).length;
       items.push({
@@ -149,7 +168,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       if (size === 1) single = ms;
       latency.push(`${size} row(s): ${fmt(ms)} ms per call, ${fmt(ms / size, 4)} ms per sample (median of ${kRepeats})`);
     }
-    items.push({ title: 'Single and batched prediction latency', required: false, result: single < 100 ? 'pass' : 'fail', details: [...latency, 'recommended: a single prediction under 100 ms'] });
+    items.push({
+      title: 'Single and batched prediction latency',
+      required: false,
+      result: single < 100 ? 'pass' : 'fail',
+      details: [...latency, 'recommended: a single prediction under 100 ms'],
+    });
 
     // Boundary cases generated from the input schema must answer 4xx.
     const cases = boundaryCases(stripOneOf(input.schema()), rows[0]!);
@@ -179,7 +203,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   async function finish(): Promise<CheckResult> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    items.push({ title: 'Peak memory', required: false, result: 'pass', details: [`peak RSS of the check process (server, runner worker and clients): ${fmt(peakRss / 1024 / 1024, 1)} MiB`] });
+    items.push({
+      title: 'Peak memory',
+      required: false,
+      result: 'pass',
+      details: [`peak RSS of the check process (server, runner worker and clients): ${fmt(peakRss / 1024 / 1024, 1)} MiB`],
+    });
     if (model !== undefined) items.push(metadataItem(model));
     await close?.();
     close = undefined;
@@ -208,7 +237,14 @@ function metadataItem(model: StoredModel): CheckItem {
     ['version', metadata.version ?? model.version],
     ['scikit-learn version', metadata.sklearn_version ?? framework?.version],
     ['features', model.pipeline?.featureNamesIn.length ?? (metadata.featureNames as unknown[] | undefined)?.length],
-    ['metrics', Object.keys(model.manifest.metrics).length > 0 ? Object.entries(model.manifest.metrics).map(([k, v]) => `${k} ${fmt(v, 4)}`).join(', ') : undefined],
+    [
+      'metrics',
+      Object.keys(model.manifest.metrics).length > 0
+        ? Object.entries(model.manifest.metrics)
+            .map(([k, v]) => `${k} ${fmt(v, 4)}`)
+            .join(', ')
+        : undefined,
+    ],
     ['reference statistics (stats.json)', model.stats === undefined ? undefined : `${model.stats.rows} rows`],
   ];
   const missing = found.filter(([, v]) => v === undefined).map(([k]) => k);

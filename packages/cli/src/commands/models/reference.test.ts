@@ -53,7 +53,10 @@ describe('models reference', () => {
     await importModel({ home: tmp.dir, file: kTinyModelDir, stdout: captureWriter() });
     const bad = path.join(tmp.dir, 'bad.csv');
     writeFileSync(bad, 'length,width,color\n5,3,red\noops\n');
-    await expect(referenceModel({ home: tmp.dir, tag: 'tiny', data: bad, stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INPUT_FORMAT', message: expect.stringMatching(/line 3/) });
+    await expect(referenceModel({ home: tmp.dir, tag: 'tiny', data: bad, stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_INPUT_FORMAT',
+      message: expect.stringMatching(/line 3/),
+    });
     expect((await new ModelStore({ root: tmp.dir }).get('tiny')).stats).toBeUndefined();
   });
 });

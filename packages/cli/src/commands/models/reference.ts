@@ -76,13 +76,22 @@ export async function referenceModel(options: ReferenceModelOptions): Promise<Re
       bins: options.bins,
       samples: rows.slice(0, 5).map((input, i) => {
         const p = predictions[i]!;
-        return task.kind === 'classification' ? { input, label: String(p.label), ...(Array.isArray((p as { probabilities?: unknown }).probabilities) ? { probabilities: (p as { probabilities: number[] }).probabilities } : {}) } : { input, value: first(p) };
+        return task.kind === 'classification'
+          ? {
+              input,
+              label: String(p.label),
+              ...(Array.isArray((p as { probabilities?: unknown }).probabilities) ? { probabilities: (p as { probabilities: number[] }).probabilities } : {}),
+            }
+          : { input, value: first(p) };
       }),
     });
     await store.setStats(model.tag, stats);
     if (ctx.json) ctx.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     else {
-      const baseline = Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ') || 'none';
+      const baseline =
+        Object.entries(metrics)
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(', ') || 'none';
       println(ctx.stdout, `Reference statistics of ${model.tag}: ${rows.length} rows, ${Object.keys(stats.features).length} features, baseline ${baseline}`);
     }
     return stats;
