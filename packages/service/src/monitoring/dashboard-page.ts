@@ -22,6 +22,7 @@ export const kDashboardHtml = `<!doctype html>
   .figures { display: flex; gap: 18px; margin-bottom: 6px; } .figures b { font-size: 18px; }
   .wide { grid-column: 1 / -1; } .scroll { max-height: 340px; overflow: auto; }
   canvas { max-height: 260px; }
+  #importances canvas { max-height: 360px; }
 </style>
 </head>
 <body>
@@ -64,7 +65,7 @@ export const kDashboardHtml = `<!doctype html>
     filled('card');
     var top = (card.importances || []).slice(0, 15);
     if (top.length > 0) {
-      setData(chart('importances-chart', 'bar', { options: { indexAxis: 'y', animation: false, plugins: { legend: { display: false } } } }),
+      setData(chart('importances-chart', 'bar', { options: { indexAxis: 'y', animation: false, scales: { y: { ticks: { autoSkip: false } } }, plugins: { legend: { display: false } } } }),
         top.map(function (i) { return i.feature; }), [{ data: top.map(function (i) { return i.importance; }), backgroundColor: '#3b6fd8' }]);
       filled('importances');
     }
