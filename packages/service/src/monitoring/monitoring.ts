@@ -101,8 +101,9 @@ export class Monitoring {
   /** Starts monitoring a runner's model (one monitor per model name). */
   add(runner: MonitoredRunner, options: MonitoringOptions = {}): ModelMonitor {
     const resolved = resolveMonitoringOptions(options);
+    const name = resolved.model?.name ?? runner.model?.name ?? runner.name;
+    if (this.#monitors.has(name)) throw new TypeError(`Model ${name} is already monitored`);
     const monitor = new ModelMonitor(runner, resolved, this.#host.logger);
-    if (this.#monitors.has(monitor.name)) throw new TypeError(`Model ${monitor.name} is already monitored`);
     this.#monitors.set(monitor.name, monitor);
     this.#maxFeedbackItems = Math.max(this.#maxFeedbackItems, resolved.maxFeedbackItems);
     return monitor;
