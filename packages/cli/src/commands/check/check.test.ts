@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { captureWriter, kTinyModelDir, makeTempDir } from '../../../test/helpers';
 import { runCli, type Dispatch } from '../../cli';
+import { ModelStore } from '@mlserve/model-store';
 import { importModel } from '../models/index';
 import { boundaryCases } from './boundary-cases';
 import { check } from './index';
@@ -63,6 +64,26 @@ describe('mlserve check', () => {
     expect(text).toMatch(/- \[ \] Outputs match the reference outputs stored at export \(skipped\)/);
     expect(text).toMatch(/- \[ \] Boundary cases answer 4xx — FAILED/);
     expect(text).toMatch(/- \[x\] Model loads/);
+  }, 60_000);
+
+  it('checks the first model of a bento directory, from the bento’s own store', async () => {
+    const bento = path.join(tmp.dir, 'bento');
+    mkdirSync(bento);
+    const ref = await new ModelStore({ root: bento }).importModel(kArtifacts, { name: 'breast_cancer_model' });
+    writeFileSync(
+      path.join(bento, 'bento.yaml'),
+      `name: bc\nversion: v1\nservice: src/service.mjs:svc\nmodels:\n  - tag: ${ref.tag}\n    name: ${ref.name}\n    version: ${ref.version}\n`,
+    );
+    const result = await check({
+      home: path.join(tmp.dir, 'elsewhere'),
+      cwd: tmp.dir,
+      target: 'bento',
+      out: 'bento.md',
+      loadRequests: 50,
+      loadSeconds: 1,
+      stdout: captureWriter(),
+    });
+    expect(result).toMatchObject({ tag: ref.tag, passed: true, file: path.join(tmp.dir, 'bento.md') });
   }, 60_000);
 
   it('says which model is missing', async () => {
