@@ -81,6 +81,9 @@ const kPanels = ['card', 'importances', 'rate', 'latency', 'batches', 'drift', '
       expect(await page.locator('#drift-table tr.ok, #drift-table tr.warn, #drift-table tr.alert').count()).toBe(30);
       expect(Number(await page.textContent('#rate-total'))).toBeGreaterThanOrEqual(kReference.records.length);
       expect(await page.textContent('#accuracy-now')).toMatch(/^0\.\d{4}$/);
+      // One more refresh, so that the latency history holds two points.
+      const refreshed = await page.getAttribute('body', 'data-refreshed');
+      await page.waitForFunction(`document.body.getAttribute('data-refreshed') !== ${JSON.stringify(refreshed)}`, undefined, { timeout: 10_000 });
       mkdirSync(join(kApp, 'docs'), { recursive: true });
       await page.screenshot({ path: kScreenshot, fullPage: true });
       expect(existsSync(kScreenshot)).toBe(true);
