@@ -102,7 +102,8 @@ def main(argv=None):
     X_train, X_test, y_train, y_test, metrics = fit_on_split(model, X, y)
     train_accuracy, test_accuracy = metrics["train_accuracy"], metrics["test_accuracy"]
     result = export_model(
-        model, args.out, name=MODEL_NAME, classes=TARGET_NAMES, metrics=metrics,
+        # The reference is the training frame; test_accuracy becomes the baseline accuracy.
+        model, args.out, name=MODEL_NAME, classes=TARGET_NAMES, metrics=metrics, reference=X_train, reference_target=y_train,
         labels={"owner": "mlserve-seeds", "task": "classification"},
         metadata={
             # the seed notebook's bundle
@@ -115,7 +116,7 @@ def main(argv=None):
             "test_accuracy": test_accuracy,
             "dataset": "Wisconsin Diagnostic Breast Cancer (scikit-learn load_breast_cancer)",
         })
-    for path in (result.model_path, result.pipeline_path, result.metadata_path):
+    for path in (result.model_path, result.pipeline_path, result.metadata_path, result.stats_path):
         print("wrote %s (%d bytes)" % (os.path.relpath(path, REPO), os.path.getsize(path)))
 
     records, notes = generated_records(X_train, y_train)

@@ -1,7 +1,7 @@
 import { ModelStore, type StoredModel } from '@mlserve/model-store';
 import { createRunner, roundFloat32, type RunnerOptions } from '@mlserve/runner';
-import { createService, json, records, type Service, type ServiceOptions } from '@mlserve/service';
-import { findNegativeValues, type Diagnosis } from './diagnosis';
+import { createService, json, records, type MonitoringOptions, type Service, type ServiceOptions } from '@mlserve/service';
+import type { Diagnosis } from './diagnosis';
 import { createDiagnosisError } from './errors';
 
 /** The store name the model is saved under. */
@@ -17,6 +17,8 @@ export interface DiagnosisServiceOptions {
   runner?: RunnerOptions;
   /** Options of the service (log level, API keys, CORS...). */
   service?: Omit<ServiceOptions, 'runners'>;
+  /** Options of the model's monitoring (drift window, thresholds, input warnings, prediction log). */
+  monitoring?: MonitoringOptions;
 }
 
 /** `GET /model`: what the seed's model bundle told about the model. */
@@ -45,7 +47,6 @@ export async function createDiagnosisService(options: DiagnosisServiceOptions = 
     throw createDiagnosisError('MLS_ERR_DIAGNOSIS_MODEL', `Model ${model.tag} has no pipeline.json; save it with src/save_model.ts`);
   }
   const card = createModelCard(model);
-  const features = model.pipeline.featureNamesIn;
   const malignant = card.classes.indexOf('malignant');
   const benign = card.classes.indexOf('benign');
   const runner = createRunner(model, { maxBatchSize: 64, ...options.runner });
@@ -54,6 +55,8 @@ export async function createDiagnosisService(options: DiagnosisServiceOptions = 
     ...options.service,
     runners: [runner],
   });
+  // Drift, ground truth and the notebook's input warnings (negative measurements), from stats.json.
+  const monitor = svc.monitor(runner, { model, ...options.monitoring });
 
   svc.api(
     'predict',
@@ -63,9 +66,9 @@ export async function createDiagnosisService(options: DiagnosisServiceOptions = 
       output: json({ schema: kDiagnosisSchema }),
       description: 'Diagnoses breast tumours as malignant or benign: one record of the 30 features or a list.',
     },
-    async (tumours: Array<Record<string, unknown>>) => {
-      const predictions = await runner.predict(tumours);
-      return predictions.map((prediction, row): Diagnosis => {
+    async (tumours: Array<Record<string, unknown>>, ctx) => {
+      const predictions = await monitor.predict<{ label: string | number; index: number; probabilities: number[] }>(tumours, ctx);
+      return predictions.map((prediction): Diagnosis => {
         const p = prediction.probabilities.map(roundFloat32);
         const diagnosis: Diagnosis = {
           prediction: card.classes[prediction.index] ?? String(prediction.label),
@@ -73,8 +76,7 @@ export async function createDiagnosisService(options: DiagnosisServiceOptions = 
           benign_probability: p[benign] ?? Number.NaN,
           confidence: p[prediction.index] ?? Number.NaN,
         };
-        const warnings = findNegativeValues(tumours[row]!, features);
-        if (warnings.length > 0) diagnosis.warnings = warnings;
+        if (prediction.warnings !== undefined) diagnosis.warnings = prediction.warnings;
         return diagnosis;
       });
     },
@@ -127,7 +129,7 @@ const kDiagnosisSchema = (() => {
       malignant_probability: { type: 'number', minimum: 0, maximum: 1 },
       benign_probability: { type: 'number', minimum: 0, maximum: 1 },
       confidence: { type: 'number', minimum: 0, maximum: 1, description: 'probability of the predicted class' },
-      warnings: { type: 'array', items: { type: 'string' }, description: 'negative measurements, when any' },
+      warnings: { type: 'array', items: { type: 'string' }, description: 'negative measurements or values outside the training range, when any' },
     },
     required: ['prediction', 'malignant_probability', 'benign_probability', 'confidence'],
   };

@@ -125,6 +125,22 @@ const kCommands = {
         load: async () => (await models()).importModel,
       }),
       defineCommand({
+        name: 'models reference',
+        usage: 'reference <tag> <data>',
+        describe: 'Compute and store reference statistics (drift, input ranges, baseline) from training data',
+        builder: (c) =>
+          c
+            .positional('tag', tagArg)
+            .positional('data', { type: 'string', demandOption: true, describe: 'Training data: .csv (with a header) or .jsonl' })
+            .options({
+              target: { type: 'string', describe: 'Column holding the true label or value (baseline accuracy or MAE)' },
+              bins: { type: 'number', describe: 'Quantile bins per numeric column (default 10)' },
+              ...jsonOption,
+            }),
+        toOptions: (a) => ({ ...common(a), tag: a.tag, data: a.data, target: a.target, bins: a.bins }),
+        load: async () => (await models()).referenceModel,
+      }),
+      defineCommand({
         name: 'models export',
         usage: 'export <tag> [out]',
         describe: 'Write a model to a portable .mlmodel archive',
@@ -237,6 +253,19 @@ const kCommands = {
       }),
     toOptions: (a) => ({ ...common(a), bento: a.bento, imageTag: a.tag, backend: a.backend }),
     load: async () => (await import('./commands/containerize/index')).containerize,
+  }),
+  check: defineCommand({
+    name: 'check',
+    usage: 'check <target>',
+    describe: 'Run the deployment checklist on a model or bento and write deployment_checklist.md',
+    builder: (c) =>
+      c.positional('target', { type: 'string', demandOption: true, describe: 'Model tag, bento tag or bento directory' }).options({
+        out: { alias: 'o', type: 'string', describe: 'Checklist file (default: deployment_checklist.md)' },
+        'load-requests': { type: 'number', describe: 'Most requests of the load test (default 2000)' },
+        'load-seconds': { type: 'number', describe: 'Longest the load test runs (default 3)' },
+      }),
+    toOptions: (a) => ({ ...common(a), target: a.target, out: a.out, loadRequests: a.loadRequests, loadSeconds: a.loadSeconds }),
+    load: async () => (await import('./commands/check/index')).check,
   }),
   predict: defineCommand({
     name: 'predict',

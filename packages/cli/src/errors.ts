@@ -23,6 +23,7 @@ export const kCliErrors = {
   MLS_ERR_CLI_ROWS_REJECTED: { status: 422, message: 'Some rows were rejected' },
   MLS_ERR_CLI_EXPORTER_UNAVAILABLE: { status: 503, message: 'No Python with the scikit-learn exporter was found' },
   MLS_ERR_CLI_EXPORT_FAILED: { status: 422, message: 'The scikit-learn exporter failed' },
+  MLS_ERR_CLI_CHECK_FAILED: { status: 422, message: 'A required item of the deployment checklist failed' },
   MLS_ERR_CLI_CRASH_LOOP: { status: 500, message: 'API workers keep crashing' },
 } as const;
 

@@ -8,3 +8,8 @@ export { readOnnxGraph, toServingModel } from './onnx-graph';
 export type { OnnxEstimatorNode, OnnxGraphInfo } from './onnx-graph';
 export { deriveTask } from './task';
 export type { TaskHints } from './task';
+export { kReferenceStatsFormat, parseReferenceStats } from './reference-stats';
+export type { CategoricalColumnStats, ColumnStats, NumericColumnStats, ReferenceSample, ReferenceStats } from './reference-stats';
+export { binOf, categoricalStats, computeReferenceStats, numericStats } from './compute-reference-stats';
+export type { ReferenceStatsOptions } from './compute-reference-stats';
+export { coarsenBins, columnPsi, psi } from './psi';

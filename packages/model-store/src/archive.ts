@@ -108,7 +108,7 @@ export async function extractArchive(file: string, dir: string, options: Extract
     const expected = recorded?.get(name);
     if (declared > maxBytes) fail(tooLarge(file, `its entries declare ${declared} bytes`, maxBytes));
     else if (name === 'model.json' && size > kMaxManifestBytes) fail(refusal(file, `model.json declares ${size} bytes (at most ${kMaxManifestBytes})`, name));
-    else if (name === 'pipeline.json' && size > kMaxPipelineBytes) fail(refusal(file, `pipeline.json declares ${size} bytes (at most ${kMaxPipelineBytes})`, name));
+    else if ((name === 'pipeline.json' || name === 'stats.json') && size > kMaxPipelineBytes) fail(refusal(file, `${name} declares ${size} bytes (at most ${kMaxPipelineBytes})`, name));
     else if (expected !== undefined && expected !== size) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json records ${expected}`, name));
     // a large entry is only read once model.json vouches for its size: a bomb is refused unread
     else if (expected === undefined && size > kMaxManifestBytes) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json, which must come first, records no such size`, name));

@@ -15,6 +15,7 @@ export const kStoreErrors = {
   MLS_ERR_STORE_NON_TENSOR_OUTPUT: { status: 422, message: 'The ONNX model has non-tensor inputs or outputs' },
   MLS_ERR_STORE_PICKLE_REFUSED: { status: 422, message: 'Pickle files are never loaded' },
   MLS_ERR_STORE_INVALID_PIPELINE: { status: 422, message: 'The pipeline is not a valid mlserve.pipeline/v1 document' },
+  MLS_ERR_STORE_INVALID_STATS: { status: 422, message: 'The reference statistics are not a valid mlserve.stats/v1 document' },
   MLS_ERR_STORE_INVALID_ARCHIVE: { status: 422, message: 'The model archive is invalid' },
   MLS_ERR_STORE_CORRUPT: { status: 500, message: 'A stored model is damaged' },
   MLS_ERR_STORE_DANGLING_LATEST: { status: 500, message: 'The latest pointer names a missing version' },

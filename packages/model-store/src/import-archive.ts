@@ -1,3 +1,4 @@
+import { readStatsInput } from './stats-file';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractArchive } from './archive';
@@ -63,6 +64,7 @@ export async function unpackArchive(file: string, staging: string, options: { na
     if (!sameSignature(signature, manifest.signature)) throw invalid('the signature in model.json does not match model.onnx');
   }
   if (manifest.files['pipeline.json']) await readPipelineInput(join(staging, 'pipeline.json'), signature);
+  if (manifest.files['stats.json']) await readStatsInput(join(staging, 'stats.json'));
   const stored = name ?? manifest.name;
   if (stored !== manifest.name) {
     await writeFileDurable(join(staging, 'model.json'), `${JSON.stringify({ ...manifest, name: stored }, null, 2)}\n`, 'w');

@@ -49,6 +49,7 @@ export async function readExportDirectory(dir: string, options: ImportModelOptio
     classes: options.classes ?? (meta.classes as SaveModelInput['classes']),
     labels: options.labels === undefined ? (meta.labels as SaveModelInput['labels']) : { ...(meta.labels as SaveModelInput['labels']), ...options.labels },
     metrics: meta.metrics as SaveModelInput['metrics'],
+    stats: options.stats ?? (entries.includes('stats.json') ? join(dir, 'stats.json') : undefined),
     metadata: { ...metadata, ...options.metadata },
   };
   return { name, input };

@@ -17,6 +17,7 @@ export type {
   ModelRef,
   ModelSignature,
   ModelStoreOptions,
+  ReferenceStats,
   SaveModelInput,
   StoredModel,
   TensorSpec,

@@ -7,7 +7,7 @@ import { isKnownVersion } from './version';
 export const kModelManifestFormat = 'mlserve.model/v1';
 
 /** The only files a version directory (and an archive) may hold. */
-export const kModelFiles = ['model.json', 'model.onnx', 'pipeline.json'] as const;
+export const kModelFiles = ['model.json', 'model.onnx', 'pipeline.json', 'stats.json'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -57,10 +57,11 @@ export function parseManifest(
   const files = m.files as Record<string, unknown>;
   for (const key of Object.keys(files)) {
     // file names come from this list only, so a crafted manifest cannot point outside the version dir
-    if (key !== 'model.onnx' && key !== 'pipeline.json') fail(`files.${key} is not a file a model may hold`);
+    if (key !== 'model.onnx' && key !== 'pipeline.json' && key !== 'stats.json') fail(`files.${key} is not a file a model may hold`);
   }
   const digests: ModelManifest['files'] = { 'model.onnx': checkDigest(files['model.onnx'], 'files["model.onnx"]', fail) };
   if (files['pipeline.json'] !== undefined) digests['pipeline.json'] = checkDigest(files['pipeline.json'], 'files["pipeline.json"]', fail);
+  if (files['stats.json'] !== undefined) digests['stats.json'] = checkDigest(files['stats.json'], 'files["stats.json"]', fail);
   if (!isObject(m.signature)) fail('signature must be an object { inputs, outputs }');
   const sig = m.signature as Record<string, unknown>;
   const signature: ModelSignature = { inputs: checkSpecs(sig.inputs, 'signature.inputs', fail), outputs: checkSpecs(sig.outputs, 'signature.outputs', fail) };

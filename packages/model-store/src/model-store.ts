@@ -14,6 +14,7 @@ import { withLock } from './lock';
 import { kModelManifestFormat } from './manifest';
 import { checkSaveExtras, pickleRefused, readModelInput, readPipelineInput } from './save-input';
 import { onnxruntimeVersion, readSignature } from './signature';
+import { loadStats, readStatsInput, writeStatsFile } from './stats-file';
 import { createStagingDir, removeAbandoned } from './staging';
 import { checkDigest, checkSize, listVersions, loadPipeline, makeRef, nameDir, notFound, orderVersions, readInfo, versionDir } from './stored-version';
 import { assertDerivedName, assertValidName, formatTag, isValidName } from './tag';
@@ -26,6 +27,7 @@ import type {
   ModelManifest,
   ModelRef,
   ModelStoreOptions,
+  ReferenceStats,
   SaveModelInput,
   StoredModel,
 } from './types';
@@ -37,7 +39,7 @@ export const kDefaultModelStoreOptions = { lockTimeoutMs: 10_000, maxModelSize: 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Options of `importModel()` that only make sense when the import saves a new version. */
-const kSaveOnlyImportOptions = ['ifChanged', 'pipeline', 'classes', 'labels', 'metadata', 'version'] as const;
+const kSaveOnlyImportOptions = ['ifChanged', 'pipeline', 'classes', 'labels', 'metadata', 'version', 'stats'] as const;
 
 /**
  * Models on disk, BentoML-style: `$root/models/<name>/<version>/{model.onnx,pipeline.json,model.json}`
@@ -98,6 +100,7 @@ export class ModelStore {
     });
     checkSaveExtras(input, signature);
     const pipelineText = input.pipeline === undefined ? undefined : await readPipelineInput(input.pipeline, signature);
+    const statsText = input.stats === undefined ? undefined : await readStatsInput(input.stats);
 
     const files: ModelManifest['files'] = { 'model.onnx': digestBytes(bytes) };
     const staging = await this.#createStaging();
@@ -106,6 +109,10 @@ export class ModelStore {
       if (pipelineText !== undefined) {
         await writeFileDurable(join(staging, 'pipeline.json'), pipelineText);
         files['pipeline.json'] = digestBytes(pipelineText);
+      }
+      if (statsText !== undefined) {
+        await writeFileDurable(join(staging, 'stats.json'), statsText);
+        files['stats.json'] = digestBytes(statsText);
       }
       const base = {
         mlserveVersion: kMlserveVersion,
@@ -172,7 +179,22 @@ export class ModelStore {
     if (info.manifest.classes !== undefined) stored.classes = info.manifest.classes;
     const pipelineDigest = info.manifest.files['pipeline.json'];
     if (pipelineDigest !== undefined) stored.pipeline = await loadPipeline(info, pipelineDigest);
+    const statsDigest = info.manifest.files['stats.json'];
+    if (statsDigest !== undefined) stored.stats = await loadStats(info, statsDigest);
     return stored;
+  }
+
+  /**
+   * Stores reference statistics (`mlserve.stats/v1` or a path to a stats.json) with an existing
+   * version, replacing any it had: the one change a version accepts, since statistics describe the
+   * data rather than the model. model.json records the new file's sha256; written under the name's lock.
+   */
+  async setStats(tag: string, stats: ReferenceStats | string): Promise<ModelRef> {
+    await this.#open();
+    const text = await readStatsInput(stats);
+    const { name, version } = await resolveTag(this.root, tag);
+    await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => writeStatsFile(await readInfo(this.root, name, version), text));
+    return makeRef(this.root, name, version);
   }
 
   /** Every stored version of `name`, or of every name, newest first. */
@@ -279,7 +301,7 @@ export class ModelStore {
     const kind = await detectModelFile(path);
     if (kind === 'missing') throw createStoreError('MLS_ERR_STORE_NOT_FOUND', `Cannot import ${path}: no such file or directory`, { details: { file: path } });
     if (kind === 'pickle') throw pickleRefused(path);
-    const { pipeline, classes, labels, metadata, version }: ImportModelOptions = options;
+    const { pipeline, classes, labels, metadata, version, stats }: ImportModelOptions = options;
     if (kind === 'directory') {
       const { name, input } = await readExportDirectory(path, options);
       return this.#save(name, { ...input, version }, options.ifChanged === true);
@@ -292,7 +314,7 @@ export class ModelStore {
     if (kind === 'onnx') {
       const name = options.name ?? basename(path).replace(/\.[^.]*$/, '');
       assertDerivedName(name, path);
-      return this.#save(name, { model: path, pipeline, classes, labels, metadata, version }, options.ifChanged === true);
+      return this.#save(name, { model: path, pipeline, classes, labels, metadata, version, stats }, options.ifChanged === true);
     }
     // an archive keeps its version and files: nothing is re-saved, so nothing can be skipped or replaced
     const given = kSaveOnlyImportOptions.find((key) => options[key] !== undefined);

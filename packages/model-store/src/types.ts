@@ -1,5 +1,8 @@
 import type { ClassificationTask, ModelSignature, ModelTask, RegressionTask, TensorSpec, TensorSpecType, ZipMapOutput } from '@mlserve/core';
 import type { Pipeline, PipelineJSON } from '@mlserve/pipeline';
+import type { ReferenceStats } from '@mlserve/core';
+
+export type { ReferenceStats };
 
 /** Element type of a tensor spec, as onnxruntime names it (core's TensorSpecType). */
 export type TensorType = TensorSpecType;
@@ -20,7 +23,7 @@ export interface ModelManifest {
   createdAt: string;
   mlserveVersion: string;
   onnxruntimeVersion: string;
-  files: { 'model.onnx': FileDigest; 'pipeline.json'?: FileDigest };
+  files: { 'model.onnx': FileDigest; 'pipeline.json'?: FileDigest; 'stats.json'?: FileDigest };
   signature: ModelSignature;
   classes?: Array<string | number>;
   labels: Record<string, string>;
@@ -36,6 +39,8 @@ export interface SaveModelInput {
   pipeline?: Pipeline | PipelineJSON | string;
   /** Class names in the order of the model's probability columns. */
   classes?: Array<string | number>;
+  /** Reference statistics (`mlserve.stats/v1`, the exporter's stats.json) or a path to a stats.json. */
+  stats?: ReferenceStats | string;
   /** BentoML-style string labels, e.g. `{ owner: 'risk-team' }`. */
   labels?: Record<string, string>;
   /** Free JSON metadata. */
@@ -70,6 +75,8 @@ export interface StoredModel extends ModelInfo {
   modelPath: string;
   /** The loaded pipeline when the version has a pipeline.json. */
   pipeline?: Pipeline;
+  /** The reference statistics when the version has a stats.json. */
+  stats?: ReferenceStats;
   classes?: Array<string | number>;
   signature: ModelSignature;
 }
@@ -95,7 +102,7 @@ export interface GetModelOptions {
  * directories and `.onnx` files only: for a directory, `pipeline` and `classes` replace the
  * directory's, and `labels` and `metadata` are merged over metadata.json's.
  */
-export interface ImportModelOptions extends Pick<SaveModelInput, 'pipeline' | 'classes' | 'labels' | 'metadata' | 'version'> {
+export interface ImportModelOptions extends Pick<SaveModelInput, 'pipeline' | 'classes' | 'labels' | 'metadata' | 'version' | 'stats'> {
   /** Store under this name instead of the one recorded in the archive or metadata.json. */
   name?: string;
   /**

@@ -24,6 +24,11 @@ export const kServiceErrors = {
   MLS_ERR_SERVICE_OVERLOADED: { status: 503, message: 'Service is overloaded' },
   MLS_ERR_SERVICE_SHUTTING_DOWN: { status: 503, message: 'Service is shutting down' },
   MLS_ERR_SERVICE_TIMEOUT: { status: 504, message: 'The API did not answer in time' },
+  MLS_ERR_MONITOR_UNKNOWN_PREDICTION: { status: 404, message: 'No logged prediction has this request id' },
+  MLS_ERR_MONITOR_INVALID_FEEDBACK: { status: 400, message: 'The feedback does not address a logged prediction row' },
+  MLS_ERR_MONITOR_INVALID_LABEL: { status: 400, message: 'The label is not a class or value of the model' },
+  MLS_ERR_MONITOR_TOO_MANY_LABELS: { status: 413, message: 'The feedback request carries too many labels' },
+  MLS_ERR_MONITOR_INPUT_OUT_OF_RANGE: { status: 422, message: 'Input values lie outside the training data' },
   MLS_ERR_INTERNAL: { status: 500, message: 'Internal server error' },
 } as const;
 

@@ -23,6 +23,16 @@ export type { DecodedInput, IODescriptor, InputOf } from './io-descriptor';
 export { createValidationError, kMaxValidationIssues } from './validation';
 export type { ValidationErrorOptions, ValidationIssue } from './validation';
 
+// Monitoring
+export { ModelMonitor } from './monitoring/model-monitor';
+export type { ModelCard, MonitoredModel, MonitoredPrediction, MonitoredRunner } from './monitoring/model-monitor';
+export { kDefaultMonitoringOptions } from './monitoring/monitoring-options';
+export type { InputWarningMode, MonitoringOptions, PredictionLogOptions } from './monitoring/monitoring-options';
+export type { DriftReport, MonitorStatus, PsiResult } from './monitoring/drift';
+export type { FeedbackItem, MetricPoint, PerformanceReport } from './monitoring/performance-tracker';
+export type { TrafficReport } from './monitoring/traffic';
+export { findInputWarnings } from './monitoring/input-warnings';
+
 // Errors
 export { kServiceErrors, createServiceError } from './errors';
 export { isErrorBody } from './error-body';

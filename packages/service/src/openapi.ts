@@ -22,6 +22,8 @@ export interface OpenApiSource {
   secured: boolean;
   protectMetrics: boolean;
   runners: ReadonlyArray<{ name: string; model?: { tag?: string; name?: string } }>;
+  /** More path items (the monitoring endpoints), documented as given. */
+  extraPaths?: Record<string, unknown>;
 }
 
 const errorRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
@@ -42,6 +44,11 @@ const kErrorResponses: Record<string, string> = {
   Unavailable: 'The runner is overloaded, not ready, or the service is shutting down (see Retry-After)',
   Timeout: 'The API did not answer in time',
 };
+
+// Adds the API-key requirement to every operation of a path item.
+function withSecurity(item: unknown, security: unknown[]): unknown {
+  return Object.fromEntries(Object.entries(item as Record<string, Record<string, unknown>>).map(([method, op]) => [method, { ...op, security }]));
+}
 
 /** Builds the OpenAPI 3.1 document of a service from its API descriptors. */
 export function buildOpenApiDocument(source: OpenApiSource): Record<string, unknown> {
@@ -76,6 +83,9 @@ export function buildOpenApiDocument(source: OpenApiSource): Record<string, unkn
   paths['/livez'] = probe('Liveness: the process is up');
   paths['/healthz'] = probe('Health: the process is up, with the readiness of each runner');
   paths['/readyz'] = probe('Readiness: every runner is ready and the service is not shutting down', { '503': errorRef('Unavailable') });
+  if (source.extraPaths !== undefined) {
+    for (const [path, item] of Object.entries(source.extraPaths)) paths[path] = security ? withSecurity(item, security) : item;
+  }
   paths['/metrics'] = {
     get: {
       summary: 'Prometheus metrics',
@@ -96,6 +106,7 @@ export function buildOpenApiDocument(source: OpenApiSource): Record<string, unkn
     tags: [
       { name: 'Service APIs', description: 'The APIs of this service' },
       { name: 'Infrastructure', description: 'Health, readiness and metrics' },
+      ...(source.extraPaths !== undefined ? [{ name: 'Monitoring', description: 'Drift, ground truth, performance and the dashboard' }] : []),
     ],
     paths,
     components: {

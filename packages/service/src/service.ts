@@ -22,6 +22,9 @@ import { V2ModelSet } from './v2/model-view';
 import { createV2Handler, kV2PublicPaths } from './v2/rest-routes';
 import { V2GrpcServer } from './v2/grpc-server';
 import { kRepositoryExtension, ModelRepository } from './v2/repository';
+import { Monitoring } from './monitoring/monitoring';
+import type { ModelMonitor, MonitoredRunner } from './monitoring/model-monitor';
+import type { MonitoringOptions } from './monitoring/monitoring-options';
 
 /** The options of `svc.api()`. */
 export interface ApiOptions<TInput> {
@@ -69,6 +72,7 @@ export class Service {
   readonly #grpcHost: ConstructorParameters<typeof V2GrpcServer>[0];
   readonly #repository: ModelRepository | undefined;
   #grpc: V2GrpcServer | undefined;
+  #monitoring: Monitoring | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -188,6 +192,24 @@ export class Service {
     return this;
   }
 
+  /**
+   * Monitors a runner's model and answers its predictions: call `monitor.predict(rows, ctx)` in
+   * the handler instead of `runner.predict(rows)`. The first call adds `GET /monitoring/drift`,
+   * `/monitoring/performance`, `/monitoring/traffic`, `/monitoring/models`, `POST
+   * /monitoring/feedback`, the dashboard at `/dashboard` and the drift and accuracy gauges.
+   */
+  monitor(runner: MonitoredRunner, options: MonitoringOptions = {}): ModelMonitor {
+    if (typeof runner !== 'object' || runner === null || typeof runner.predict !== 'function') throw new TypeError('runner must be a runner (an object with predict())');
+    this.#monitoring ??= new Monitoring({
+      registry: this.registry,
+      logger: this.logger,
+      addEndpoint: (path, endpoint) => this.#routes.addBuiltIn(path, endpoint),
+      addApi: (name, apiOptions, handler) => this.api(name, apiOptions, handler),
+    });
+    this.#openapi = undefined;
+    return this.#monitoring.add(runner, options);
+  }
+
   /** The OpenAPI 3.1 document, built from the API descriptors (also served at `/docs.json`). */
   openapi(): Record<string, unknown> {
     if (this.#openapi !== undefined) return this.#openapi;
@@ -199,6 +221,7 @@ export class Service {
       secured: this.#options.apiKeys.length > 0,
       protectMetrics: this.#options.protectMetrics,
       runners: this.#options.runners,
+      extraPaths: this.#monitoring?.openapiPaths(),
     });
     return (this.#openapi = addV2ToOpenApi(document, this.#v2Models, this.#options.apiKeys.length > 0, this.#repository !== undefined));
   }
@@ -247,7 +270,10 @@ export class Service {
     // Both start at once: the shutdown is visible (`isShuttingDown`, `/readyz` 503) as close() returns.
     const grpc = this.#grpc?.close(this.#options.shutdownTimeoutMs);
     const http = this.#lifecycle.close();
-    return Promise.all([grpc, http]).then(() => this.#repository?.close());
+    return Promise.all([grpc, http]).then(async () => {
+      await this.#repository?.close();
+      await this.#monitoring?.close();
+    });
   }
 
   #isPublic(path: string): boolean {

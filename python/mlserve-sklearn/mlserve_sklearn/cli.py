@@ -37,6 +37,8 @@ def build_parser():
     export.add_argument("--targets", nargs="*", metavar="NAME", help="names of a regressor's targets, in order")
     export.add_argument("--metadata", metavar="JSON", help="free metadata as a JSON object")
     export.add_argument("--sample", metavar="CSV", help="raw input rows whose dtypes decide the input types")
+    export.add_argument("--reference", metavar="CSV", help="training data: writes stats.json (bins, ranges, baseline)")
+    export.add_argument("--target", metavar="COLUMN", help="the label column of --reference (baseline metrics)")
     return parser
 
 
@@ -51,17 +53,26 @@ def run(argv=None):
             import pandas as pd
 
             sample = pd.read_csv(args.sample, nrows=1000)
+        reference = reference_target = None
+        if args.reference:
+            import pandas as pd
+
+            reference = pd.read_csv(args.reference)
+            if args.target:
+                if args.target not in reference.columns:
+                    raise ExportError("--target %s is not a column of %s" % (args.target, args.reference))
+                reference_target = reference.pop(args.target)
         metadata = json.loads(args.metadata) if args.metadata else None
         if metadata is not None and not isinstance(metadata, dict):
             raise ExportError("--metadata must be a JSON object")
         result = export_model(
             args.model, args.out, name=args.name, metrics=_pairs(args.metrics, "metric", float),
             labels=_pairs(args.labels, "label", str), classes=args.classes, targets=args.targets, metadata=metadata,
-            sample=sample)
+            sample=sample, reference=reference, reference_target=reference_target)
     except ExportError as err:
         print("error: %s" % err, file=sys.stderr)
         return 2
-    written = [p for p in (result.model_path, result.pipeline_path, result.metadata_path) if p]
+    written = [p for p in (result.model_path, result.pipeline_path, result.metadata_path, result.stats_path) if p]
     print("exported %s (%s) to %s: %s" % (result.metadata["name"], result.metadata["estimator"], result.out_dir,
                                           ", ".join(written)))
     return 0

@@ -14,6 +14,7 @@ from .fitted import require_fitted
 from .loading import load_model, unwrap_bundle
 from .metadata import build_metadata
 from .pipeline_json import check_step_supported, preprocessing_to_json
+from .stats import STATS_FILE, reference_stats
 from .supported import refuse
 
 MODEL_FILE = "model.onnx"
@@ -31,6 +32,7 @@ class ExportResult:
     metadata_path: str
     metadata: dict = field(repr=False)
     pipeline: object = field(repr=False, default=None)
+    stats_path: object = None  # str, or None when no reference data was given
 
 
 def split_model(model):
@@ -90,7 +92,7 @@ def _n_targets(onnx_model):
 
 
 def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=None, labels=None,
-                 classes=None, targets=None, sample=None):
+                 classes=None, targets=None, sample=None, reference=None, reference_target=None):
     """Export a fitted scikit-learn classifier or regressor (optionally inside a Pipeline) to ``out_dir``.
 
     Writes ``model.onnx`` (input ``input`` float32 [N, D]; outputs ``label`` int64 [N] and
@@ -100,8 +102,10 @@ def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=No
     ``{'pipeline'|'model': estimator, 'metadata': {...}}`` dict, or a path to a joblib/pickle file
     holding either. ``classes`` optionally renames the classes (same order as ``classes_``);
     ``targets`` names a regressor's targets; ``sample`` is an optional DataFrame of raw inputs whose
-    dtypes decide the pipeline's input types. Raises UnsupportedError for anything that cannot be
-    translated exactly.
+    dtypes decide the pipeline's input types. ``reference`` (a DataFrame of raw inputs, usually the
+    training frame) and its optional ``reference_target`` write ``stats.json``: per-feature bins,
+    ranges and missing rates, the prediction distribution and baseline metrics. Raises
+    UnsupportedError for anything that cannot be translated exactly.
     """
     source_path = None
     if isinstance(model_or_path, (str, os.PathLike)):
@@ -123,9 +127,9 @@ def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=No
     input_names = _input_names(model if steps else estimator, first)
     if steps:
         pipeline_doc, feature_names = preprocessing_to_json(steps, input_names, sample)
-        reference = _sklearn_feature_names(steps, input_names)
-        if reference is not None and reference != list(feature_names):
-            raise ExportError("feature names disagree with scikit-learn's: %s vs %s" % (feature_names, reference))
+        sklearn_names = _sklearn_feature_names(steps, input_names)
+        if sklearn_names is not None and sklearn_names != list(feature_names):
+            raise ExportError("feature names disagree with scikit-learn's: %s vs %s" % (feature_names, sklearn_names))
     else:
         pipeline_doc, feature_names = None, list(input_names)
     if len(feature_names) != estimator.n_features_in_:
@@ -156,7 +160,19 @@ def export_model(model_or_path, out_dir, *, name=None, metrics=None, metadata=No
         pipeline_path = None
     metadata_path = os.path.join(out_dir, METADATA_FILE)
     _write_json(metadata_path, meta)
-    return ExportResult(out_dir, model_path, pipeline_path, metadata_path, meta, pipeline_doc)
+    stats_path = os.path.join(out_dir, STATS_FILE)
+    if reference is not None:
+        missing = [c for c in input_names if c not in getattr(reference, "columns", [])]
+        if missing:
+            raise ExportError("the reference data lacks the input column(s) %s" % ", ".join(missing[:10]))
+        stats = reference_stats(model, reference[list(input_names)], reference_target, task=task,
+                                classes=meta.get("classes"), metrics=metrics)
+        _write_json(stats_path, stats)
+    else:
+        if os.path.exists(stats_path):  # stale stats would describe another model's data
+            os.remove(stats_path)
+        stats_path = None
+    return ExportResult(out_dir, model_path, pipeline_path, metadata_path, meta, pipeline_doc, stats_path)
 
 
 __all__ = ["export_model", "ExportResult", "split_model"]

@@ -54,9 +54,29 @@ export async function getModel(options: GetModelOptions): Promise<ModelDetails> 
     const value = manifest[key];
     if (value && typeof value === 'object' && Object.keys(value).length > 0) {
       lines.push(`${key}:`);
-      for (const [k, v] of Object.entries(value)) lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      for (const [k, v] of Object.entries(value)) if (!(key === 'metadata' && k === 'featureImportances')) lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     }
   }
+  lines.push(...formatImportances(model.manifest.metadata.featureImportances));
   println(ctx.stdout, lines.join('\n'));
   return details;
+}
+
+const kBarWidth = 30;
+
+/** The 10 largest feature importances, largest first, each with a bar scaled to the largest (as the notebook prints them). */
+export function formatImportances(raw: unknown, top = 10): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const entries = Object.entries(raw as Record<string, unknown>)
+    .filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  if (entries.length === 0) return [];
+  const largest = Math.max(entries[0]![1], Number.MIN_VALUE);
+  const width = Math.max(...entries.map(([name]) => name.length));
+  const total = Object.keys(raw).length;
+  return [
+    `feature importances (top ${entries.length} of ${total}):`,
+    ...entries.map(([name, value]) => `  ${name.padEnd(width)}  ${value.toFixed(4)}  ${'█'.repeat(Math.max(value > 0 ? 1 : 0, Math.round((value / largest) * kBarWidth)))}`),
+  ];
 }

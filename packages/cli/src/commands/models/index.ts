@@ -8,3 +8,5 @@ export { importModel } from './import';
 export type { ImportModelOptions } from './import';
 export { exportModel } from './export';
 export type { ExportModelOptions } from './export';
+export { referenceModel } from './reference';
+export type { ReferenceModelOptions } from './reference';
