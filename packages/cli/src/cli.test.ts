@@ -47,6 +47,8 @@ describe('the command line', () => {
     ],
     ['predict tiny -i data.jsonl', 'predict', { model: 'tiny', input: 'data.jsonl', batchSize: 256 }],
     ['predict tiny -i data.csv --errors bad.txt', 'predict', { model: 'tiny', input: 'data.csv', batchSize: 256, errors: 'bad.txt' }],
+    ['predict tiny -i data.csv -o out.csv --json', 'predict', { model: 'tiny', input: 'data.csv', output: 'out.csv', batchSize: 256, json: true }],
+    ['predict tiny -i data.csv -q', 'predict', { model: 'tiny', input: 'data.csv', batchSize: 256, quiet: true }],
   ];
 
   it.each(table)('turns `mlserve %s` into the %s command with its options', async (line, command, options) => {

@@ -278,8 +278,10 @@ const kCommands = {
         'batch-size': { type: 'number', default: 256, describe: 'Rows per batch' },
         workers: { type: 'number', describe: 'Runner worker threads' },
         errors: { type: 'string', describe: 'Write the "line N: message" of each rejected row to this file instead of stderr' },
+        json: { type: 'boolean', describe: 'Print the result (rows, scored, rejected) as one JSON document on stdout; needs --output' },
+        quiet: { alias: 'q', type: 'boolean', describe: 'Print nothing but rejected rows' },
       }),
-    toOptions: (a) => ({ ...common(a), model: a.model, input: a.input, output: a.output, batchSize: a.batchSize, workers: a.workers, errors: a.errors }),
+    toOptions: (a) => ({ ...common(a), model: a.model, input: a.input, output: a.output, batchSize: a.batchSize, workers: a.workers, errors: a.errors, quiet: a.quiet }),
     load: async () => (await import('./commands/predict/index')).predict,
   }),
   init: defineCommand({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
 import { createContext, println, type CommandOptions, type Writer } from '../../context';
 import { createCliError } from '../../errors';
+import { formatJson } from '../../format';
 import { createProgress } from '../../progress';
 import { columnTypesOf, formatOf, readRows, toCsvCell, type InputRow, type RecordFormat } from '../../records';
 
@@ -23,6 +24,8 @@ export interface PredictOptions extends CommandOptions {
   maxInFlight?: number;
   /** Write every rejection (`line N: message`) to this file instead of stderr. */
   errors?: string;
+  /** Print nothing but rejections: no progress, no column note, no summary. */
+  quiet?: boolean;
 }
 
 /** A row that could not be scored. */
@@ -125,6 +128,9 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
   const batchSize = options.batchSize ?? 256;
   const maxInFlight = options.maxInFlight ?? 4;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw createCliError('MLS_ERR_CLI_USAGE', `--batch-size must be a positive integer, got ${options.batchSize}`);
+  // stdout carries either the scored rows or, with --json, the one JSON document of the result.
+  if (ctx.json && options.output === undefined) throw createCliError('MLS_ERR_CLI_USAGE', '--json prints the result on stdout, so the scored rows need --output <file>');
+  const quiet = options.quiet === true || ctx.json;
   const inputPath = path.resolve(ctx.cwd, options.input);
   const inputFormat = formatOf(inputPath, 'input');
   let size: number;
@@ -173,7 +179,7 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
       );
     }
     const extra = [...present].filter((name) => !columns.known.has(name));
-    if (extra.length > 0) println(ctx.stderr, `Ignoring columns the model does not read: ${extra.join(', ')}`);
+    if (extra.length > 0 && !quiet) println(ctx.stderr, `Ignoring columns the model does not read: ${extra.join(', ')}`);
   };
 
   const file = outputPath ? createWriteStream(outputPath) : undefined;
@@ -183,7 +189,7 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
     else if (!file) out.write(text);
   };
   const errorsFile = errorsPath ? createWriteStream(errorsPath) : undefined;
-  const progress = createProgress(ctx.stderr, `Scoring ${path.basename(inputPath)}`, size);
+  const progress = createProgress(quiet ? { write: () => true } : ctx.stderr, `Scoring ${path.basename(inputPath)}`, size);
   const result: PredictResult = { rows: 0, scored: 0, rejectedCount: 0, rejected: [] };
   if (outputPath) result.output = outputPath;
   if (errorsPath) result.errors = errorsPath;
@@ -276,7 +282,8 @@ export async function predict(options: PredictOptions): Promise<PredictResult> {
   progress.done();
   const where = rejected && errorsPath ? ` (listed in ${errorsPath})` : '';
   const summary = `Scored ${result.scored} of ${result.rows} rows${rejected ? `; ${rejected} rejected${where}` : ''}${outputPath ? ` -> ${outputPath}` : ''}`;
-  if (outputPath || ctx.stderr.isTTY || rejected) println(ctx.stderr, summary);
+  if (ctx.json) ctx.stdout.write(formatJson(result));
+  else if (!quiet && (outputPath || ctx.stderr.isTTY || rejected)) println(ctx.stderr, summary);
   return result;
 }
 

@@ -33,6 +33,23 @@ describe('predict', () => {
     expect(['setosa', 'versicolor', 'virginica']).toContain(lines[1]!.split(',')[1]);
   });
 
+  it('prints the result as one JSON document with --json (rows to --output), and nothing but rejections with --quiet', async () => {
+    const input = path.join(tmp.dir, 'json.csv');
+    writeFileSync(input, 'length,width,color\n5,3,red\noops\n6,,blue\n');
+    const output = path.join(tmp.dir, 'json.out.csv');
+    const stdout = captureWriter();
+    const stderr = captureWriter();
+    const result = await predict({ home: tmp.dir, model: 'tiny', input, output, json: true, workers: 1, stdout, stderr });
+    expect(JSON.parse(stdout.text())).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(result).toMatchObject({ rows: 3, scored: 2, rejectedCount: 1, output });
+    expect(stderr.text()).not.toContain('Scored');
+    await expect(predict({ home: tmp.dir, model: 'tiny', input, json: true, workers: 1, stdout: captureWriter(), stderr: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
+
+    const quiet = captureWriter();
+    await predict({ home: tmp.dir, model: 'tiny', input, output, quiet: true, workers: 1, stdout: captureWriter(), stderr: quiet });
+    expect(quiet.text().trim()).toBe('line 3: expected 3 columns, found 1');
+  });
+
   it('keeps a bounded list of rejections and the full count, reporting each as it happens', async () => {
     const input = path.join(tmp.dir, 'many-bad.csv');
     const rows = ['length,width,color'];
