@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { version as kMlserveVersion } from '../package.json';
 import { createArchive } from './archive';
+import { alreadyExists, commitVersion, type ManifestBase } from './commit-version';
 import { detectModelFile } from './detect-file';
 import { createStoreError } from './errors';
 import { digestBytes, errnoCode, syncDir, writeFileDurable } from './fs-utils';
@@ -11,13 +12,12 @@ import { unpackArchive } from './import-archive';
 import { readExportDirectory } from './import-directory';
 import { findUnchangedLatest, newestVersion, pointLatest, removeName, resolveTag } from './latest';
 import { withLock } from './lock';
-import { kModelManifestFormat } from './manifest';
 import { checkSaveExtras, pickleRefused, readModelInput, readPipelineInput } from './save-input';
 import { onnxruntimeVersion, readSignature } from './signature';
 import { loadStats, readStatsInput, writeStatsFile } from './stats-file';
 import { createStagingDir, removeAbandoned } from './staging';
 import { checkDigest, checkSize, listVersions, loadPipeline, makeRef, nameDir, notFound, orderVersions, readInfo, versionDir } from './stored-version';
-import { assertDerivedName, assertValidName, formatTag, isValidName } from './tag';
+import { assertDerivedName, assertValidName, isValidName } from './tag';
 import type {
   FileDigest,
   GetModelOptions,
@@ -31,7 +31,7 @@ import type {
   SaveModelInput,
   StoredModel,
 } from './types';
-import { assertUserVersion, createVersion, kVersionPattern } from './version';
+import { assertUserVersion } from './version';
 
 /** Defaults of {@link ModelStoreOptions}. */
 export const kDefaultModelStoreOptions = { lockTimeoutMs: 10_000, maxModelSize: 4 * 1024 ** 3 } as const;
@@ -114,7 +114,7 @@ export class ModelStore {
         await writeFileDurable(join(staging, 'stats.json'), statsText);
         files['stats.json'] = digestBytes(statsText);
       }
-      const base = {
+      const base: ManifestBase = {
         mlserveVersion: kMlserveVersion,
         onnxruntimeVersion: await onnxruntimeVersion(),
         files,
@@ -123,36 +123,12 @@ export class ModelStore {
         labels: { ...input.labels },
         metadata: { ...input.metadata },
         metrics: { ...input.metrics },
-      } as const;
+      };
       return await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
         // checked under the lock: two processes importing the same files save it once
         const unchanged = ifChanged ? await findUnchangedLatest(this.root, name, files['model.onnx'].sha256, pipelineText) : undefined;
         if (unchanged) return { ...unchanged, saved: false };
-        const existing = await listVersions(this.root, name);
-        if (input.version !== undefined && existing.includes(input.version)) throw this.#alreadyExists(name, input.version, 'choose another version');
-        // a generated version is chosen under the lock, after the newest generated one: versions of a
-        // name strictly increase in save order even across processes and clock steps
-        const newestGenerated = existing.filter((v) => kVersionPattern.test(v)).sort().at(-1);
-        let version = input.version ?? createVersion(newestGenerated);
-        for (let attempt = 0; ; attempt++) {
-          const manifest: ModelManifest = { format: kModelManifestFormat, name, version, createdAt: new Date().toISOString(), ...base };
-          await writeFileDurable(join(staging, 'model.json'), `${JSON.stringify(manifest, null, 2)}\n`, 'w');
-          await syncDir(staging);
-          await mkdir(nameDir(this.root, name), { recursive: true });
-          try {
-            await rename(staging, versionDir(this.root, name, version));
-            break;
-          } catch (err) {
-            // a version directory written by something not holding the lock: take the next version
-            if ((errnoCode(err) !== 'ENOTEMPTY' && errnoCode(err) !== 'EEXIST') || attempt > 5) throw err;
-            if (input.version !== undefined) throw this.#alreadyExists(name, version, 'choose another version');
-            version = createVersion(version);
-          }
-        }
-        await syncDir(nameDir(this.root, name));
-        // the last save is latest, whatever times imported versions carry
-        await pointLatest(this.root, name, version);
-        return { ...makeRef(this.root, name, version), saved: true };
+        return { ...(await commitVersion(this.root, name, staging, base, input.version)), saved: true };
       });
     } finally {
       await rm(staging, { recursive: true, force: true });
@@ -352,7 +328,7 @@ export class ModelStore {
       const { name, version } = await unpackArchive(file, staging, { name: options.name, maxModelSize: this.#maxModelSize });
       return await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
         const target = versionDir(this.root, name, version);
-        if (await stat(target).then(() => true, () => false)) throw this.#alreadyExists(name, version, 'import it under another name with options.name, or delete it first');
+        if (await stat(target).then(() => true, () => false)) throw alreadyExists(name, version, 'import it under another name with options.name, or delete it first');
         await mkdir(nameDir(this.root, name), { recursive: true });
         await rename(staging, target);
         await syncDir(nameDir(this.root, name));
@@ -370,11 +346,6 @@ export class ModelStore {
       throw err;
     });
     return entries.filter((e) => e.isDirectory() && isValidName(e.name)).map((e) => e.name).sort();
-  }
-
-  #alreadyExists(name: string, version: string, hint: string): Error {
-    const tag = formatTag(name, version);
-    return createStoreError('MLS_ERR_STORE_ALREADY_EXISTS', `${tag} is already in the store; ${hint}`, { details: { tag } });
   }
 
   #lockFile(name: string): string {
