@@ -6,3 +6,5 @@ export { createAppHarness } from './app';
 export type { AppHarness } from './app';
 export { startInProcess } from './in-process';
 export type { InProcessService, ListeningService } from './in-process';
+export { fuzzApp, nearRecord } from './fuzz-app';
+export type { FuzzAppOptions } from './fuzz-app';
