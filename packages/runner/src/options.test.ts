@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixture } from '../test/helpers';
-import { type RunnerOptions, createRunner, kDefaultRunnerOptions } from './index';
+import { type RunnerOptions, autoWorkers, createRunner, kDefaultRunnerOptions } from './index';
 
 const model = { modelPath: fixture('linear.onnx') };
 
@@ -8,6 +8,8 @@ describe('runner options', () => {
   it.each<[string, unknown, ErrorConstructor, string]>([
     ['workers', 0, RangeError, 'options.workers must be a positive integer'],
     ['workers', 1.5, RangeError, 'options.workers must be a positive integer'],
+    ['workers', 'many', RangeError, "options.workers must be a positive integer or 'auto'"],
+    ['inlineMaxRows', -1, RangeError, 'options.inlineMaxRows must be an integer >= 0'],
     ['maxBatchSize', -1, RangeError, 'options.maxBatchSize must be a positive integer'],
     ['maxBatchSize', '64', RangeError, 'options.maxBatchSize must be a positive integer'],
     ['batchesPerWorker', 0, RangeError, 'options.batchesPerWorker must be a positive integer'],
@@ -63,6 +65,22 @@ describe('runner options', () => {
       expect(createRunner(model, { workers: 2 }).options.workers).toBe(2);
       process.env.MLSERVE_RUNNER_WORKERS = 'many';
       expect(() => createRunner(model)).toThrow('MLSERVE_RUNNER_WORKERS must be a positive integer');
+    } finally {
+      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
+      else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
+  it("sizes workers: 'auto' from the cores, one left to the main thread, and fewer for a large model", () => {
+    expect(autoWorkers(1000, 2)).toBe(1);
+    expect(autoWorkers(1000, 16)).toBe(15);
+    expect(autoWorkers(200 * 2 ** 20, 16)).toBe(2);
+    expect(autoWorkers(1000, 1)).toBe(1);
+    expect(createRunner(model, { workers: 'auto' }).options.workers).toBe(autoWorkers(0));
+    const saved = process.env.MLSERVE_RUNNER_WORKERS;
+    try {
+      process.env.MLSERVE_RUNNER_WORKERS = 'auto';
+      expect(createRunner(model).options.workers).toBe(autoWorkers(0));
     } finally {
       if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
       else process.env.MLSERVE_RUNNER_WORKERS = saved;
