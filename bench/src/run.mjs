@@ -29,6 +29,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string' },
     repeats: { type: 'string' },
     only: { type: 'string' },
+    workloads: { type: 'string' },
     tool: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'profile-workload': { type: 'string', default: 'single-c64' },
@@ -49,6 +50,7 @@ if (opts.help) {
   --warmup N         seconds of warm-up load per contender (default 3)
   --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
   --only a,b         contenders: ceiling,express,fastapi,mlserve,express-bc,mlserve-bc,inprocess
+  --workloads a,b    workloads by id: single-c1,single-c16,single-c64,single-c256,rows100,rows1000,bc-single-c64 (default all)
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --profile          run mlserve under --cpu-prof and summarize the profile
   --profile-workload W   the load to profile under (default single-c64; also single-c1, rows1000, ...)
@@ -104,7 +106,7 @@ function dataset(app) {
   return (datasets[app] = loadRecords(csv, join(artifacts, 'pipeline.json')));
 }
 
-const workloads = [
+const allWorkloads = [
   { id: 'single-c1', label: 'single row, c=1', app: 'titanic', rows: 1, connections: 1 },
   { id: 'single-c16', label: 'single row, c=16', app: 'titanic', rows: 1, connections: 16 },
   { id: 'single-c64', label: 'single row, c=64', app: 'titanic', rows: 1, connections: 64 },
@@ -113,6 +115,8 @@ const workloads = [
   { id: 'rows1000', label: `1000 rows/request, c=${arrayConnections}`, app: 'titanic', rows: 1000, connections: arrayConnections },
   { id: 'bc-single-c64', label: 'breast cancer single row, c=64', app: 'breast', rows: 1, connections: 64 },
 ];
+const pickedWorkloads = opts.workloads ? new Set(opts.workloads.split(',').map((s) => s.trim())) : null;
+const workloads = pickedWorkloads ? allWorkloads.filter((w) => pickedWorkloads.has(w.id)) : allWorkloads;
 
 function bodiesFor(workload) {
   const records = dataset(workload.app);
@@ -273,8 +277,8 @@ async function main() {
     if (!target) throw new Error('--profile-contender must be mlserve, express or ceiling');
     const why = target.missing();
     if (why) throw new Error(`cannot profile ${target.id}: ${why}`);
-    const w = workloads.find((x) => x.id === opts['profile-workload']);
-    if (!w || w.app !== 'titanic') throw new Error(`--profile-workload must be one of ${workloads.filter((x) => x.app === 'titanic').map((x) => x.id).join(', ')}`);
+    const w = allWorkloads.find((x) => x.id === opts['profile-workload']);
+    if (!w || w.app !== 'titanic') throw new Error(`--profile-workload must be one of ${allWorkloads.filter((x) => x.app === 'titanic').map((x) => x.id).join(', ')}`);
     await runProfile({ contender: target, tool, workload: w, bodies: bodiesFor(w), seconds: Math.max(seconds, 5), repo, log });
     return;
   }
