@@ -49,7 +49,8 @@ if (opts.help) {
   --seconds N        seconds of load per run (default 10)
   --warmup N         seconds of warm-up load per contender (default 3)
   --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
-  --only a,b         contenders: ceiling,express,fastapi,mlserve,express-bc,mlserve-bc,inprocess
+  --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-bento,express-bc,mlserve-bc,inprocess;
+                     opt-in: mlserve-w2 (--workers 2), mlserve-api2 (--api-workers 2), mlserve-base (with --baseline)
   --workloads a,b    workloads by id: single-c1,single-c16,single-c64,single-c256,rows100,rows1000,bc-single-c64 (default all)
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --profile          run mlserve under --cpu-prof and summarize the profile
@@ -299,8 +300,10 @@ async function main() {
     contenders: {},
     runs: [],
   };
-  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'express-bc', 'mlserve-bc'];
-  const contenders = order.map((id) => all.find((c) => c.id === id)).filter((c) => !selected || selected.has(c.id));
+  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'mlserve-bento', 'mlserve-w2', 'mlserve-api2', 'express-bc', 'mlserve-bc'];
+  const contenders = order
+    .map((id) => all.find((c) => c.id === id))
+    .filter((c) => c && (selected ? selected.has(c.id) : !c.optIn));
   log(`load: ${tool}, ${seconds} s per run; contenders: ${contenders.map((c) => c.id).join(', ')}${!selected || selected.has('inprocess') ? ', inprocess' : ''}`);
 
   if (!selected || selected.has('inprocess')) await measureInprocess(result);
@@ -315,7 +318,14 @@ async function main() {
         continue;
       }
       try {
-        up.push({ contender: c, handle: await bringUp(c, result) });
+        const handle = await bringUp(c, result);
+        // Measured for its cold start (and answers) only: it does not hold memory through the runs.
+        if (c.coldStartOnly) {
+          await stopProcess(handle);
+          c.cleanup?.();
+        } else {
+          up.push({ contender: c, handle });
+        }
       } catch (err) {
         c.cleanup?.();
         result.contenders[c.id].skipped = `failed: ${err.message.split('\n')[0]}`;
