@@ -143,11 +143,15 @@ const kCommands = {
         port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
         host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
         reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
-        workers: { type: 'number', describe: 'Runner worker threads per process' },
+        workers: {
+          type: 'string',
+          describe: 'Runner worker threads per process, or auto (one per core the main thread leaves free, fewer for a large model)',
+          coerce: (v: string) => (v === 'auto' ? 'auto' : Number(v)),
+        },
         'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
         'log-level': { type: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Level of the service\'s JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)' },
       }),
-    toOptions: (a) => ({ ...common(a), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers, apiWorkers: a.apiWorkers, logLevel: a.logLevel }),
+    toOptions: (a) => ({ ...common(a), target: a.target, port: a.port, host: a.host, reload: a.reload, workers: a.workers as number | 'auto' | undefined, apiWorkers: a.apiWorkers, logLevel: a.logLevel }),
     load: async () => (await import('./commands/serve/index')).serve,
   }),
   build: defineCommand({

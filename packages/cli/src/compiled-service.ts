@@ -70,23 +70,35 @@ export async function compileService(file: string): Promise<string | undefined> 
   // The query names this compile, so one process that loads a changed file again gets the new module.
   const urlOf = (m: CompileManifest): string => `${pathToFileURL(outfile).href}?v=${createHash('sha256').update(JSON.stringify(m.inputs)).digest('hex').slice(0, 12)}`;
   if (manifest && existsSync(outfile) && (await isFresh(manifest))) return urlOf(manifest);
-  if (!(await mkdir(dir, { recursive: true }).then(() => true, () => false))) return undefined;
+  if (
+    !(await mkdir(dir, { recursive: true }).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const esbuild = await import('esbuild');
   const tmp = `${outfile}.${process.pid}.tmp`;
-  const result = await esbuild.build({
-    entryPoints: [file],
-    outfile: tmp,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'inline',
-    metafile: true,
-    logLevel: 'silent',
-    banner: { js: kEsmRequireBanner },
-    plugins: [keepImportMetaPlugin()],
-  });
+  const result = await esbuild
+    .build({
+      entryPoints: [file],
+      outfile: tmp,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      metafile: true,
+      logLevel: 'silent',
+      banner: { js: kEsmRequireBanner },
+      plugins: [keepImportMetaPlugin()],
+    })
+    .catch((err: { errors?: Array<{ location?: { file?: string } | null }> }) => {
+      // esbuild names files relative to the working directory; a load error names them as given.
+      for (const e of err.errors ?? []) if (e.location?.file) e.location.file = path.resolve(e.location.file);
+      throw err;
+    });
   const inputs: CompileManifest['inputs'] = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const absolute = path.resolve(input);
@@ -97,6 +109,9 @@ export async function compileService(file: string): Promise<string | undefined> 
   // Renamed into place so a process starting at the same moment never reads half a file.
   const written = await rename(tmp, outfile)
     .then(() => writeFile(manifestFile, JSON.stringify(fresh)))
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   return written ? urlOf(fresh) : undefined;
 }

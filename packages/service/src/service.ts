@@ -60,6 +60,7 @@ export class Service {
   readonly #metrics: ServiceMetrics;
   readonly #lifecycle: Lifecycle;
   #openapi: Record<string, unknown> | undefined;
+  #metricsSource: (() => Promise<string>) | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -108,6 +109,21 @@ export class Service {
       budget: new TurnBudget(o.turnBudgetMs),
     };
     this.handler = createRequestListener(host);
+  }
+
+  /**
+   * Makes `/metrics` answer what `source` resolves with (Prometheus text) instead of this
+   * service's own registry; `undefined` goes back to the registry. `mlserve serve --api-workers N`
+   * uses it so that every process answers the metrics of all of them, aggregated.
+   */
+  setMetricsSource(source: (() => Promise<string>) | undefined): void {
+    if (source !== undefined && typeof source !== 'function') throw new TypeError('source must be a function or undefined');
+    this.#metricsSource = source;
+  }
+
+  /** The text `/metrics` answers. */
+  metricsText(): Promise<string> {
+    return this.#metricsSource ? this.#metricsSource() : this.registry.metrics();
   }
 
   /** The runners passed in the options. */
