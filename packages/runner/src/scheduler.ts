@@ -229,11 +229,6 @@ export class Scheduler {
           return;
         }
       }
-      // Requests that waited for a worker longer than maxLatencyMs are refused on the way, even if
-      // their deadline's timer is late; one that arrived while a worker was free only waited for
-      // the event loop. A burst is spread over the free slots (never below kMinSplitRows rows a
-      // batch): the first part's answers go out while the worker runs the next, instead of the
-      // main thread waiting for one large batch.
       // Idle: nothing runs and the few rows queued (the callers of one turn) would wait for a
       // worker to wake up longer than their inference takes here. Under load a worker is busy, so
       // requests still batch to the workers.
@@ -243,6 +238,11 @@ export class Scheduler {
         this.#dispatch(batch, false, true);
         continue;
       }
+      // Requests that waited for a worker longer than maxLatencyMs are refused on the way, even if
+      // their deadline's timer is late; one that arrived while a worker was free only waited for
+      // the event loop. A burst is spread over the free slots (never below kMinSplitRows rows a
+      // batch): the first part's answers go out while the worker runs the next, instead of the
+      // main thread waiting for one large batch.
       const free = this.#capacity - this.#inFlight;
       const limit = free > 1 ? Math.min(maxBatchSize, Math.max(kMinSplitRows, Math.ceil(queue.rows / free))) : maxBatchSize;
       const batch = queue.take(limit, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
