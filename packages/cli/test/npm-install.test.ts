@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { kPackageDir, kServiceDir, kTinyModelDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
 
 const run = promisify(execFile);
-const kPackages = ['errors', 'pipeline', 'model-store', 'runner', 'service', 'cli'];
+const kPackages = ['errors', 'core', 'pipeline', 'model-store', 'runner', 'service', 'cli'];
 
 // The CLI as a user installs it with npm (a flat node_modules, nothing like pnpm's layout) serves a
 // bento from the store in place: the bento has no node_modules, so the CLI lends it its own.
