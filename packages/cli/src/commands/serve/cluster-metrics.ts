@@ -49,7 +49,6 @@ export function serveClusterMetrics(readyWorkers: () => Worker[]): () => void {
     const id = nextId++;
     const workers = readyWorkers().filter((w) => w.isConnected());
     const parts: OwnMetrics[] = [];
-    let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
       clearTimeout(timer);
       pending.delete(id);
@@ -61,7 +60,7 @@ export function serveClusterMetrics(readyWorkers: () => Worker[]): () => void {
         );
     };
     pending.set(id, { parts, waiting: workers.length, finish });
-    timer = setTimeout(finish, kCollectTimeoutMs);
+    const timer = setTimeout(finish, kCollectTimeoutMs);
     if (workers.length === 0) finish();
     for (const w of workers) w.send({ type: kCollect, id });
   };
