@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../test/helpers';
 import { type RunnerOptions, autoWorkers, createRunner, kDefaultRunnerOptions } from './index';
@@ -84,6 +86,23 @@ describe('runner options', () => {
     } finally {
       if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
       else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
+  it('keeps no calling-thread session and at most 2 workers for a model file over 64 MB', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-large-'));
+    try {
+      const file = join(dir, 'large.onnx');
+      // Sparse: only the size is read when the runner is created.
+      writeFileSync(file, '');
+      truncateSync(file, 65 * 2 ** 20);
+      const runner = createRunner(file, { workers: 'auto' });
+      expect(runner.options.inlineMaxRows).toBe(0);
+      expect(runner.options.workers).toBe(Math.min(2, autoWorkers(0)));
+      expect(createRunner(file, { inlineMaxRows: 4 }).options.inlineMaxRows).toBe(4);
+      expect(createRunner(model).options.inlineMaxRows).toBe(8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

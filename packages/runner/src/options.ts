@@ -42,8 +42,9 @@ export interface RunnerOptions {
   /**
    * Requests of at most this many rows run on a session on the calling thread when nothing is
    * queued or running: no worker hop when the runner is idle (one request at a time), while
-   * under load requests still batch to the workers. 0 turns it off. Default 8, or 0 with a
-   * custom `workerFile` (whose worker may do what the calling thread's session would not).
+   * under load requests still batch to the workers. 0 turns it off. Default 8; 0 with a custom
+   * `workerFile` (whose worker may do what the calling thread's session would not) and for a
+   * model file over 64 MB (the calling thread's session would be one more copy in memory).
    */
   inlineMaxRows?: number;
   /** ONNX Runtime session options, merged over the defaults (one intra-op and one inter-op thread). */
@@ -149,11 +150,13 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined, modelBy
   if (options.workerFile !== undefined && (typeof options.workerFile !== 'string' || !isAbsolute(options.workerFile))) {
     throw new TypeError('options.workerFile must be an absolute path');
   }
-  const inlineMaxRows = options.inlineMaxRows ?? (options.workerFile === undefined ? kDefaultRunnerOptions.inlineMaxRows : 0);
+  let size: number | undefined;
+  const sizeOnce = modelBytes && ((): number => (size ??= modelBytes()));
+  const inlineMaxRows = options.inlineMaxRows ?? (options.workerFile !== undefined || (sizeOnce?.() ?? 0) > kLargeModelBytes ? 0 : kDefaultRunnerOptions.inlineMaxRows);
   if (!Number.isSafeInteger(inlineMaxRows) || inlineMaxRows < 0) throw new RangeError('options.inlineMaxRows must be an integer >= 0');
   return {
     name: options.name,
-    workers: resolveWorkers(options, modelBytes),
+    workers: resolveWorkers(options, sizeOnce),
     maxBatchSize: positiveInteger(options, 'maxBatchSize'),
     batchesPerWorker: positiveInteger(options, 'batchesPerWorker'),
     maxLatencyMs: positiveOrInfinity(options, 'maxLatencyMs', false),
