@@ -17,13 +17,19 @@ export function defineContenders(paths) {
 
   // `repo` is another built checkout for `mlserve-base` (--baseline): the same app, served by an
   // earlier commit, so a change is measured side by side with what it replaces.
-  const mlserve = (id, app, appDir, artifacts, repo = paths.repo) => {
+  // `variant.serveArgs` start it another way (`--workers 2`, `--api-workers 2`); `variant.bento`
+  // serves the bento `mlserve build` made of the app, for its cold start only.
+  const mlserve = (id, app, appDir, artifacts, repo = paths.repo, variant = {}) => {
     const cliBin = join(repo, 'packages', 'cli', 'bin', 'mlserve.js');
     let home = null;
+    let bentoDir = null;
+    const kLabels = { mlserve: 'mlserve', 'mlserve-base': 'mlserve (baseline)' };
     return {
       id,
-      label: id === 'mlserve' ? 'mlserve' : id === 'mlserve-base' ? 'mlserve (baseline)' : `mlserve (${app})`,
+      label: variant.label ?? kLabels[id] ?? `mlserve (${app})`,
       app,
+      coldStartOnly: variant.bento === true,
+      optIn: variant.optIn === true,
       missing() {
         if (!existsSync(join(appDir, 'src', 'service.ts'))) return `${appDir}/src/service.ts does not exist yet`;
         if (!existsSync(join(repo, 'packages', 'cli', 'dist'))) return `${repo}/packages/cli is not built (pnpm build)`;
@@ -38,6 +44,11 @@ export function defineContenders(paths) {
         const tsx = join(appDir, 'node_modules', '.bin', 'tsx');
         const r = spawnSync(tsx, ['src/save_model.ts'], { cwd: appDir, env: { ...process.env, MLSERVE_HOME: home }, encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`${app}: tsx src/save_model.ts failed:\n${r.stderr || r.stdout}`);
+        if (variant.bento) {
+          const b = spawnSync(node, [cliBin, 'build', '--json'], { cwd: appDir, env: { ...process.env, MLSERVE_HOME: home }, encoding: 'utf8' });
+          if (b.status !== 0) throw new Error(`${app}: mlserve build failed:\n${b.stderr || b.stdout}`);
+          bentoDir = JSON.parse(b.stdout).path;
+        }
       },
       cleanup() {
         if (home) rmSync(home, { recursive: true, force: true });
@@ -46,7 +57,7 @@ export function defineContenders(paths) {
       start({ nodeArgs = [], serveArgs = [], env = {} } = {}) {
         return startProcess({
           command: node,
-          args: [...nodeArgs, cliBin, 'serve', 'src/service.ts:svc', '--host', '127.0.0.1', '--port', '0', ...serveArgs],
+          args: [...nodeArgs, cliBin, 'serve', bentoDir ?? 'src/service.ts:svc', '--host', '127.0.0.1', '--port', '0', ...(variant.serveArgs ?? []), ...serveArgs],
           cwd: appDir,
           env: { MLSERVE_HOME: home, PORT: '0', NODE_ENV: 'production', ...env },
         });
@@ -99,6 +110,10 @@ export function defineContenders(paths) {
     },
     mlserve('mlserve', 'titanic', paths.titanicApp, paths.titanicArtifacts),
     v2Contender(mlserve('mlserve-v2', 'titanic', paths.titanicApp, paths.titanicArtifacts)),
+    mlserve('mlserve-bento', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, { bento: true, label: 'mlserve (bento)' }),
+    // Opt-in (--only): how throughput scales with runner workers and API worker processes.
+    mlserve('mlserve-w2', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, { serveArgs: ['--workers', '2'], label: 'mlserve --workers 2', optIn: true }),
+    mlserve('mlserve-api2', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, { serveArgs: ['--api-workers', '2'], label: 'mlserve --api-workers 2', optIn: true }),
     express('express-bc', 'breast', paths.breastArtifacts),
     mlserve('mlserve-bc', 'breast', paths.breastApp, paths.breastArtifacts),
     ...(paths.baseline ? [mlserve('mlserve-base', 'titanic', join(paths.baseline, 'apps', 'titanic-api'), paths.titanicArtifacts, paths.baseline)] : []),

@@ -29,6 +29,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string' },
     repeats: { type: 'string' },
     only: { type: 'string' },
+    workloads: { type: 'string' },
     tool: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'profile-workload': { type: 'string', default: 'single-c64' },
@@ -48,7 +49,9 @@ if (opts.help) {
   --seconds N        seconds of load per run (default 10)
   --warmup N         seconds of warm-up load per contender (default 3)
   --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
-  --only a,b         contenders: ceiling,express,fastapi,mlserve,express-bc,mlserve-bc,inprocess
+  --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-bento,express-bc,mlserve-bc,inprocess;
+                     opt-in: mlserve-w2 (--workers 2), mlserve-api2 (--api-workers 2), mlserve-base (with --baseline)
+  --workloads a,b    workloads by id: single-c1,single-c16,single-c64,single-c256,rows100,rows1000,bc-single-c64 (default all)
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --profile          run mlserve under --cpu-prof and summarize the profile
   --profile-workload W   the load to profile under (default single-c64; also single-c1, rows1000, ...)
@@ -104,7 +107,7 @@ function dataset(app) {
   return (datasets[app] = loadRecords(csv, join(artifacts, 'pipeline.json')));
 }
 
-const workloads = [
+const allWorkloads = [
   { id: 'single-c1', label: 'single row, c=1', app: 'titanic', rows: 1, connections: 1 },
   { id: 'single-c16', label: 'single row, c=16', app: 'titanic', rows: 1, connections: 16 },
   { id: 'single-c64', label: 'single row, c=64', app: 'titanic', rows: 1, connections: 64 },
@@ -113,6 +116,8 @@ const workloads = [
   { id: 'rows1000', label: `1000 rows/request, c=${arrayConnections}`, app: 'titanic', rows: 1000, connections: arrayConnections },
   { id: 'bc-single-c64', label: 'breast cancer single row, c=64', app: 'breast', rows: 1, connections: 64 },
 ];
+const pickedWorkloads = opts.workloads ? new Set(opts.workloads.split(',').map((s) => s.trim())) : null;
+const workloads = pickedWorkloads ? allWorkloads.filter((w) => pickedWorkloads.has(w.id)) : allWorkloads;
 
 function bodiesFor(workload) {
   const records = dataset(workload.app);
@@ -273,8 +278,8 @@ async function main() {
     if (!target) throw new Error('--profile-contender must be mlserve, express or ceiling');
     const why = target.missing();
     if (why) throw new Error(`cannot profile ${target.id}: ${why}`);
-    const w = workloads.find((x) => x.id === opts['profile-workload']);
-    if (!w || w.app !== 'titanic') throw new Error(`--profile-workload must be one of ${workloads.filter((x) => x.app === 'titanic').map((x) => x.id).join(', ')}`);
+    const w = allWorkloads.find((x) => x.id === opts['profile-workload']);
+    if (!w || w.app !== 'titanic') throw new Error(`--profile-workload must be one of ${allWorkloads.filter((x) => x.app === 'titanic').map((x) => x.id).join(', ')}`);
     await runProfile({ contender: target, tool, workload: w, bodies: bodiesFor(w), seconds: Math.max(seconds, 5), repo, log });
     return;
   }
@@ -295,8 +300,10 @@ async function main() {
     contenders: {},
     runs: [],
   };
-  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'express-bc', 'mlserve-bc'];
-  const contenders = order.map((id) => all.find((c) => c.id === id)).filter((c) => !selected || selected.has(c.id));
+  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'mlserve-bento', 'mlserve-w2', 'mlserve-api2', 'express-bc', 'mlserve-bc'];
+  const contenders = order
+    .map((id) => all.find((c) => c.id === id))
+    .filter((c) => c && (selected ? selected.has(c.id) : !c.optIn));
   log(`load: ${tool}, ${seconds} s per run; contenders: ${contenders.map((c) => c.id).join(', ')}${!selected || selected.has('inprocess') ? ', inprocess' : ''}`);
 
   if (!selected || selected.has('inprocess')) await measureInprocess(result);
@@ -311,7 +318,14 @@ async function main() {
         continue;
       }
       try {
-        up.push({ contender: c, handle: await bringUp(c, result) });
+        const handle = await bringUp(c, result);
+        // Measured for its cold start (and answers) only: it does not hold memory through the runs.
+        if (c.coldStartOnly) {
+          await stopProcess(handle);
+          c.cleanup?.();
+        } else {
+          up.push({ contender: c, handle });
+        }
       } catch (err) {
         c.cleanup?.();
         result.contenders[c.id].skipped = `failed: ${err.message.split('\n')[0]}`;

@@ -27,6 +27,7 @@ describe('the command line', () => {
       'serve',
       { target: 'my_bento:latest', port: 0, host: '0.0.0.0', reload: true, workers: 2, apiWorkers: 3 },
     ],
+    ['serve svc.ts --workers auto', 'serve', { target: 'svc.ts', port: 3000, host: '127.0.0.1', workers: 'auto' }],
     ['serve svc.ts --log-level warn', 'serve', { target: 'svc.ts', port: 3000, host: '127.0.0.1', logLevel: 'warn' }],
     ['build', 'build', { file: 'mlserve.yaml' }],
     ['build --json', 'build', { file: 'mlserve.yaml', json: true }],

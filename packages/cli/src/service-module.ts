@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isService, type Service } from '@mlserve/service';
+import { compileService } from './compiled-service';
 import { createCliError } from './errors';
 
 const kTypeScriptExtensions = new Set(['.ts', '.mts', '.cts', '.tsx']);
@@ -31,10 +32,11 @@ export function describeLoadError(err: Error): string {
 }
 
 /**
- * Imports a service module and returns its exported Service. TypeScript files go through tsx's
- * `tsImport`, which transpiles with esbuild (the same compiler `mlserve build` bundles with) and
- * loads everything else through Node's own ESM loader, so packages resolve exactly as they will in
- * the built bento; it is scoped to this import and does not register a global hook.
+ * Imports a service module and returns its exported Service. A TypeScript file is compiled once by
+ * esbuild (the compiler `mlserve build` bundles with) into the compile cache (`compileService`),
+ * its packages left as imports so they resolve exactly as they will in the built bento; later
+ * starts import the cached module while its sources are unchanged. When the cache cannot be
+ * written, and for `.cts` files, tsx's `tsImport` loads it instead (scoped to this import, no global hook).
  */
 export async function loadService(file: string, exportName = 'svc'): Promise<Service> {
   const absolute = path.resolve(file);
@@ -43,7 +45,10 @@ export async function loadService(file: string, exportName = 'svc'): Promise<Ser
   }
   let mod: Record<string, unknown>;
   try {
-    if (kTypeScriptExtensions.has(path.extname(absolute))) {
+    const compiled = kTypeScriptExtensions.has(path.extname(absolute)) && path.extname(absolute) !== '.cts' ? await compileService(absolute) : undefined;
+    if (compiled) {
+      mod = (await import(compiled)) as Record<string, unknown>;
+    } else if (kTypeScriptExtensions.has(path.extname(absolute))) {
       const { tsImport } = (await import('tsx/esm/api')) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
       mod = await tsImport(pathToFileURL(absolute).href, import.meta.url);
     } else {

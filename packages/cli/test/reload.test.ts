@@ -7,7 +7,8 @@ describe('serve --reload', () => {
     const tmp = makeTempDir();
     const env = { MLSERVE_HOME: path.join(tmp.dir, 'home') };
     const project = path.join(tmp.dir, 'project');
-    cpSync(kServiceDir, project, { recursive: true });
+    // Without the fixture's node_modules (where serve caches the compiled service).
+    cpSync(kServiceDir, project, { recursive: true, filter: (src) => !src.split(path.sep).includes('node_modules') });
     // The copied service resolves @mlserve/* through the CLI package's dependencies.
     symlinkSync(path.join(kPackageDir, 'node_modules'), path.join(project, 'node_modules'), 'dir');
     expect((await runBin(['models', 'import', kTinyModelDir], { env })).code).toBe(0);

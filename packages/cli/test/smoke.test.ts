@@ -75,6 +75,30 @@ describe('the mlserve binary', () => {
     }
   }, 60_000);
 
+  it('answers one /metrics for all API worker processes, whichever of them a scrape lands on', async () => {
+    const proc = spawnCli(['serve', path.join(kServiceDir, 'service.ts'), '--port', '0', '--api-workers', '2', '--workers', 'auto'], { env });
+    try {
+      const url = await waitForUrl(proc, 60_000);
+      // A new connection for each request and scrape, so the cluster spreads them over both processes.
+      const post = () => fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ length: 5, width: 3, color: 'red' }) });
+      const results = await Promise.all(Array.from({ length: 6 }, post));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      const predicted = (text: string): number =>
+        text
+          .split('\n')
+          .filter((line) => line.startsWith('mlserve_http_requests_total{') && line.includes('api="predict"'))
+          .reduce((n, line) => n + Number(line.split(' ').pop()), 0);
+      for (let i = 0; i < 6; i++) {
+        const res = await fetch(`${url}/metrics`, { headers: { connection: 'close' } });
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        expect(predicted(text)).toBe(6);
+      }
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
+
   it('stops with a clear error when API workers keep dying as soon as they start', async () => {
     const trigger = path.join(tmp.dir, 'crash-now');
     const proc = spawnCli(['serve', path.join(kPackageDir, 'test', 'fixtures', 'crashy', 'service.ts'), '--port', '0', '--api-workers', '2'], { env: { ...env, CRASHY_TRIGGER: trigger } });

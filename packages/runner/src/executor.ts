@@ -16,6 +16,11 @@ export interface Executor {
   /** Resolves once every session exists, with each one's result. */
   load(): Promise<LoadResult[]>;
   run(inputs: Record<string, WireTensor>, transferList: ArrayBuffer[]): Promise<RunResult>;
+  /**
+   * Runs a small batch on a session of the calling thread, when the executor keeps one (the idle
+   * path: no worker hop). Never rejects, like a worker's result.
+   */
+  runInline?(inputs: Record<string, WireTensor>): Promise<RunResult>;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -41,6 +46,8 @@ export class PoolExecutor implements Executor {
   readonly capacity: number;
   readonly #workers: number;
   readonly #pool: Piscina<WorkerTask, RunResult | LoadResult>;
+  /** The calling thread's own session, for batches run inline when the pool is idle. */
+  readonly #inline: SessionHost | undefined;
   /** Called when a worker fails outside of any task (piscina's 'error'). */
   onWorkerError: (err: Error) => void = () => {};
 
@@ -52,8 +59,11 @@ export class PoolExecutor implements Executor {
     modelBytes?: Uint8Array | undefined;
     sessionOptions: SessionOptions;
     name: string;
+    /** Also keep a session on this thread for `runInline()`. */
+    inline?: boolean;
   }) {
     this.#workers = options.workers;
+    if (options.inline) this.#inline = new SessionHost(options.modelPath, options.sessionOptions, options.modelBytes);
     this.capacity = options.workers * options.batchesPerWorker;
     const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };
     this.#pool = new Piscina({
@@ -93,6 +103,7 @@ export class PoolExecutor implements Executor {
         ),
       );
     }
+    if (this.#inline) tasks.push(this.#inline.loaded);
     const settled = await Promise.allSettled(tasks);
     return settled.map((s) => (s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` }));
   }
@@ -101,12 +112,19 @@ export class PoolExecutor implements Executor {
     return this.#pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>;
   }
 
-  close(): Promise<void> {
-    return this.#pool.close();
+  get runInline(): ((inputs: Record<string, WireTensor>) => Promise<RunResult>) | undefined {
+    const inline = this.#inline;
+    return inline && ((inputs) => inline.run(inputs));
   }
 
-  destroy(): Promise<void> {
-    return this.#pool.destroy();
+  async close(): Promise<void> {
+    await this.#pool.close();
+    await this.#inline?.release();
+  }
+
+  async destroy(): Promise<void> {
+    await this.#pool.destroy();
+    await this.#inline?.release();
   }
 }
 

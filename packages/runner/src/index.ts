@@ -1,7 +1,7 @@
 export { createRunner, Runner } from './runner';
 export type { StoredModelLike } from './runner';
 export type { BatchEvent, RunnerCounters, RunnerState, RunnerStats } from './stats';
-export { kDefaultRunnerOptions } from './options';
+export { autoWorkers, kDefaultRunnerOptions } from './options';
 export type { ResolvedRunnerOptions, RunnerOptions } from './options';
 export type { ModelRefLike, RunnerModelInfo, RunnerModelSource, RunnerPipeline } from './model-source';
 export type { AnyPrediction, LabelPrediction, Prediction, RegressionPrediction } from './predict';

@@ -83,6 +83,7 @@ export class Lifecycle {
             modelBytes,
             sessionOptions,
             name: host.name,
+            inline: host.options.inlineMaxRows > 0,
           });
       if (executor instanceof PoolExecutor) executor.onWorkerError = () => host.metrics.counters.crashed++;
       this.#scheduler.attach(executor);

@@ -1,6 +1,8 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../test/helpers';
-import { type RunnerOptions, createRunner, kDefaultRunnerOptions } from './index';
+import { type RunnerOptions, autoWorkers, createRunner, kDefaultRunnerOptions } from './index';
 
 const model = { modelPath: fixture('linear.onnx') };
 
@@ -8,6 +10,8 @@ describe('runner options', () => {
   it.each<[string, unknown, ErrorConstructor, string]>([
     ['workers', 0, RangeError, 'options.workers must be a positive integer'],
     ['workers', 1.5, RangeError, 'options.workers must be a positive integer'],
+    ['workers', 'many', RangeError, "options.workers must be a positive integer or 'auto'"],
+    ['inlineMaxRows', -1, RangeError, 'options.inlineMaxRows must be an integer >= 0'],
     ['maxBatchSize', -1, RangeError, 'options.maxBatchSize must be a positive integer'],
     ['maxBatchSize', '64', RangeError, 'options.maxBatchSize must be a positive integer'],
     ['batchesPerWorker', 0, RangeError, 'options.batchesPerWorker must be a positive integer'],
@@ -66,6 +70,39 @@ describe('runner options', () => {
     } finally {
       if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
       else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
+  it("sizes workers: 'auto' from the cores, one left to the main thread, and fewer for a large model", () => {
+    expect(autoWorkers(1000, 2)).toBe(1);
+    expect(autoWorkers(1000, 16)).toBe(15);
+    expect(autoWorkers(200 * 2 ** 20, 16)).toBe(2);
+    expect(autoWorkers(1000, 1)).toBe(1);
+    expect(createRunner(model, { workers: 'auto' }).options.workers).toBe(autoWorkers(0));
+    const saved = process.env.MLSERVE_RUNNER_WORKERS;
+    try {
+      process.env.MLSERVE_RUNNER_WORKERS = 'auto';
+      expect(createRunner(model).options.workers).toBe(autoWorkers(0));
+    } finally {
+      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
+      else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
+  it('keeps no calling-thread session and at most 2 workers for a model file over 64 MB', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlserve-large-'));
+    try {
+      const file = join(dir, 'large.onnx');
+      // Sparse: only the size is read when the runner is created.
+      writeFileSync(file, '');
+      truncateSync(file, 65 * 2 ** 20);
+      const runner = createRunner(file, { workers: 'auto' });
+      expect(runner.options.inlineMaxRows).toBe(0);
+      expect(runner.options.workers).toBe(Math.min(2, autoWorkers(0)));
+      expect(createRunner(file, { inlineMaxRows: 4 }).options.inlineMaxRows).toBe(4);
+      expect(createRunner(model).options.inlineMaxRows).toBe(8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

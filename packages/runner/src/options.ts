@@ -6,8 +6,11 @@ import type { SessionOptions } from './session-host';
 export interface RunnerOptions {
   /** The runner's name in stats and metrics. Default: the model's name. */
   name?: string;
-  /** Worker threads, each holding one ONNX Runtime session. */
-  workers?: number;
+  /**
+   * Worker threads, each holding one ONNX Runtime session, or `'auto'`: one per core the main thread
+   * leaves free, fewer when the model is large (see `autoWorkers()`).
+   */
+  workers?: number | 'auto';
   /** Most rows sent to a worker in one batch; larger requests are split into chunks. */
   maxBatchSize?: number;
   /**
@@ -36,6 +39,14 @@ export interface RunnerOptions {
   batchWaitMs?: number;
   /** Run the session on the calling thread instead of a worker pool (tiny models, debugging). */
   inProcess?: boolean;
+  /**
+   * Requests of at most this many rows run on a session on the calling thread when nothing is
+   * queued or running: no worker hop when the runner is idle (one request at a time), while
+   * under load requests still batch to the workers. 0 turns it off. Default 8; 0 with a custom
+   * `workerFile` (whose worker may do what the calling thread's session would not) and for a
+   * model file over 64 MB (the calling thread's session would be one more copy in memory).
+   */
+  inlineMaxRows?: number;
   /** ONNX Runtime session options, merged over the defaults (one intra-op and one inter-op thread). */
   sessionOptions?: SessionOptions;
   /**
@@ -46,8 +57,9 @@ export interface RunnerOptions {
 }
 
 /** Options after defaults were applied. */
-export interface ResolvedRunnerOptions extends Required<Omit<RunnerOptions, 'name' | 'workerFile'>> {
+export interface ResolvedRunnerOptions extends Required<Omit<RunnerOptions, 'name' | 'workerFile' | 'workers'>> {
   name: string | undefined;
+  workers: number;
   workerFile: string | undefined;
 }
 
@@ -64,23 +76,43 @@ export const kDefaultRunnerOptions = Object.freeze({
   timeoutMs: 30_000,
   batchWaitMs: 0,
   inProcess: false,
+  inlineMaxRows: 8,
   sessionOptions: Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1 }) as Readonly<SessionOptions>,
 });
 
-const kKnownOptions = new Set(['name', 'workers', 'maxBatchSize', 'batchesPerWorker', 'maxLatencyMs', 'maxQueue', 'timeoutMs', 'batchWaitMs', 'inProcess', 'sessionOptions', 'workerFile']);
+const kKnownOptions = new Set(['name', 'workers', 'maxBatchSize', 'batchesPerWorker', 'maxLatencyMs', 'maxQueue', 'timeoutMs', 'batchWaitMs', 'inProcess', 'inlineMaxRows', 'sessionOptions', 'workerFile']);
 
-function positiveInteger(options: RunnerOptions, key: 'workers' | 'maxBatchSize' | 'batchesPerWorker', fallback: number = kDefaultRunnerOptions[key]): number {
+function positiveInteger(options: RunnerOptions, key: 'maxBatchSize' | 'batchesPerWorker', fallback: number = kDefaultRunnerOptions[key]): number {
   const value = options[key] ?? fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`options.${key} must be a positive integer`);
   return value;
 }
 
-/** `mlserve serve --workers N` reaches runners created by the user's service file through this variable. */
-function defaultWorkers(): number {
+/** Above this size a model's sessions cost enough memory that `'auto'` starts fewer workers. */
+const kLargeModelBytes = 64 * 2 ** 20;
+
+/**
+ * What `workers: 'auto'` starts: one worker per core beyond the main thread's (the main thread
+ * parses, validates and transforms while the workers infer), at least 1; for a model file over
+ * 64 MB at most 2, since every worker holds its own session in memory.
+ */
+export function autoWorkers(modelBytes = 0, cores: number = availableParallelism()): number {
+  const byCores = Math.max(1, cores - 1);
+  return modelBytes > kLargeModelBytes ? Math.min(2, byCores) : byCores;
+}
+
+/**
+ * `workers` resolved to a count: `'auto'` becomes `autoWorkers()` of the model's size (known only
+ * at construction through `modelBytes`), and `mlserve serve --workers N|auto` reaches runners
+ * created by the user's service file through MLSERVE_RUNNER_WORKERS.
+ */
+function resolveWorkers(options: RunnerOptions, modelBytes: (() => number) | undefined): number {
   const fromEnv = process.env.MLSERVE_RUNNER_WORKERS;
-  if (fromEnv === undefined || fromEnv === '') return kDefaultRunnerOptions.workers;
-  const value = Number(fromEnv);
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError('MLSERVE_RUNNER_WORKERS must be a positive integer');
+  const value = options.workers ?? (fromEnv === undefined || fromEnv === '' ? kDefaultRunnerOptions.workers : fromEnv === 'auto' ? 'auto' : Number(fromEnv));
+  if (value === 'auto') return autoWorkers(modelBytes?.());
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(options.workers === undefined ? "MLSERVE_RUNNER_WORKERS must be a positive integer or 'auto'" : "options.workers must be a positive integer or 'auto'");
+  }
   return value;
 }
 
@@ -93,9 +125,10 @@ function positiveOrInfinity(options: RunnerOptions, key: 'maxLatencyMs' | 'timeo
 
 /**
  * Applies defaults and checks every option, throwing a TypeError or RangeError that names the
- * option (`options.maxBatchSize must be a positive integer`).
+ * option (`options.maxBatchSize must be a positive integer`). `modelBytes` tells `workers: 'auto'`
+ * the model's size.
  */
-export function resolveRunnerOptions(options: RunnerOptions | undefined): ResolvedRunnerOptions {
+export function resolveRunnerOptions(options: RunnerOptions | undefined, modelBytes?: () => number): ResolvedRunnerOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError('options must be an object');
   for (const key of Object.keys(options)) {
@@ -117,9 +150,13 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined): Resolv
   if (options.workerFile !== undefined && (typeof options.workerFile !== 'string' || !isAbsolute(options.workerFile))) {
     throw new TypeError('options.workerFile must be an absolute path');
   }
+  let size: number | undefined;
+  const sizeOnce = modelBytes && ((): number => (size ??= modelBytes()));
+  const inlineMaxRows = options.inlineMaxRows ?? (options.workerFile !== undefined || (sizeOnce?.() ?? 0) > kLargeModelBytes ? 0 : kDefaultRunnerOptions.inlineMaxRows);
+  if (!Number.isSafeInteger(inlineMaxRows) || inlineMaxRows < 0) throw new RangeError('options.inlineMaxRows must be an integer >= 0');
   return {
     name: options.name,
-    workers: positiveInteger(options, 'workers', defaultWorkers()),
+    workers: resolveWorkers(options, sizeOnce),
     maxBatchSize: positiveInteger(options, 'maxBatchSize'),
     batchesPerWorker: positiveInteger(options, 'batchesPerWorker'),
     maxLatencyMs: positiveOrInfinity(options, 'maxLatencyMs', false),
@@ -127,6 +164,7 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined): Resolv
     timeoutMs: positiveOrInfinity(options, 'timeoutMs', false),
     batchWaitMs,
     inProcess,
+    inlineMaxRows,
     sessionOptions: { ...kDefaultRunnerOptions.sessionOptions, ...sessionOptions },
     workerFile: options.workerFile,
   };

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import type { Outputs } from './batch';
 import { createRunnerError } from './errors';
 import { Lifecycle } from './lifecycle';
@@ -37,7 +38,7 @@ export class Runner extends EventEmitter {
   constructor(model: StoredModelLike | RunnerModelSource | ModelRefLike | string, options?: RunnerOptions) {
     super();
     const source = resolveModelSource(model);
-    this.options = Object.freeze(resolveRunnerOptions(options));
+    this.options = Object.freeze(resolveRunnerOptions(options, () => statSync(source.info.modelPath, { throwIfNoEntry: false })?.size ?? 0));
     this.model = source.info;
     this.#pipeline = source.pipeline;
     this.name = this.options.name ?? source.info.name;

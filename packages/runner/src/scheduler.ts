@@ -49,6 +49,8 @@ export class Scheduler {
   /** Jobs whose rows have not reached a worker yet, with their maxLatencyMs deadline. */
   readonly #latency: DeadlineQueue<Job> | undefined;
   #executor: Executor | undefined;
+  /** The executor's calling-thread session, when inlineMaxRows allows the idle path. */
+  #runInline: Executor['runInline'];
   #inFlight = 0;
   /** When a worker last became free after all were busy: a request that came later never waited for one. */
   #freeSince = 0;
@@ -93,6 +95,7 @@ export class Scheduler {
   attach(executor: Executor): void {
     this.#executor = executor;
     this.#capacity = executor.capacity;
+    this.#runInline = this.#host.options.inlineMaxRows > 0 ? executor.runInline : undefined;
   }
 
   /** Sizes batches for the model's signature, once the sessions are loaded. */
@@ -113,6 +116,7 @@ export class Scheduler {
     this.#latency?.clear();
     const executor = this.#executor;
     this.#executor = undefined;
+    this.#runInline = undefined;
     return executor;
   }
 
@@ -196,7 +200,7 @@ export class Scheduler {
 
   /** Sends queued work to free workers until either runs out. */
   #pump(): void {
-    const { batchWaitMs, maxLatencyMs } = this.#host.options;
+    const { batchWaitMs, maxLatencyMs, inlineMaxRows } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
     while (this.#inFlight < this.#capacity && this.#reruns.length > 0 && this.#executor) {
@@ -225,6 +229,15 @@ export class Scheduler {
           return;
         }
       }
+      // Idle: nothing runs and the few rows queued (the callers of one turn) would wait for a
+      // worker to wake up longer than their inference takes here. Under load a worker is busy, so
+      // requests still batch to the workers.
+      if (this.#runInline && this.#inFlight === 0 && queue.rows <= inlineMaxRows) {
+        const batch = queue.take(maxBatchSize, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
+        if (batch.length === 0) break;
+        this.#dispatch(batch, false, true);
+        continue;
+      }
       // Requests that waited for a worker longer than maxLatencyMs are refused on the way, even if
       // their deadline's timer is late; one that arrived while a worker was free only waited for
       // the event loop. A burst is spread over the free slots (never below kMinSplitRows rows a
@@ -240,7 +253,7 @@ export class Scheduler {
 
   readonly #expire = (item: Item): void => this.#overload(item.job);
 
-  #dispatch(batch: Item[], afterCrash = false): void {
+  #dispatch(batch: Item[], afterCrash = false, inline = false): void {
     const metrics = this.#host.metrics;
     const started = performance.now();
     let rows = 0;
@@ -263,16 +276,17 @@ export class Scheduler {
     try {
       merged = mergeInputs(batch, rows);
     } catch (err) {
-      this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash);
+      this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash, inline);
       return;
     }
-    this.#executor!.run(merged.inputs, merged.transferList).then(
-      (result) => this.#finish(batch, rows, started, maxWait, result, undefined, afterCrash),
-      (err: unknown) => this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash),
+    const running = inline ? this.#runInline!(merged.inputs) : this.#executor!.run(merged.inputs, merged.transferList);
+    running.then(
+      (result) => this.#finish(batch, rows, started, maxWait, result, undefined, afterCrash, inline),
+      (err: unknown) => this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash, inline),
     );
   }
 
-  #finish(batch: Item[], rows: number, started: number, queueWaitMs: number, result: RunResult | undefined, err: unknown, afterCrash: boolean): void {
+  #finish(batch: Item[], rows: number, started: number, queueWaitMs: number, result: RunResult | undefined, err: unknown, afterCrash: boolean, inline: boolean): void {
     const host = this.#host;
     if (afterCrash) this.#crashReruns--;
     const metrics = host.metrics;
@@ -317,6 +331,7 @@ export class Scheduler {
     host.checkDrained();
     if (host.wantsBatchEvents()) {
       const event: BatchEvent = { size: rows, requests: batch.length, queueWaitMs, inferenceMs };
+      if (inline) event.inline = true;
       if (failure) event.error = (failure as { code?: string }).code;
       host.emitBatch(event);
     }

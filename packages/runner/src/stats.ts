@@ -13,6 +13,8 @@ export interface BatchEvent {
   queueWaitMs: number;
   /** Time from posting the batch to its result, worker hop included. */
   inferenceMs: number;
+  /** Set when it ran on the calling thread's session (the idle path, see `inlineMaxRows`). */
+  inline?: true;
   /** The error code when the batch failed. */
   error?: string;
 }

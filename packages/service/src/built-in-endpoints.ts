@@ -19,6 +19,8 @@ export interface BuiltInHost {
   readonly isReady: boolean;
   readonly isShuttingDown: boolean;
   openapi(): Record<string, unknown>;
+  /** The text `/metrics` answers: the registry's, or what `setMetricsSource()` gave. */
+  metricsText(): Promise<string>;
 }
 
 /** The built-in GET endpoints by path: health, readiness, metrics, the OpenAPI document and Swagger UI. */
@@ -35,7 +37,7 @@ export function createBuiltInEndpoints(host: BuiltInHost): Map<string, Endpoint>
     sendJson(res, 200, { status: 'ready', runners: runnerStates() });
   };
   const metrics = (req: IncomingMessage, res: ServerResponse) => {
-    host.registry.metrics().then(
+    host.metricsText().then(
       (text) => send(res, 200, host.registry.contentType, text),
       (err: unknown) => sendError(host.logger, req, res, err),
     );

@@ -73,6 +73,7 @@ export class Service {
   readonly #repository: ModelRepository | undefined;
   #grpc: V2GrpcServer | undefined;
   #monitoring: Monitoring | undefined;
+  #metricsSource: (() => Promise<string>) | undefined;
 
   constructor(name: string, options: ServiceOptions = {}) {
     if (typeof name !== 'string' || !kNameRe.test(name)) {
@@ -144,6 +145,21 @@ export class Service {
   /** The models the Open Inference Protocol (V2) endpoints serve: every runner with `run()`, by name. */
   get v2Models(): V2ModelSet {
     return this.#v2Models;
+  }
+
+  /**
+   * Makes `/metrics` answer what `source` resolves with (Prometheus text) instead of this
+   * service's own registry; `undefined` goes back to the registry. `mlserve serve --api-workers N`
+   * uses it so that every process answers the metrics of all of them, aggregated.
+   */
+  setMetricsSource(source: (() => Promise<string>) | undefined): void {
+    if (source !== undefined && typeof source !== 'function') throw new TypeError('source must be a function or undefined');
+    this.#metricsSource = source;
+  }
+
+  /** The text `/metrics` answers. */
+  metricsText(): Promise<string> {
+    return this.#metricsSource ? this.#metricsSource() : this.registry.metrics();
   }
 
   /** The runners passed in the options. */

@@ -12,11 +12,19 @@ export interface ValidationIssue {
   keyword: string;
 }
 
-/** Compiles a JSON Schema once, with every error reported (ajv `allErrors`) unless told otherwise. */
-export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFunction {
-  // One ajv per schema: schemas carrying the same `$id` must not collide.
+function createAjv(allErrors: boolean): Ajv2020 {
   const ajv = new Ajv2020({ allErrors, strict: false });
   (addFormats as unknown as (ajv: Ajv2020) => void)(ajv);
+  return ajv;
+}
+
+/** One shared ajv per allErrors setting: each new instance compiles the meta-schema again (tens of ms at startup). */
+const kSharedAjv = new Map<boolean, Ajv2020>();
+
+/** Compiles a JSON Schema once, with every error reported (ajv `allErrors`) unless told otherwise. */
+export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFunction {
+  // A schema carrying an `$id` gets an ajv of its own: two with the same `$id` must not collide.
+  const ajv = JSON.stringify(schema).includes('"$id"') ? createAjv(allErrors) : (kSharedAjv.get(allErrors) ?? kSharedAjv.set(allErrors, createAjv(allErrors)).get(allErrors)!);
   return ajv.compile(stripDialect(schema));
 }
 

@@ -5,6 +5,7 @@ import { createCrashLoopGuard, type CrashLoopOptions } from '../../crash-loop';
 import { createCliError } from '../../errors';
 import type { ServeTarget } from '../../serve-target';
 import { displayUrl, printBanner } from './banner';
+import { serveClusterMetrics } from './cluster-metrics';
 import { childEnv, type ServeHandle } from './handle';
 
 /**
@@ -35,6 +36,8 @@ export async function runCluster(
   const readyAt = new Map<number, number>();
   const fork = (): ReturnType<typeof cluster.fork> => cluster.fork(childEnv(home, 'cluster'));
   const workers = Array.from({ length: count }, fork);
+  // One /metrics for the whole server: whichever worker a scrape lands on answers for all of them.
+  const stopMetrics = serveClusterMetrics(() => workers.filter((w) => readyAt.has(w.id)));
   cluster.on('message', (w: { id: number }, message: { type?: string }) => {
     if (message?.type === 'mlserve:ready') readyAt.set(w.id, Date.now());
   });
@@ -53,6 +56,7 @@ export async function runCluster(
     };
     const onExit = (_w: unknown, code: number): void => {
       done();
+      stopMetrics();
       stopping = true;
       for (const w of workers) w.kill('SIGTERM');
       reject(createCliError('MLS_ERR_CLI_SERVICE_LOAD', `An API worker exited with code ${code} before listening; see its error above`));
@@ -81,6 +85,7 @@ export async function runCluster(
         'MLS_ERR_CLI_CRASH_LOOP',
         `API workers keep crashing: ${decision.quickExits} in a row died before, or within ${(crashLoop?.windowMs ?? 1000) / 1000} s of, being ready (last: ${signal ?? `code ${code}`}); stopped`,
       );
+      stopMetrics();
       void stopAll().then(() => rejectClosed(error));
       return;
     }
@@ -105,6 +110,7 @@ export async function runCluster(
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       await stopAll();
+      stopMetrics();
       resolveClosed();
     },
   };

@@ -4,6 +4,7 @@ import { isAddressInUse, checkPort, portInUse } from '../../net';
 import { loadService } from '../../service-module';
 import type { ServeTarget } from '../../serve-target';
 import { displayUrl, printBanner } from './banner';
+import { shareClusterMetrics } from './cluster-metrics';
 import type { ServeHandle } from './handle';
 
 /** Loads the service (or builds the generic one of stored models) into this process and listens. */
@@ -24,7 +25,10 @@ export async function serveInProcess(err: Writer, target: ServeTarget, port: num
   // A cluster primary prints one banner for all its workers.
   if (!cluster.isWorker) printBanner(err, svc.name, url, grpcPort === undefined ? undefined : `(V2 gRPC on ${listening.host ?? host}:${grpcPort})`);
   // Tells a cluster primary that this worker is listening with its runners ready, and the service's name.
-  if (cluster.isWorker) process.send?.({ type: 'mlserve:ready', name: svc.name });
+  if (cluster.isWorker) {
+    shareClusterMetrics(svc);
+    process.send?.({ type: 'mlserve:ready', name: svc.name });
+  }
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | undefined;

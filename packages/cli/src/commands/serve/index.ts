@@ -28,8 +28,11 @@ export interface ServeOptions extends CommandOptions {
   host?: string;
   /** Restart when a source file under the service's directory changes. */
   reload?: boolean;
-  /** Runner workers per process (sets MLSERVE_RUNNER_WORKERS for the service's runners). */
-  workers?: number;
+  /**
+   * Runner workers per process, or `'auto'` (sized from the cores and the model, see the runner's
+   * `autoWorkers()`); sets MLSERVE_RUNNER_WORKERS for the service's runners.
+   */
+  workers?: number | 'auto';
   /** HTTP worker processes sharing the port through node:cluster. */
   apiWorkers?: number;
   /** Level of the service's JSON logs (sets MLSERVE_LOG_LEVEL for it and every process it starts). */
@@ -47,7 +50,10 @@ function validate(options: ServeOptions): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw createCliError('MLS_ERR_CLI_USAGE', `--port must be an integer between 0 and 65535, got ${options.port}`);
   for (const key of ['workers', 'apiWorkers'] as const) {
     const v = options[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer, got ${v}`);
+    if (key === 'workers' && v === 'auto') continue;
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) {
+      throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer${key === 'workers' ? " or auto" : ''}, got ${v}`);
+    }
   }
   const level = options.logLevel;
   if (level !== undefined && !kLogLevels.some((l) => l === level)) throw createCliError('MLS_ERR_CLI_USAGE', `--log-level must be one of ${kLogLevels.join(', ')}, got "${level}"`);
