@@ -87,6 +87,28 @@ export class Item {
   ) {}
 }
 
+/** Groups requests whose tensors can be concatenated along dim 0: the same names and trailing dims. */
+export function mergeKey(tensors: Record<string, WireTensor>): string {
+  let key = '';
+  for (const name in tensors) {
+    const t = tensors[name]!;
+    key += t.dims.length === 2 ? `${name}:${t.dims[1]};` : `${name}:${t.dims.slice(1).join('x')};`;
+  }
+  return key;
+}
+
+/** A request of `rows` rows cut into chunks of at most `maxRows` rows (views, not copies). */
+export function chunkRows(tensors: Record<string, WireTensor>, rows: number, maxRows: number): Array<[Record<string, WireTensor>, number]> {
+  const chunks: Array<[Record<string, WireTensor>, number]> = [];
+  for (let start = 0; start < rows; start += maxRows) {
+    const end = Math.min(rows, start + maxRows);
+    const chunk: Record<string, WireTensor> = {};
+    for (const name in tensors) chunk[name] = sliceRows(tensors[name]!, start, end);
+    chunks.push([chunk, end - start]);
+  }
+  return chunks;
+}
+
 /** Rows [start, end) of a tensor, without copying typed arrays. */
 export function sliceRows(t: WireTensor, start: number, end: number): WireTensor {
   const rowSize = rowSizeOf(t.dims);

@@ -1,7 +1,8 @@
 import { DeadlineQueue } from '@mlserve/core';
 import { performance } from 'node:perf_hooks';
-import { type Item, Job, type Outputs, mergeInputs, sliceRows, splitOutputs } from './batch';
+import { type Item, Job, type Outputs, chunkRows, mergeInputs, mergeKey, splitOutputs } from './batch';
 import { BatchQueue } from './batch-queue';
+import { Reruns } from './reruns';
 import { createRunnerError } from './errors';
 import type { Executor } from './executor';
 import type { ResolvedRunnerOptions } from './options';
@@ -11,13 +12,6 @@ import type { ModelSignature, WireTensor } from './tensor';
 
 /** A burst is split over free slots only into batches of at least this many rows. */
 const kMinSplitRows = 8;
-
-/** Part of a failed batch, to run again on its own. */
-interface Rerun {
-  items: Item[];
-  /** True when the batch failed because its worker died. */
-  afterCrash: boolean;
-}
 
 /** What the scheduler needs from the runner that owns it. */
 export interface SchedulerHost {
@@ -62,13 +56,7 @@ export class Scheduler {
   #maxRows = 1;
   #pumpScheduled = false;
   #batchTimer: NodeJS.Timeout | undefined;
-  /**
-   * Parts of failed batches waiting to run again, each as it is (never merged with other work),
-   * ahead of the queue: how one request that breaks inference is kept from failing its batch-mates.
-   */
-  readonly #reruns: Rerun[] = [];
-  /** Reruns after a worker death in flight: nothing else runs beside them, or it could die with them. */
-  #crashReruns = 0;
+  readonly #reruns = new Reruns();
 
   constructor(host: SchedulerHost) {
     this.#host = host;
@@ -78,7 +66,7 @@ export class Scheduler {
 
   /** True when nothing is queued or running. */
   get idle(): boolean {
-    return this.#queue.size === 0 && this.#inFlight === 0 && this.#reruns.length === 0;
+    return this.#queue.size === 0 && this.#inFlight === 0 && this.#reruns.size === 0;
   }
 
   /** Rows and requests queued, batches and rows in workers. */
@@ -147,13 +135,7 @@ export class Scheduler {
     }
     counters.rows += rows;
     const now = performance.now();
-    let key = '';
-    if (!this.#fixedShapes) {
-      for (const name in tensors) {
-        const t = tensors[name]!;
-        key += t.dims.length === 2 ? `${name}:${t.dims[1]};` : `${name}:${t.dims.slice(1).join('x')};`;
-      }
-    }
+    const key = this.#fixedShapes ? '' : mergeKey(tensors);
     let job!: Job;
     const promise = new Promise<Outputs>((resolve, reject) => {
       job = new Job(rows, now, resolve, reject);
@@ -162,13 +144,7 @@ export class Scheduler {
     if (rows <= maxBatchSize) {
       this.#queue.push(job.add(tensors, rows, key, now));
     } else {
-      const chunks: Array<[Record<string, WireTensor>, number]> = [];
-      for (let start = 0; start < rows; start += maxBatchSize) {
-        const end = Math.min(rows, start + maxBatchSize);
-        const chunk: Record<string, WireTensor> = {};
-        for (const name in tensors) chunk[name] = sliceRows(tensors[name]!, start, end);
-        chunks.push([chunk, end - start]);
-      }
+      const chunks = chunkRows(tensors, rows, maxBatchSize);
       // Slicing thousands of chunks takes milliseconds: not time spent waiting in the queue.
       enqueuedAt = performance.now();
       for (const [chunk, chunkRows] of chunks) this.#queue.push(job.add(chunk, chunkRows, key, enqueuedAt));
@@ -190,7 +166,7 @@ export class Scheduler {
   failAll(err: Error): void {
     for (const job of this.#timeouts.values()) this.#fail(job, err);
     this.#queue.clear();
-    this.#reruns.length = 0;
+    this.#reruns.clear();
   }
 
   readonly #pumpTask = (): void => {
@@ -203,17 +179,8 @@ export class Scheduler {
     const { batchWaitMs, maxLatencyMs, inlineMaxRows } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
-    while (this.#inFlight < this.#capacity && this.#reruns.length > 0 && this.#executor) {
-      if (this.#crashReruns > 0) return;
-      const { items, afterCrash } = this.#reruns[0]!;
-      if (afterCrash && this.#inFlight > 0) return;
-      this.#reruns.shift();
-      const live = items.filter((item) => !item.job.done);
-      if (live.length === 0) continue;
-      if (afterCrash) this.#crashReruns++;
-      this.#dispatch(live, afterCrash);
-    }
-    if (this.#crashReruns > 0) return;
+    for (let rerun; this.#inFlight < this.#capacity && this.#executor && (rerun = this.#reruns.take(this.#inFlight)); ) this.#dispatch(rerun.items, rerun.afterCrash);
+    if (this.#reruns.holding) return;
     while (this.#inFlight < this.#capacity && queue.size > 0 && this.#executor) {
       const now = performance.now();
       if (batchWaitMs > 0 && queue.rows < maxBatchSize) {
@@ -288,7 +255,7 @@ export class Scheduler {
 
   #finish(batch: Item[], rows: number, started: number, queueWaitMs: number, result: RunResult | undefined, err: unknown, afterCrash: boolean, inline: boolean): void {
     const host = this.#host;
-    if (afterCrash) this.#crashReruns--;
+    if (afterCrash) this.#reruns.settled({ afterCrash });
     const metrics = host.metrics;
     const now = performance.now();
     if (this.#inFlight === this.#capacity) this.#freeSince = now;
@@ -324,7 +291,9 @@ export class Scheduler {
         failure = splitError as Error;
       }
     }
-    if (failure && !this.#isolate(batch, failure, result === undefined)) {
+    const isolated = failure !== undefined && !host.closed() && this.#reruns.isolate(batch, failure, result === undefined);
+    if (isolated) metrics.counters.reruns++;
+    else if (failure) {
       for (const item of batch) this.#fail(item.job, failure);
     }
     this.#pump();
@@ -335,30 +304,6 @@ export class Scheduler {
       if (failure) event.error = (failure as { code?: string }).code;
       host.emitBatch(event);
     }
-  }
-
-  /**
-   * Queues the parts of a failed batch to run again instead of failing all of it; false when the
-   * failure stands. A batch of several requests is split in two, recursively, so only the request
-   * that breaks inference fails. A lone request whose worker died runs once more on a fresh worker
-   * (the batch that crashed it, or the next one already handed to it, may not be its own doing).
-   */
-  #isolate(batch: Item[], failure: Error, crashed: boolean): boolean {
-    if (this.#host.closed()) return false;
-    const code = (failure as { code?: unknown }).code;
-    if (code !== 'MLS_ERR_RUNNER_INFERENCE' && code !== 'MLS_ERR_RUNNER_WORKER_CRASHED') return false;
-    const live = batch.filter((item) => !item.job.done);
-    if (live.length > 1) {
-      const half = Math.ceil(live.length / 2);
-      this.#reruns.unshift({ items: live.slice(0, half), afterCrash: crashed }, { items: live.slice(half), afterCrash: crashed });
-    } else if (live.length === 1 && crashed && !live[0]!.rerunAfterCrash) {
-      live[0]!.rerunAfterCrash = true;
-      this.#reruns.unshift({ items: live, afterCrash: true });
-    } else {
-      return false;
-    }
-    this.#host.metrics.counters.reruns++;
-    return true;
   }
 
   #settled(job: Job, ok: boolean): void {
