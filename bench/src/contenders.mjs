@@ -85,8 +85,7 @@ export function defineContenders(paths) {
       label: 'node:http ceiling',
       app: 'any',
       missing: () => null,
-      start: ({ nodeArgs = [] } = {}) =>
-        startProcess({ command: node, args: [...nodeArgs, contenderFile('node-http-ceiling.mjs')], cwd: paths.repo, env: { PORT: '0' } }),
+      start: ({ nodeArgs = [] } = {}) => startProcess({ command: node, args: [...nodeArgs, contenderFile('node-http-ceiling.mjs')], cwd: paths.repo, env: { PORT: '0' } }),
     },
     express('express', 'titanic', paths.titanicArtifacts),
     {
@@ -158,7 +157,10 @@ export function describeMachine(paths, os) {
     memGb: Math.round(os.totalmem() / 1024 ** 3),
     os: `${os.type()} ${os.release()}`,
     node: process.versions.node,
-    loadavgAtStart: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadavgAtStart: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     onnxruntime,
     python: py,
     fastapi,

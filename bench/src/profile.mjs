@@ -82,15 +82,15 @@ export async function runProfile({ contender, tool, workload, bodies, seconds, r
     await stopProcess(handle, 15_000);
     contender.cleanup?.();
   }
-  log(`${run.rps.toFixed(0)} req/s (${(run.rps * workload.rows).toFixed(0)} rows/s), p50 ${run.latencyMs.p50.toFixed(2)} ms, p99 ${run.latencyMs.p99.toFixed(2)} ms, ${run.errors.total} errors under the profiler`);
+  log(
+    `${run.rps.toFixed(0)} req/s (${(run.rps * workload.rows).toFixed(0)} rows/s), p50 ${run.latencyMs.p50.toFixed(2)} ms, p99 ${run.latencyMs.p99.toFixed(2)} ms, ${run.errors.total} errors under the profiler`,
+  );
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) {
     log(`no .cpuprofile written in ${dir}: the process did not exit normally on SIGTERM (--cpu-prof writes on exit)`);
     return;
   }
-  const summaries = files
-    .map((f) => ({ f, s: summarizeProfile(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }))
-    .sort((a, b) => b.s.totalUs - a.s.totalUs);
+  const summaries = files.map((f) => ({ f, s: summarizeProfile(JSON.parse(readFileSync(join(dir, f), 'utf8'))) })).sort((a, b) => b.s.totalUs - a.s.totalUs);
   for (const { f, s } of summaries) console.log(`\n${renderSummary(`${threadOf(f)} (${f})`, s, 25, run.requests)}`);
   log(`profiles in ${dir} (open them in Chrome DevTools > Performance)`);
 }

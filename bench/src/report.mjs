@@ -6,8 +6,7 @@ const MB = 1024 * 1024;
 export function formatTable(header, rows) {
   const cells = [header, ...rows].map((r) => r.map((c) => (c === undefined || c === null ? '' : String(c))));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) =>
-    r.map((c, i) => (/^[-+]?[\d.,]+(x| ms| MB| %)?$/.test(c) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (r) => r.map((c, i) => (/^[-+]?[\d.,]+(x| ms| MB| %)?$/.test(c) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -49,7 +48,12 @@ export function judgeTargets(result) {
   const targets = [
     // issue 18
     { name: 'mlserve 1000 rows/request c=8: rows/s >= 1.6x Express baseline', goal: 1.6, measured: ratio(rows('rows1000', 'mlserve'), rows('rows1000', 'express')), unit: 'x' },
-    { name: 'mlserve 1000 rows/request c=8: rows/s >= 80% of one-thread in-process inference', goal: 0.8, measured: ratio(rows('rows1000', 'mlserve'), inproc?.inferenceRowsPerSec), unit: '%' },
+    {
+      name: 'mlserve 1000 rows/request c=8: rows/s >= 80% of one-thread in-process inference',
+      goal: 0.8,
+      measured: ratio(rows('rows1000', 'mlserve'), inproc?.inferenceRowsPerSec),
+      unit: '%',
+    },
     { name: 'mlserve 100 rows/request c=8: rows/s >= 3x Express baseline', goal: 3, measured: ratio(rows('rows100', 'mlserve'), rows('rows100', 'express')), unit: 'x' },
     { name: 'mlserve single row c=1: req/s >= 1.5x Express baseline', goal: 1.5, measured: ratio(run('single-c1', 'mlserve')?.rps, run('single-c1', 'express')?.rps), unit: 'x' },
     {
@@ -127,19 +131,16 @@ export function processRows(result) {
       c.label,
       c.skipped ? `skipped: ${c.skipped}` : `${fmtMs(c.coldStartMs)} ms`,
       c.skipped ? '' : `${fmtMb(c.rssIdleBytes)} MB`,
-      c.skipped ? '' : `${fmtMb(c.rssPeakBytes)} MB${(c.rssPeakProcesses?.length ?? 0) > 1 ? ` (${c.rssPeakProcesses.map((p) => `${p.name} ${fmtMb(p.rssBytes)}`).join(' + ')})` : ''}`,
+      c.skipped
+        ? ''
+        : `${fmtMb(c.rssPeakBytes)} MB${(c.rssPeakProcesses?.length ?? 0) > 1 ? ` (${c.rssPeakProcesses.map((p) => `${p.name} ${fmtMb(p.rssBytes)}`).join(' + ')})` : ''}`,
       c.parity ?? '',
     ]);
 }
 export const kProcessHeader = ['contender', 'cold start (median)', 'RSS idle', 'RSS peak under load', 'answers check'];
 
 export function inprocessRows(result) {
-  return (result.inprocess?.results ?? []).map((r) => [
-    `${r.batchSize}`,
-    fmtInt(r.inferenceRowsPerSec),
-    fmtInt(r.withPreprocessingRowsPerSec),
-    fmtMs(r.inferenceMsPerBatch),
-  ]);
+  return (result.inprocess?.results ?? []).map((r) => [`${r.batchSize}`, fmtInt(r.inferenceRowsPerSec), fmtInt(r.withPreprocessingRowsPerSec), fmtMs(r.inferenceMsPerBatch)]);
 }
 export const kInprocessHeader = ['batch rows', 'inference rows/s', 'preprocess + inference rows/s', 'ms per batch'];
 

@@ -279,7 +279,13 @@ async function main() {
     const why = target.missing();
     if (why) throw new Error(`cannot profile ${target.id}: ${why}`);
     const w = allWorkloads.find((x) => x.id === opts['profile-workload']);
-    if (!w || w.app !== 'titanic') throw new Error(`--profile-workload must be one of ${allWorkloads.filter((x) => x.app === 'titanic').map((x) => x.id).join(', ')}`);
+    if (!w || w.app !== 'titanic')
+      throw new Error(
+        `--profile-workload must be one of ${allWorkloads
+          .filter((x) => x.app === 'titanic')
+          .map((x) => x.id)
+          .join(', ')}`,
+      );
     await runProfile({ contender: target, tool, workload: w, bodies: bodiesFor(w), seconds: Math.max(seconds, 5), repo, log });
     return;
   }
@@ -301,9 +307,7 @@ async function main() {
     runs: [],
   };
   const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'mlserve-bento', 'mlserve-w2', 'mlserve-api2', 'express-bc', 'mlserve-bc'];
-  const contenders = order
-    .map((id) => all.find((c) => c.id === id))
-    .filter((c) => c && (selected ? selected.has(c.id) : !c.optIn));
+  const contenders = order.map((id) => all.find((c) => c.id === id)).filter((c) => c && (selected ? selected.has(c.id) : !c.optIn));
   log(`load: ${tool}, ${seconds} s per run; contenders: ${contenders.map((c) => c.id).join(', ')}${!selected || selected.has('inprocess') ? ', inprocess' : ''}`);
 
   if (!selected || selected.has('inprocess')) await measureInprocess(result);
@@ -342,7 +346,10 @@ async function main() {
   const mismatches = checkAnswers(result);
   result.targets = judgeTargets(result);
   result.totalSeconds = (Date.now() - started) / 1000;
-  result.machine.loadavgAtEnd = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  result.machine.loadavgAtEnd = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
   console.log(`\n${renderText(result)}\n`);
   if (!opts['no-write']) writeResults(result);
@@ -350,7 +357,9 @@ async function main() {
   // Missed targets are findings, not failures; a contender that did not run or answered wrong is.
   const broken = [
     ...mismatches,
-    ...Object.values(result.contenders).filter((c) => c.skipped?.startsWith('failed')).map((c) => `${c.label} ${c.skipped}`),
+    ...Object.values(result.contenders)
+      .filter((c) => c.skipped?.startsWith('failed'))
+      .map((c) => `${c.label} ${c.skipped}`),
     ...result.runs.filter((r) => r.failed).map((r) => `${r.contender} / ${r.workload} failed`),
   ];
   if (broken.length > 0) {

@@ -59,11 +59,7 @@ async function main() {
   if (why) throw new Error(why);
   const records = loadRecords(paths.titanicCsv, join(paths.titanicArtifacts, 'pipeline.json'));
   // Mixed traffic: mostly single rows, some arrays, and bodies the API must refuse with a 400.
-  const bodies = [
-    ...makeBodies(records, 1, 400),
-    ...makeBodies(records, 50, 40),
-    ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ Pclass: 'first', Sex: i, Age: -1 })),
-  ];
+  const bodies = [...makeBodies(records, 1, 400), ...makeBodies(records, 50, 40), ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ Pclass: 'first', Sex: i, Age: -1 }))];
   mlserve.prepare();
   const server = await mlserve.start();
   const tool = hasWrk() ? 'wrk' : 'autocannon';

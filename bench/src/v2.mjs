@@ -67,7 +67,14 @@ async function grpcLoad(client, requests, connections, seconds) {
   return { rps: latencies.length / seconds, latencyMs: { p50: at(0.5), p99: at(0.99) }, errors: { total: errors } };
 }
 
-const contender = defineContenders({ repo, titanicApp: join(repo, 'apps', 'titanic-api'), titanicArtifacts: artifacts, breastApp: '', breastArtifacts: '', python: '/usr/bin/python3' }).find((c) => c.id === 'mlserve-v2');
+const contender = defineContenders({
+  repo,
+  titanicApp: join(repo, 'apps', 'titanic-api'),
+  titanicArtifacts: artifacts,
+  breastApp: '',
+  breastArtifacts: '',
+  python: '/usr/bin/python3',
+}).find((c) => c.id === 'mlserve-v2');
 const missing = contender.missing();
 if (missing) {
   log(`cannot run: ${missing}`);
@@ -95,10 +102,16 @@ try {
     const v2Bodies = matrices.map((m) => JSON.stringify({ inputs: [{ name: 'input', shape: m.dims, datatype: 'FP32', data: Array.from(m.data) }] }));
     const inputName = (await (await fetch(`${handle.baseUrl}/v2/models/${model}`)).json()).inputs[0].name;
     const bodies = v2Bodies.map((b) => b.replace('"name":"input"', `"name":${JSON.stringify(inputName)}`));
-    const grpcRequests = matrices.map((m) => ({ model_name: model, inputs: [{ name: inputName, datatype: 'FP32', shape: m.dims, contents: { fp32_contents: Array.from(m.data) } }] }));
+    const grpcRequests = matrices.map((m) => ({
+      model_name: model,
+      inputs: [{ name: inputName, datatype: 'FP32', shape: m.dims, contents: { fp32_contents: Array.from(m.data) } }],
+    }));
     const label = `${rows} row${rows > 1 ? 's' : ''}/request, c=${connections}`;
     const modes = [
-      ['own JSON API (POST /predict, records)', () => runLoad({ tool, baseUrl: handle.baseUrl, path: '/predict', bodies: batches.map((b) => JSON.stringify(b)), connections, seconds })],
+      [
+        'own JSON API (POST /predict, records)',
+        () => runLoad({ tool, baseUrl: handle.baseUrl, path: '/predict', bodies: batches.map((b) => JSON.stringify(b)), connections, seconds }),
+      ],
       ['V2 REST (POST /v2/models/…/infer, FP32)', () => runLoad({ tool, baseUrl: handle.baseUrl, path: `/v2/models/${model}/infer`, bodies, connections, seconds })],
       ['V2 gRPC (ModelInfer, fp32_contents)', () => grpcLoad(client, grpcRequests, connections, seconds)],
     ];
@@ -117,5 +130,8 @@ try {
   contender.cleanup();
 }
 console.log(`\n| workload | mode | req/s | rows/s | p50 ms | p99 ms | errors | vs own API |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
-for (const r of results) console.log(`| ${r.workload} | ${r.mode} | ${r.rps.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${r.ratio.toFixed(2)}× |`);
+for (const r of results)
+  console.log(
+    `| ${r.workload} | ${r.mode} | ${r.rps.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${r.ratio.toFixed(2)}× |`,
+  );
 console.log(`\nload: ${tool} (HTTP), a closed loop of grpc-js calls (gRPC); ${seconds} s per run, after one run of warm-up`);

@@ -10,8 +10,14 @@ import { formatTable, judgeTargets, renderMarkdown, renderText } from '../src/re
 test('CSV rows with quoted commas and empty cells become typed records with nulls', () => {
   const rows = parseCsv('Name,Age,Sex\n"Braund, Mr. Owen ""Harris""",22,male\nAnna,,female\n');
   assert.equal(rows[0].Name, 'Braund, Mr. Owen "Harris"');
-  const records = toRecords(rows, [{ name: 'Age', type: 'number' }, { name: 'Sex', type: 'string' }]);
-  assert.deepEqual(records, [{ Age: 22, Sex: 'male' }, { Age: null, Sex: 'female' }]);
+  const records = toRecords(rows, [
+    { name: 'Age', type: 'number' },
+    { name: 'Sex', type: 'string' },
+  ]);
+  assert.deepEqual(records, [
+    { Age: 22, Sex: 'male' },
+    { Age: null, Sex: 'female' },
+  ]);
 });
 
 test('bodies cycle through the records, one object or an array per body', () => {
@@ -43,24 +49,45 @@ test('answers further apart than float32 from the same model are a mismatch', ()
 });
 
 const run = (contender, workload, rps, p99, rows = 1) => ({
-  contender, workload, workloadLabel: workload, rows, connections: 64, rps, rowsPerSec: rps * rows,
-  latencyMs: { p50: p99 / 2, p99, mean: p99 / 2, max: p99 }, errors: { total: 0 }, rssPeakBytes: 100 * 2 ** 20,
+  contender,
+  workload,
+  workloadLabel: workload,
+  rows,
+  connections: 64,
+  rps,
+  rowsPerSec: rps * rows,
+  latencyMs: { p50: p99 / 2, p99, mean: p99 / 2, max: p99 },
+  errors: { total: 0 },
+  rssPeakBytes: 100 * 2 ** 20,
 });
 
 const sample = {
-  date: '2026-01-01T00:00:00.000Z', quick: false, tool: 'wrk', seconds: 10, warmupSeconds: 3, coldStartRuns: 3, totalSeconds: 300,
+  date: '2026-01-01T00:00:00.000Z',
+  quick: false,
+  tool: 'wrk',
+  seconds: 10,
+  warmupSeconds: 3,
+  coldStartRuns: 3,
+  totalSeconds: 300,
   machine: { cpu: 'CPU', cores: 2, memGb: 24, os: 'Linux', node: '20', onnxruntime: '1.30.0' },
   contenders: {
     mlserve: { label: 'mlserve', coldStartMs: 900, rssIdleBytes: 1, rssPeakBytes: 200 * 2 ** 20 },
     'mlserve-bento': { label: 'mlserve (bento)', coldStartMs: 1200 },
-    express: { label: 'Express baseline', coldStartMs: 600 }, fastapi: { label: 'FastAPI' }, ceiling: { label: 'ceiling' },
+    express: { label: 'Express baseline', coldStartMs: 600 },
+    fastapi: { label: 'FastAPI' },
+    ceiling: { label: 'ceiling' },
   },
   runs: [
-    run('mlserve', 'single-c64', 12000, 8), run('express', 'single-c64', 3000, 40),
-    run('fastapi', 'single-c64', 100, 900), run('ceiling', 'single-c64', 16000, 6),
-    run('mlserve', 'rows1000', 30, 300, 1000), run('express', 'rows1000', 20, 400, 1000),
-    run('mlserve', 'rows100', 700, 30, 100), run('express', 'rows100', 200, 60, 100),
-    run('mlserve', 'single-c1', 3000, 2), run('express', 'single-c1', 2500, 3),
+    run('mlserve', 'single-c64', 12000, 8),
+    run('express', 'single-c64', 3000, 40),
+    run('fastapi', 'single-c64', 100, 900),
+    run('ceiling', 'single-c64', 16000, 6),
+    run('mlserve', 'rows1000', 30, 300, 1000),
+    run('express', 'rows1000', 20, 400, 1000),
+    run('mlserve', 'rows100', 700, 30, 100),
+    run('express', 'rows100', 200, 60, 100),
+    run('mlserve', 'single-c1', 3000, 2),
+    run('express', 'single-c1', 2500, 3),
   ],
   inprocess: { results: [{ batchSize: 1000, inferenceRowsPerSec: 100000, withPreprocessingRowsPerSec: 80000, inferenceMsPerBatch: 10 }] },
 };
@@ -103,7 +130,7 @@ test('the report renders as text and as BENCHMARKS.md', () => {
   const md = renderMarkdown(result, '## Notes\n\nhello');
   assert.match(md, /\| mlserve req\/s >= 3x Express baseline/);
   assert.match(md, /## Notes\n\nhello/);
-  assert.match(formatTable(["a", "b"], [["x", "1.5x"]]), /x {2}1\.5x/);
+  assert.match(formatTable(['a', 'b'], [['x', '1.5x']]), /x {2}1\.5x/);
 });
 
 test('resident memory is summed over a process and its children', () => {

@@ -123,9 +123,7 @@ describe('parity with scikit-learn', () => {
     const served = res.body as Array<{ prediction: string; malignant_probability: number; benign_probability: number }>;
     expect(served.map((d) => d.prediction)).toEqual(kReference.predictedClass);
     const diff = Math.max(
-      ...served.map((d, i) =>
-        Math.max(Math.abs(d.malignant_probability - kReference.predict_proba[i]![0]!), Math.abs(d.benign_probability - kReference.predict_proba[i]![1]!)),
-      ),
+      ...served.map((d, i) => Math.max(Math.abs(d.malignant_probability - kReference.predict_proba[i]![0]!), Math.abs(d.benign_probability - kReference.predict_proba[i]![1]!))),
     );
     expect(diff).toBeLessThanOrEqual(1e-6);
   });

@@ -44,14 +44,30 @@ export const kSurvivalMessage = '1 = 생존, 0 = 사망';
 
 /** The seed's first request body: a first-class woman from Cherbourg. */
 export const kOneHotSurvivorExample: OneHotPassenger = {
-  Pclass: 1, Age: 30, SibSp: 0, Parch: 0, Fare: 100,
-  Sex_female: 1, Sex_male: 0, Embarked_C: 1, Embarked_Q: 0, Embarked_S: 0,
+  Pclass: 1,
+  Age: 30,
+  SibSp: 0,
+  Parch: 0,
+  Fare: 100,
+  Sex_female: 1,
+  Sex_male: 0,
+  Embarked_C: 1,
+  Embarked_Q: 0,
+  Embarked_S: 0,
 };
 
 /** The seed's second request body: a third-class man from Southampton. */
 export const kOneHotVictimExample: OneHotPassenger = {
-  Pclass: 3, Age: 25, SibSp: 0, Parch: 0, Fare: 7,
-  Sex_female: 0, Sex_male: 1, Embarked_C: 0, Embarked_Q: 0, Embarked_S: 1,
+  Pclass: 3,
+  Age: 25,
+  SibSp: 0,
+  Parch: 0,
+  Fare: 7,
+  Sex_female: 0,
+  Sex_male: 1,
+  Embarked_C: 0,
+  Embarked_Q: 0,
+  Embarked_S: 1,
 };
 
 /** The first seed passenger in the raw form. */

@@ -42,7 +42,12 @@ describe('passengers()', () => {
     expect(issuesOf(() => input.decode({ ...kRaw, Sex_female: 1 }))).toEqual(expect.arrayContaining(['/Sex']));
     expect(issuesOf(() => input.decode({ ...kRaw, Cabin: 'C85' }))).toEqual(['/Cabin']);
     expect(issuesOf(() => input.decode([kRaw, { ...kOneHot, Sex_male: 0 }, { Pclass: 'first' }]))).toEqual([
-      '/1/Sex_female', '/1/Sex_male', '/2/Sex', '/2/SibSp', '/2/Parch', '/2/Pclass',
+      '/1/Sex_female',
+      '/1/Sex_male',
+      '/2/Sex',
+      '/2/SibSp',
+      '/2/Parch',
+      '/2/Pclass',
     ]);
   });
 

@@ -1,13 +1,5 @@
 import { createValidationError, decodeRecordList, json, kDefaultRecordsOptions, type IODescriptor, type JSONSchema } from '@mlserve/service';
-import {
-  findOneHotIssues,
-  fromOneHot,
-  kOneHotColumns,
-  kOneHotPassengerSchema,
-  kRawExample,
-  type OneHotPassenger,
-  type RawPassenger,
-} from './passenger';
+import { findOneHotIssues, fromOneHot, kOneHotColumns, kOneHotPassengerSchema, kRawExample, type OneHotPassenger, type RawPassenger } from './passenger';
 
 /**
  * The input of `POST /predict`: one passenger or a non-empty list, each in the raw CSV form (the

@@ -150,8 +150,13 @@ describe('parity with scikit-learn', () => {
     const number = (cell: string | undefined) => (cell === undefined ? null : Number(cell));
     const text = (cell: string | undefined) => cell ?? null;
     const passengers = split.map((row) => ({
-      Pclass: number(row.Pclass), Sex: text(row.Sex), Age: number(row.Age), SibSp: number(row.SibSp),
-      Parch: number(row.Parch), Fare: number(row.Fare), Embarked: text(row.Embarked),
+      Pclass: number(row.Pclass),
+      Sex: text(row.Sex),
+      Age: number(row.Age),
+      SibSp: number(row.SibSp),
+      Parch: number(row.Parch),
+      Fare: number(row.Fare),
+      Embarked: text(row.Embarked),
     }));
     const res = await post(passengers);
     expect(res.status).toBe(200);

@@ -37,8 +37,10 @@ function checkEntry(entry: ReadEntry): string | undefined {
     if (path.posix.isAbsolute(raw) || /^[a-zA-Z]:/.test(raw) || raw.startsWith('\\')) return `entry "${raw}" has an absolute path`;
     if (raw.split(/[\\/]/).includes('..')) return `entry "${raw}" contains ".." and would escape the bento directory`;
   }
-  if (entry.type === 'SymbolicLink' || entry.type === 'Link') return `entry "${entry.path}" is a ${entry.type === 'Link' ? 'hard' : 'symbolic'} link; bento archives hold regular files and directories only`;
-  if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory') return `entry "${entry.path}" is a ${entry.type}; bento archives hold regular files and directories only`;
+  if (entry.type === 'SymbolicLink' || entry.type === 'Link')
+    return `entry "${entry.path}" is a ${entry.type === 'Link' ? 'hard' : 'symbolic'} link; bento archives hold regular files and directories only`;
+  if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory')
+    return `entry "${entry.path}" is a ${entry.type}; bento archives hold regular files and directories only`;
   if (((entry.mode ?? 0) & 0o7000) !== 0) return `entry "${entry.path}" has setuid, setgid or sticky bits`;
   return undefined;
 }
@@ -50,11 +52,18 @@ function checkEntry(entry: ReadEntry): string | undefined {
  */
 export async function extractBentoArchive(file: string, dir: string, limits: BentoArchiveLimits = {}): Promise<void> {
   const { maxBytes, maxEntries } = { ...kDefaultBentoArchiveLimits, ...limits };
-  const invalid = (reason: string, cause?: unknown): Error => createCliError('MLS_ERR_CLI_INVALID_ARCHIVE', `${file} is not a valid bento archive: ${reason}`, { cause, details: { file } });
+  const invalid = (reason: string, cause?: unknown): Error =>
+    createCliError('MLS_ERR_CLI_INVALID_ARCHIVE', `${file} is not a valid bento archive: ${reason}`, { cause, details: { file } });
   let problem: string | undefined;
   let bytes = 0;
   let count = 0;
-  if (!(await stat(file).then((s) => s.isFile(), () => false))) throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No such archive ${file}`);
+  if (
+    !(await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No such archive ${file}`);
   await mkdir(dir);
   try {
     await extract({

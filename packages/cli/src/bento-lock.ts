@@ -17,7 +17,11 @@ export function writeLockfile(dir: string, npm = 'npm'): Promise<string | undefi
   return new Promise((resolve) => {
     execFile(npm, args, { cwd: dir, env, timeout: kLockTimeoutMs, maxBuffer: 8 * 1024 * 1024 }, (err, _stdout, stderr) => {
       if (!err) return resolve(undefined);
-      const detail = stderr.split('\n').find((l) => /\bERR!/.test(l))?.replace(/^npm (error|ERR!)\s*/, '') ?? err.message.split('\n')[0];
+      const detail =
+        stderr
+          .split('\n')
+          .find((l) => /\bERR!/.test(l))
+          ?.replace(/^npm (error|ERR!)\s*/, '') ?? err.message.split('\n')[0];
       resolve(err.killed ? `npm took longer than ${kLockTimeoutMs / 1000} s` : detail);
     });
   });

@@ -93,7 +93,10 @@ export async function getBentoInfo(home: string, tag: string): Promise<BentoInfo
   const all = await listBentoInfos(home, name);
   if (all.length === 0) throw notFound();
   if (wanted === 'latest') {
-    const latest = await readFile(path.join(bentosRoot(home), name, 'latest'), 'utf8').then((s) => s.trim(), () => undefined);
+    const latest = await readFile(path.join(bentosRoot(home), name, 'latest'), 'utf8').then(
+      (s) => s.trim(),
+      () => undefined,
+    );
     return all.find((b) => b.version === latest) ?? all[0]!;
   }
   const exact = all.find((b) => b.version === wanted);

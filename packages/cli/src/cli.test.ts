@@ -41,11 +41,7 @@ describe('the command line', () => {
     ['bentos import svc.bento --home /tmp/h', 'bentos import', { file: 'svc.bento', home: '/tmp/h' }],
     ['containerize svc:latest -t me/svc:1', 'containerize', { bento: 'svc:latest', imageTag: 'me/svc:1' }],
     ['containerize svc:latest --backend podman', 'containerize', { bento: 'svc:latest', backend: 'podman' }],
-    [
-      'predict tiny --input data.csv --output out.jsonl --batch-size 64',
-      'predict',
-      { model: 'tiny', input: 'data.csv', output: 'out.jsonl', batchSize: 64 },
-    ],
+    ['predict tiny --input data.csv --output out.jsonl --batch-size 64', 'predict', { model: 'tiny', input: 'data.csv', output: 'out.jsonl', batchSize: 64 }],
     ['predict tiny -i data.jsonl', 'predict', { model: 'tiny', input: 'data.jsonl', batchSize: 256 }],
     ['predict tiny -i data.csv --errors bad.txt', 'predict', { model: 'tiny', input: 'data.csv', batchSize: 256, errors: 'bad.txt' }],
     ['predict tiny -i data.csv -o out.csv --json', 'predict', { model: 'tiny', input: 'data.csv', output: 'out.csv', batchSize: 256, json: true }],
@@ -66,7 +62,10 @@ describe('the command line', () => {
   });
 
   it('refuses malformed key=value metadata', async () => {
-    await expect(parse(['models', 'import', 'm.onnx', '--metadata', 'novalue'])).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE', message: expect.stringContaining('key=value') });
+    await expect(parse(['models', 'import', 'm.onnx', '--metadata', 'novalue'])).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_USAGE',
+      message: expect.stringContaining('key=value'),
+    });
   });
 });
 

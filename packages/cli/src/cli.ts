@@ -159,18 +159,22 @@ const kCommands = {
         .positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag | model tag' })
         .positional('more', { type: 'string', array: true, describe: 'More model tags, served together' })
         .options({
-        port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
-        host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
-        reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
-        workers: {
-          type: 'string',
-          describe: 'Runner worker threads per process, or auto (one per core the main thread leaves free, fewer for a large model)',
-          coerce: (v: string) => (v === 'auto' ? 'auto' : Number(v)),
-        },
-        'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
-        'log-level': { type: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Level of the service\'s JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)' },
-        'grpc-port': { type: 'number', describe: 'Also serve the Open Inference Protocol (V2) over gRPC on this port (0 picks a free one)' },
-      }),
+          port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
+          host: { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (0.0.0.0 in containers)' },
+          reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
+          workers: {
+            type: 'string',
+            describe: 'Runner worker threads per process, or auto (one per core the main thread leaves free, fewer for a large model)',
+            coerce: (v: string) => (v === 'auto' ? 'auto' : Number(v)),
+          },
+          'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },
+          'log-level': {
+            type: 'string',
+            choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+            describe: "Level of the service's JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)",
+          },
+          'grpc-port': { type: 'number', describe: 'Also serve the Open Inference Protocol (V2) over gRPC on this port (0 picks a free one)' },
+        }),
     toOptions: (a) => ({
       ...common(a),
       target: a.target,
@@ -293,7 +297,9 @@ const kCommands = {
     usage: 'init <dir>',
     describe: 'Create a new mlserve project (service, test, example model, mlserve.yaml) in <dir>',
     builder: (c) =>
-      c.positional('dir', { type: 'string', demandOption: true, describe: 'Directory to create' }).options({ name: { type: 'string', describe: 'npm package name (default: the directory name)' } }),
+      c
+        .positional('dir', { type: 'string', demandOption: true, describe: 'Directory to create' })
+        .options({ name: { type: 'string', describe: 'npm package name (default: the directory name)' } }),
     toOptions: (a) => ({ ...common(a), dir: a.dir, name: a.name }),
     load: async () => (await import('./commands/init/index')).init,
   }),

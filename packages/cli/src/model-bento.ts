@@ -30,6 +30,9 @@ export async function writeModelProject(tags: readonly string[], home: string, m
     '',
   ].join('\n');
   await writeFile(path.join(dir, 'service.mjs'), service);
-  await writeFile(path.join(dir, 'mlserve.yaml'), stringifyYaml({ service: 'service.mjs:svc', name, description: `Predictions of ${pinned.join(', ')}`, exclude: ['service.mjs'] }));
+  await writeFile(
+    path.join(dir, 'mlserve.yaml'),
+    stringifyYaml({ service: 'service.mjs:svc', name, description: `Predictions of ${pinned.join(', ')}`, exclude: ['service.mjs'] }),
+  );
   return { file: path.join(dir, 'mlserve.yaml'), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -16,7 +16,10 @@ describe('model tags as serve and build targets', () => {
       const { command, options } = await runCli(argv, async () => undefined);
       return { command, options };
     };
-    expect(await parse(['serve', 'a:latest', 'b', '--port', '0'])).toEqual({ command: 'serve', options: { target: 'a:latest', targets: ['a:latest', 'b'], port: 0, host: '127.0.0.1' } });
+    expect(await parse(['serve', 'a:latest', 'b', '--port', '0'])).toEqual({
+      command: 'serve',
+      options: { target: 'a:latest', targets: ['a:latest', 'b'], port: 0, host: '127.0.0.1' },
+    });
     expect(await parse(['serve', 'a:latest'])).toEqual({ command: 'serve', options: { target: 'a:latest', port: 3000, host: '127.0.0.1' } });
     expect(await parse(['build', 'a:latest', 'b'])).toEqual({ command: 'build', options: { file: 'mlserve.yaml', models: ['a:latest', 'b'] } });
     expect(await parse(['init', 'my-api', '--name', 'api'])).toEqual({ command: 'init', options: { dir: 'my-api', name: 'api' } });
@@ -29,7 +32,10 @@ describe('model tags as serve and build targets', () => {
   });
 
   it('names the first target of a list that is not a stored model', async () => {
-    await expect(resolveModelTargets(['tiny', 'ghost:latest'], tmp.dir)).rejects.toMatchObject({ code: 'MLS_ERR_CLI_SERVE_TARGET', message: expect.stringContaining('"ghost:latest"') });
+    await expect(resolveModelTargets(['tiny', 'ghost:latest'], tmp.dir)).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_SERVE_TARGET',
+      message: expect.stringContaining('"ghost:latest"'),
+    });
     expect(await resolveModelTargets(['tiny'], tmp.dir)).toMatchObject({ kind: 'model', models: ['tiny'] });
   });
 });

@@ -21,10 +21,7 @@ export const confirmOnTerminal: Confirm = async (question) => {
 };
 
 /** Shared by `models delete` and `bentos delete`: resolves when deletion may proceed. */
-export async function confirmDeletion(
-  question: string,
-  options: { yes?: boolean; interactive?: boolean; confirm?: Confirm },
-): Promise<void> {
+export async function confirmDeletion(question: string, options: { yes?: boolean; interactive?: boolean; confirm?: Confirm }): Promise<void> {
   if (options.yes) return;
   if (!(options.interactive ?? isInteractive())) {
     throw createCliError('MLS_ERR_CLI_CONFIRM_REQUIRED', 'Not deleting without confirmation: no terminal to ask on; pass -y to delete');

@@ -40,7 +40,12 @@ export function describeLoadError(err: Error): string {
  */
 export async function loadService(file: string, exportName = 'svc'): Promise<Service> {
   const absolute = path.resolve(file);
-  if (!(await stat(absolute).then((s) => s.isFile(), () => false))) {
+  if (
+    !(await stat(absolute).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
     throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No service file ${file}`);
   }
   let mod: Record<string, unknown>;

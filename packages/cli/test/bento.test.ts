@@ -33,13 +33,32 @@ describe('a built bento', () => {
         expect(name.startsWith('@mlserve/')).toBe(false);
       }
       const dockerfile = readFileSync(path.join(source, 'env', 'docker', 'Dockerfile'), 'utf8');
-      for (const line of ['FROM node:24', 'USER 1000:1000', 'EXPOSE 3000', 'HEALTHCHECK', '/readyz', 'ONNXRUNTIME_NODE_INSTALL=skip', 'SCARF_ANALYTICS=false', 'npm ci --omit=dev', 'serve . --host 0.0.0.0 --port ${PORT:-3000}']) {
+      for (const line of [
+        'FROM node:24',
+        'USER 1000:1000',
+        'EXPOSE 3000',
+        'HEALTHCHECK',
+        '/readyz',
+        'ONNXRUNTIME_NODE_INSTALL=skip',
+        'SCARF_ANALYTICS=false',
+        'npm ci --omit=dev',
+        'serve . --host 0.0.0.0 --port ${PORT:-3000}',
+      ]) {
         expect(dockerfile).toContain(line);
       }
       // The lockfile `build` wrote pins every transitive version; `npm ci` below installs exactly those.
       const lock = JSON.parse(readFileSync(path.join(source, 'package-lock.json'), 'utf8'));
       expect(lock.packages['node_modules/express']).toMatchObject({ version: pkg.dependencies.express });
-      for (const file of ['src/worker.cjs', 'src/NOTES.md', 'apis/openapi.json', 'env/docker/.dockerignore', 'env/k8s/deployment.yaml', 'env/k8s/service.yaml', 'env/k8s/hpa.yaml', 'README.md']) {
+      for (const file of [
+        'src/worker.cjs',
+        'src/NOTES.md',
+        'apis/openapi.json',
+        'env/docker/.dockerignore',
+        'env/k8s/deployment.yaml',
+        'env/k8s/service.yaml',
+        'env/k8s/hpa.yaml',
+        'README.md',
+      ]) {
         expect([file, existsSync(path.join(source, file))]).toEqual([file, true]);
       }
       expect(readFileSync(path.join(source, 'env', 'k8s', 'deployment.yaml'), 'utf8')).toMatch(/readinessProbe:[\s\S]*livenessProbe:[\s\S]*resources:/);
@@ -69,7 +88,10 @@ describe('a built bento', () => {
       const proc = spawnCli(['serve', '.', '--port', '0'], { cwd: target, bin: path.join(target, 'bin', 'mlserve.mjs'), env: { MLSERVE_HOME: path.join(tmp.dir, 'empty') } });
       try {
         const url = await waitForUrl(proc, 60_000);
-        const res = await postJson(`${url}/predict`, [{ length: 5, width: 3, color: 'red' }, { length: 7, width: null, color: 'blue' }]);
+        const res = await postJson(`${url}/predict`, [
+          { length: 5, width: 3, color: 'red' },
+          { length: 7, width: null, color: 'blue' },
+        ]);
         expect(res.status).toBe(200);
         expect(res.body).toEqual([expect.objectContaining({ marker: 'v1' }), expect.objectContaining({ marker: 'v1' })]);
         const docs = (await (await fetch(`${url}/docs.json`)).json()) as { paths: Record<string, unknown> };

@@ -38,7 +38,10 @@ export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
 }
 
 /** Runs the binary to completion (bounded by `timeoutMs`). */
-export async function runBin(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runBin(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = spawnCli(args, options);
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   const { code } = await proc.exited;

@@ -55,7 +55,10 @@ describe('mlserve serve <model tag>', () => {
     try {
       const url = await waitForUrl(proc);
       expect(await postJson(`${url}/tiny/predict`, rows.slice(0, 2))).toEqual({ status: 200, body: await expected('tiny', rows.slice(0, 2)) });
-      const features = [[0.5, -1.2, 0, 1], [1.5, 0.3, 1, 0]];
+      const features = [
+        [0.5, -1.2, 0, 1],
+        [1.5, 0.3, 1, 0],
+      ];
       expect(await postJson(`${url}/bare/predict`, features)).toEqual({ status: 200, body: await expected('bare', features) });
       expect(await postJson(`${url}/bare/predict`, [[1, 2]])).toMatchObject({ status: 400, body: { code: 'MLS_ERR_IO_VALIDATION' } });
     } finally {

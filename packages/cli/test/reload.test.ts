@@ -20,10 +20,12 @@ describe('serve --reload', () => {
       const url = await waitForUrl(proc);
       expect(proc.stderr()).toContain(`Watching ${project} for changes`);
       const row = { length: 5, width: 3, color: 'blue' };
-      const servedMarker = async (): Promise<string | undefined> => ((await postJson(`${url}/predict`, row).catch(() => undefined))?.body as { marker?: string } | undefined)?.marker;
+      const servedMarker = async (): Promise<string | undefined> =>
+        ((await postJson(`${url}/predict`, row).catch(() => undefined))?.body as { marker?: string } | undefined)?.marker;
       expect(await servedMarker()).toBe('v1');
       // The new child binds the same port; poll until it answers with the edited code.
-      const expectServed = (marker: string): Promise<true> => waitFor(async () => ((await servedMarker()) === marker ? true : undefined), 30_000, `the service with marker ${marker}`);
+      const expectServed = (marker: string): Promise<true> =>
+        waitFor(async () => ((await servedMarker()) === marker ? true : undefined), 30_000, `the service with marker ${marker}`);
 
       writeFileSync(file, withMarker('v2'));
       await expectServed('v2');

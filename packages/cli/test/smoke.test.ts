@@ -80,7 +80,12 @@ describe('the mlserve binary', () => {
     try {
       const url = await waitForUrl(proc, 60_000);
       // A new connection for each request and scrape, so the cluster spreads them over both processes.
-      const post = () => fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ length: 5, width: 3, color: 'red' }) });
+      const post = () =>
+        fetch(`${url}/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify({ length: 5, width: 3, color: 'red' }),
+        });
       const results = await Promise.all(Array.from({ length: 6 }, post));
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
       const predicted = (text: string): number =>
@@ -101,7 +106,9 @@ describe('the mlserve binary', () => {
 
   it('stops with a clear error when API workers keep dying as soon as they start', async () => {
     const trigger = path.join(tmp.dir, 'crash-now');
-    const proc = spawnCli(['serve', path.join(kPackageDir, 'test', 'fixtures', 'crashy', 'service.ts'), '--port', '0', '--api-workers', '2'], { env: { ...env, CRASHY_TRIGGER: trigger } });
+    const proc = spawnCli(['serve', path.join(kPackageDir, 'test', 'fixtures', 'crashy', 'service.ts'), '--port', '0', '--api-workers', '2'], {
+      env: { ...env, CRASHY_TRIGGER: trigger },
+    });
     try {
       await waitForUrl(proc, 60_000);
       writeFileSync(trigger, '');
@@ -116,11 +123,14 @@ describe('the mlserve binary', () => {
     }
   }, 60_000);
 
-  it('serves a bento without node_modules by lending it the CLI\'s, logs at --log-level, and passes on the exit code of one that fails', async () => {
+  it("serves a bento without node_modules by lending it the CLI's, logs at --log-level, and passes on the exit code of one that fails", async () => {
     const bento = (name: string, source: string): string => {
       const dir = path.join(tmp.dir, name);
       mkdirSync(path.join(dir, 'src'), { recursive: true });
-      writeFileSync(path.join(dir, 'bento.yaml'), `format: mlserve.bento/v1\nname: ${name}\nversion: v1\nservice: src/service.mjs:svc\ncreationTime: 2026-01-01T00:00:00.000Z\nmodels: []\napis: []\n`);
+      writeFileSync(
+        path.join(dir, 'bento.yaml'),
+        `format: mlserve.bento/v1\nname: ${name}\nversion: v1\nservice: src/service.mjs:svc\ncreationTime: 2026-01-01T00:00:00.000Z\nmodels: []\napis: []\n`,
+      );
       writeFileSync(path.join(dir, 'src', 'service.mjs'), source);
       return dir;
     };

@@ -53,7 +53,9 @@ describe('@mlserve/client against a real service', () => {
     const err = (await client.call('predict', [{}]).catch((e: Error) => e)) as Error;
     expect(err).toMatchObject({ code: 'MLS_ERR_IO_VALIDATION', statusCode: 400 });
     expect(err.message).toContain('/0/age');
-    const unauthorized = await createClient({ baseUrl: url }).call('predict', [kRow]).catch((e) => e);
+    const unauthorized = await createClient({ baseUrl: url })
+      .call('predict', [kRow])
+      .catch((e) => e);
     expect(unauthorized).toMatchObject({ code: 'MLS_ERR_AUTH_UNAUTHORIZED', statusCode: 401 });
   });
 
@@ -84,7 +86,20 @@ describe('@mlserve/client against a real service', () => {
       expect(await grpc.serverLive()).toBe(true);
       expect(await grpc.modelReady('tiny_model')).toBe(true);
       expect(await grpc.serverMetadata()).toEqual({ name: 'client_test', version: '3.1.0', extensions: [] });
-      const request = { id: 'g', inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32' as const, data: [[30, 10, 1, 0], [2, 5, 0, 1]] }] };
+      const request = {
+        id: 'g',
+        inputs: [
+          {
+            name: 'input',
+            shape: [2, 4],
+            datatype: 'FP32' as const,
+            data: [
+              [30, 10, 1, 0],
+              [2, 5, 0, 1],
+            ],
+          },
+        ],
+      };
       const overGrpc = await grpc.infer('tiny_model', request);
       const overRest = await createClient({ baseUrl: url, apiKey: 'key-1' }).v2.infer('tiny_model', request);
       expect(overGrpc).toEqual(overRest);
@@ -104,7 +119,9 @@ describe('@mlserve/client retries, timeouts and failures', () => {
     const { url, server } = await httpServer((req, res) => {
       seen.push({ id: req.headers['x-request-id'], at: Date.now() });
       if (seen.length < 3) {
-        res.writeHead(503, { 'retry-after': '0.2', 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 503, code: 'MLS_ERR_SERVICE_OVERLOADED', error: 'Service Unavailable', message: 'busy' }));
+        res
+          .writeHead(503, { 'retry-after': '0.2', 'content-type': 'application/json' })
+          .end(JSON.stringify({ statusCode: 503, code: 'MLS_ERR_SERVICE_OVERLOADED', error: 'Service Unavailable', message: 'busy' }));
       } else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     try {
@@ -122,7 +139,9 @@ describe('@mlserve/client retries, timeouts and failures', () => {
     let count = 0;
     const { url, server } = await httpServer((_req, res) => {
       count++;
-      res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 503, code: 'MLS_ERR_SERVICE_OVERLOADED', error: 'Service Unavailable', message: 'busy' }));
+      res
+        .writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' })
+        .end(JSON.stringify({ statusCode: 503, code: 'MLS_ERR_SERVICE_OVERLOADED', error: 'Service Unavailable', message: 'busy' }));
     });
     try {
       await expect(createClient({ baseUrl: url, retries: 2 }).call('predict', [])).rejects.toMatchObject({ code: 'MLS_ERR_SERVICE_OVERLOADED', statusCode: 503 });
@@ -184,6 +203,13 @@ describe('@mlserve/client retries, timeouts and failures', () => {
   });
 
   it('has a code for every failure of its own', () => {
-    expect(Object.keys(kClientErrors).sort()).toEqual(['MLS_ERR_CLIENT_ABORTED', 'MLS_ERR_CLIENT_GRPC', 'MLS_ERR_CLIENT_HTTP', 'MLS_ERR_CLIENT_NETWORK', 'MLS_ERR_CLIENT_RESPONSE', 'MLS_ERR_CLIENT_TIMEOUT']);
+    expect(Object.keys(kClientErrors).sort()).toEqual([
+      'MLS_ERR_CLIENT_ABORTED',
+      'MLS_ERR_CLIENT_GRPC',
+      'MLS_ERR_CLIENT_HTTP',
+      'MLS_ERR_CLIENT_NETWORK',
+      'MLS_ERR_CLIENT_RESPONSE',
+      'MLS_ERR_CLIENT_TIMEOUT',
+    ]);
   });
 });

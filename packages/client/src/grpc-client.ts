@@ -14,7 +14,12 @@ export interface GrpcClientOptions {
 }
 
 type Grpc = typeof import('@grpc/grpc-js');
-type UnaryMethod = (request: unknown, metadata: unknown, options: { deadline: Date }, callback: (err: (Error & { code?: number; details?: string; metadata?: { get(key: string): unknown[] } }) | null, res: unknown) => void) => void;
+type UnaryMethod = (
+  request: unknown,
+  metadata: unknown,
+  options: { deadline: Date },
+  callback: (err: (Error & { code?: number; details?: string; metadata?: { get(key: string): unknown[] } }) | null, res: unknown) => void,
+) => void;
 
 type GrpcStub = { close(): void } & Record<string, UnaryMethod>;
 
@@ -29,9 +34,18 @@ interface GrpcInferResponse {
 
 // The field of InferTensorContents that carries each datatype.
 const kContentsField: Record<string, string> = {
-  BOOL: 'bool_contents', INT8: 'int_contents', INT16: 'int_contents', INT32: 'int_contents', INT64: 'int64_contents',
-  UINT8: 'uint_contents', UINT16: 'uint_contents', UINT32: 'uint_contents', UINT64: 'uint64_contents',
-  FP32: 'fp32_contents', FP64: 'fp64_contents', BYTES: 'bytes_contents',
+  BOOL: 'bool_contents',
+  INT8: 'int_contents',
+  INT16: 'int_contents',
+  INT32: 'int_contents',
+  INT64: 'int64_contents',
+  UINT8: 'uint_contents',
+  UINT16: 'uint_contents',
+  UINT32: 'uint_contents',
+  UINT64: 'uint64_contents',
+  FP32: 'fp32_contents',
+  FP64: 'fp64_contents',
+  BYTES: 'bytes_contents',
 };
 
 // gRPC status -> the HTTP status an mlserve error of it carries.
@@ -48,7 +62,7 @@ function fromRaw(datatype: string, raw: Buffer): Array<number | string | boolean
       return Array.from(copy, (b) => b !== 0);
     case 'BYTES': {
       const out: string[] = [];
-      for (let at = 0; at + 4 <= raw.length; ) {
+      for (let at = 0; at + 4 <= raw.length;) {
         const n = raw.readUInt32LE(at);
         out.push(raw.toString('utf8', at + 4, at + 4 + n));
         at += 4 + n;
@@ -57,8 +71,16 @@ function fromRaw(datatype: string, raw: Buffer): Array<number | string | boolean
     }
     default: {
       const ctors: Record<string, new (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
-        UINT8: Uint8Array, UINT16: Uint16Array, UINT32: Uint32Array, UINT64: BigUint64Array, INT8: Int8Array,
-        INT16: Int16Array, INT32: Int32Array, INT64: BigInt64Array, FP32: Float32Array, FP64: Float64Array,
+        UINT8: Uint8Array,
+        UINT16: Uint16Array,
+        UINT32: Uint32Array,
+        UINT64: BigUint64Array,
+        INT8: Int8Array,
+        INT16: Int16Array,
+        INT32: Int32Array,
+        INT64: BigInt64Array,
+        FP32: Float32Array,
+        FP64: Float64Array,
       };
       const Ctor = ctors[datatype];
       if (Ctor === undefined) throw createClientError('MLS_ERR_CLIENT_RESPONSE', `raw output of datatype ${datatype} cannot be read`);
@@ -123,9 +145,18 @@ export class V2GrpcClient implements V2Client {
       const field = kContentsField[input.datatype];
       if (field === undefined) throw new TypeError(`input "${input.name}": datatype ${input.datatype} cannot be sent as typed contents`);
       const values = flatten(input.data);
-      return { name: input.name, datatype: input.datatype, shape: input.shape, contents: { [field]: input.datatype === 'BYTES' ? values.map((v) => Buffer.from(String(v))) : values } };
+      return {
+        name: input.name,
+        datatype: input.datatype,
+        shape: input.shape,
+        contents: { [field]: input.datatype === 'BYTES' ? values.map((v) => Buffer.from(String(v))) : values },
+      };
     });
-    const res = await this.#call<GrpcInferResponse>('ModelInfer', { model_name: name, model_version: options.version ?? '', id: request.id ?? '', inputs, outputs: request.outputs ?? [] }, options.timeoutMs);
+    const res = await this.#call<GrpcInferResponse>(
+      'ModelInfer',
+      { model_name: name, model_version: options.version ?? '', id: request.id ?? '', inputs, outputs: request.outputs ?? [] },
+      options.timeoutMs,
+    );
     const raw: Buffer[] = res.raw_output_contents ?? [];
     const outputs: V2InferOutput[] = res.outputs.map((o, i) => {
       let data: Array<number | string | boolean>;
@@ -151,8 +182,10 @@ export class V2GrpcClient implements V2Client {
         const code = err.metadata?.get('mlserve-error-code')[0]?.toString();
         const details = { grpcCode: err.code, method };
         if (code !== undefined) return reject(new MlserveError(code, kHttpStatus[err.code ?? -1] ?? 500, err.details ?? err.message, { details, cause: err }));
-        if (err.code === this.#grpc.status.DEADLINE_EXCEEDED) return reject(createClientError('MLS_ERR_CLIENT_TIMEOUT', `${method} did not answer within ${timeoutMs} ms`, { details, cause: err }));
-        if (err.code === this.#grpc.status.UNAVAILABLE) return reject(createClientError('MLS_ERR_CLIENT_NETWORK', `${method} failed: ${err.details ?? err.message}`, { details, cause: err }));
+        if (err.code === this.#grpc.status.DEADLINE_EXCEEDED)
+          return reject(createClientError('MLS_ERR_CLIENT_TIMEOUT', `${method} did not answer within ${timeoutMs} ms`, { details, cause: err }));
+        if (err.code === this.#grpc.status.UNAVAILABLE)
+          return reject(createClientError('MLS_ERR_CLIENT_NETWORK', `${method} failed: ${err.details ?? err.message}`, { details, cause: err }));
         reject(createClientError('MLS_ERR_CLIENT_GRPC', `${method} failed: ${err.details ?? err.message}`, { details, cause: err }));
       });
     });

@@ -95,8 +95,13 @@ export async function httpCall<T>(o: ResolvedClientOptions, method: string, path
       text = await res.text();
     } catch (err) {
       if (request.signal?.aborted) throw createClientError('MLS_ERR_CLIENT_ABORTED', `${method} ${url} was aborted`, { details: { requestId }, cause: err });
-      if (timeout.aborted) throw createClientError('MLS_ERR_CLIENT_TIMEOUT', `${method} ${url} did not answer within ${timeoutMs} ms`, { details: { requestId, timeoutMs }, cause: err });
-      throw createClientError('MLS_ERR_CLIENT_NETWORK', `${method} ${url} failed: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, { details: { requestId }, cause: err });
+      if (timeout.aborted)
+        throw createClientError('MLS_ERR_CLIENT_TIMEOUT', `${method} ${url} did not answer within ${timeoutMs} ms`, { details: { requestId, timeoutMs }, cause: err });
+      throw createClientError(
+        'MLS_ERR_CLIENT_NETWORK',
+        `${method} ${url} failed: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
+        { details: { requestId }, cause: err },
+      );
     }
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') {

@@ -149,7 +149,11 @@ describe.each<PackageManager>(['npm', 'pnpm'])('the packages installed from thei
       const installed = path.join(tmp, 'bento-installed');
       cpSync(bento(), installed, { recursive: true });
       await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: installed, env, timeoutMs: 300_000 });
-      const server = await startServer(process.execPath, [path.join(installed, 'bin', 'mlserve.mjs'), 'serve', '.', '--port', '0'], { cwd: installed, env: { ...env, MLSERVE_HOME: path.join(tmp, 'empty-home') }, pattern: kServing });
+      const server = await startServer(process.execPath, [path.join(installed, 'bin', 'mlserve.mjs'), 'serve', '.', '--port', '0'], {
+        cwd: installed,
+        env: { ...env, MLSERVE_HOME: path.join(tmp, 'empty-home') },
+        pattern: kServing,
+      });
       try {
         expect((await postJson(`${server.url}/predict`, curlBodies(kServiceReadme)[0])).status).toBe(200);
       } finally {
@@ -171,7 +175,7 @@ describe.each<PackageManager>(['npm', 'pnpm'])('the packages installed from thei
     });
   });
 
-  it("scaffolds a project with mlserve init that installs and passes its own test", async () => {
+  it('scaffolds a project with mlserve init that installs and passes its own test', async () => {
     await timed(timings, 'init + install + test', async () => {
       const app = path.join(tmp, 'my-app');
       await run(mlserve(), ['init', app], { cwd: tmp, env });

@@ -8,7 +8,16 @@ describe('every published package', () => {
   const rootLicense = readFileSync(path.join(kRoot, 'LICENSE'), 'utf8');
 
   it('is one of the packages the README lists', () => {
-    expect(packages.map((p) => p.pkg.name)).toEqual(['@mlserve/cli', '@mlserve/client', '@mlserve/core', '@mlserve/errors', '@mlserve/model-store', '@mlserve/pipeline', '@mlserve/runner', '@mlserve/service']);
+    expect(packages.map((p) => p.pkg.name)).toEqual([
+      '@mlserve/cli',
+      '@mlserve/client',
+      '@mlserve/core',
+      '@mlserve/errors',
+      '@mlserve/model-store',
+      '@mlserve/pipeline',
+      '@mlserve/runner',
+      '@mlserve/service',
+    ]);
   });
 
   it.each(packages.map((p) => [p.pkg.name, p] as const))('%s names its repository, directory, homepage, bugs, license and engines', (_name, { dir, pkg }) => {

@@ -2,7 +2,15 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 
 /** Environment of every command the consumer tests run: no CUDA download, no telemetry, no npm noise. */
 export function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', SCARF_ANALYTICS: 'false', npm_config_fund: 'false', npm_config_audit: 'false', NODE_OPTIONS: '', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ONNXRUNTIME_NODE_INSTALL: 'skip',
+    SCARF_ANALYTICS: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    NODE_OPTIONS: '',
+    ...extra,
+  };
   // Variables pnpm and npm set for the scripts they run would leak the workspace into the temporary projects.
   for (const key of Object.keys(env)) if (/^(npm_|PNPM_|pnpm_)/.test(key) && !(key in extra) && !/^npm_config_(fund|audit)$/.test(key)) delete env[key];
   return env;

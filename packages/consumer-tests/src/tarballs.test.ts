@@ -26,7 +26,18 @@ describe('the packed tarballs', () => {
     for (const [name, tarball] of packs) {
       const { stdout } = await run('tar', ['tzf', tarball], { cwd: dir });
       const files = stdout.trim().split('\n');
-      expect([name, files]).toEqual([name, expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts'])]);
+      expect([name, files]).toEqual([
+        name,
+        expect.arrayContaining([
+          'package/LICENSE',
+          'package/README.md',
+          'package/package.json',
+          'package/dist/index.js',
+          'package/dist/index.cjs',
+          'package/dist/index.d.ts',
+          'package/dist/index.d.cts',
+        ]),
+      ]);
       expect([name, files.filter((f) => !f.startsWith('package/templates/') && /\.test\.|^package\/src\//.test(f))]).toEqual([name, []]);
     }
   });
@@ -48,7 +59,9 @@ describe('the packed tarballs', () => {
       for (const [name, tarball] of packs) {
         // attw exits non-zero on any problem; the JSON lists them. The service's .proto export is a
         // data file for gRPC tooling, not a module, so it has no types to check.
-        const { stdout } = await run(bin('attw'), [tarball, '--format', 'json', '--exclude-entrypoints', './proto/open_inference_grpc.proto'], { cwd: dir }).catch((err: Error) => ({ stdout: err.message }));
+        const { stdout } = await run(bin('attw'), [tarball, '--format', 'json', '--exclude-entrypoints', './proto/open_inference_grpc.proto'], { cwd: dir }).catch(
+          (err: Error) => ({ stdout: err.message }),
+        );
         const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { analysis?: { problems?: unknown[] } };
         expect([name, report.analysis?.problems ?? 'no analysis']).toEqual([name, []]);
       }
@@ -56,7 +69,16 @@ describe('the packed tarballs', () => {
   });
 
   it('packs every published package', () => {
-    expect([...packs.keys()].sort()).toEqual(['@mlserve/cli', '@mlserve/client', '@mlserve/core', '@mlserve/errors', '@mlserve/model-store', '@mlserve/pipeline', '@mlserve/runner', '@mlserve/service']);
+    expect([...packs.keys()].sort()).toEqual([
+      '@mlserve/cli',
+      '@mlserve/client',
+      '@mlserve/core',
+      '@mlserve/errors',
+      '@mlserve/model-store',
+      '@mlserve/pipeline',
+      '@mlserve/runner',
+      '@mlserve/service',
+    ]);
     for (const tarball of packs.values()) expect(tarball).toMatch(/\.tgz$/);
   });
 });

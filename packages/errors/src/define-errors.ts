@@ -1,11 +1,7 @@
 import { type ErrorDefinition, MlserveError } from './mlserve-error';
 
 /** A factory bound to one package's error table. */
-export type ErrorFactory<TCode extends string> = (
-  code: TCode,
-  message?: string,
-  options?: { details?: unknown; cause?: unknown },
-) => MlserveError;
+export type ErrorFactory<TCode extends string> = (code: TCode, message?: string, options?: { details?: unknown; cause?: unknown }) => MlserveError;
 
 /**
  * Binds a package's error table (code -> status and default message) to a factory, so that the

@@ -43,6 +43,9 @@ describe('MlserveError', () => {
 describe('readErrorsTable', () => {
   it('reads codes and statuses from a markdown table', () => {
     const md = ['| Code | Status | Description | How to solve |', '| --- | --- | --- | --- |', '| `MLS_ERR_A` | 400 | a | b |', '| MLS_ERR_B_C | 503 | a | b |'].join('\n');
-    expect([...readErrorsTable(md)]).toEqual([['MLS_ERR_A', 400], ['MLS_ERR_B_C', 503]]);
+    expect([...readErrorsTable(md)]).toEqual([
+      ['MLS_ERR_A', 400],
+      ['MLS_ERR_B_C', 503],
+    ]);
   });
 });

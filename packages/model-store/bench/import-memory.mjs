@@ -25,7 +25,9 @@ try {
      const store = new ModelStore({ root });
      const ref = await store.save('large', { model });
      console.log(JSON.stringify({ archive: await store.exportModel(ref.tag, out) }));`,
-    join(dir, 'source'), model, dir,
+    join(dir, 'source'),
+    model,
+    dir,
   );
   const measured = node(
     `import { ModelStore } from ${JSON.stringify(dist)};
@@ -47,7 +49,8 @@ try {
      await store.get(ref.tag, { verify: false });
      const getUnverifiedMs = performance.now() - t1;
      console.log(JSON.stringify({ baselineMb: baseline / 2 ** 20, peakExtraMb: (peak - baseline) / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, importMs, getMs, getUnverifiedMs }));`,
-    join(dir, 'target'), exported.archive,
+    join(dir, 'target'),
+    exported.archive,
   );
   const round = (v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v);
   console.log(JSON.stringify({ modelMb: statSync(model).size / 2 ** 20, archiveMb: statSync(exported.archive).size / 2 ** 20, ...measured }, (_k, v) => round(v), 2));

@@ -38,7 +38,13 @@ describe('hostile and damaged archives are refused, in bounded memory and time, 
   });
 
   it('a tar cut inside an entry, then gzipped whole, is refused as truncated', async () => {
-    const tar = Buffer.concat([tarHeader('model.json', manifest.length), manifest, Buffer.alloc((512 - (manifest.length % 512)) % 512), tarHeader('model.onnx', 383), Buffer.alloc(100)]);
+    const tar = Buffer.concat([
+      tarHeader('model.json', manifest.length),
+      manifest,
+      Buffer.alloc((512 - (manifest.length % 512)) % 512),
+      tarHeader('model.onnx', 383),
+      Buffer.alloc(100),
+    ]);
     const { gzipSync } = await import('node:zlib');
     await expect(importBytes(gzipSync(tar))).rejects.toMatchObject({ code: 'MLS_ERR_STORE_INVALID_ARCHIVE', message: expect.stringContaining('Truncated input') });
   });
@@ -49,7 +55,10 @@ describe('hostile and damaged archives are refused, in bounded memory and time, 
     await writeZeroBomb(file, prefix, 2 * kGiB);
     const started = Date.now();
     const { result, peakMb } = await peakRssGrowth(() => store.importModel(file));
-    expect(result).toMatchObject({ status: 'rejected', reason: { code: 'MLS_ERR_STORE_INVALID_ARCHIVE', message: expect.stringContaining(`declares ${2 * kGiB} bytes but model.json records 383`) } });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'MLS_ERR_STORE_INVALID_ARCHIVE', message: expect.stringContaining(`declares ${2 * kGiB} bytes but model.json records 383`) },
+    });
     await reportFigure('bomb after model.json: ms, peak extra RSS MB', `${Date.now() - started}, ${peakMb.toFixed(1)}`);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(peakMb).toBeLessThan(100);
@@ -114,7 +123,10 @@ describe('a large, highly compressible model', () => {
 
   it('imports 300 MB streamed, within 100 MB of extra RSS, in a fresh process', async () => {
     const measured = await importInFreshProcess(join(root, 'store'), archive);
-    await reportFigure('300 MB import: ms, baseline RSS MB, peak extra RSS MB, max RSS MB, archive bytes', `${measured.ms}, ${measured.baselineMb}, ${measured.peakExtraMb}, ${measured.maxRssMb}, ${(await stat(archive)).size}`);
+    await reportFigure(
+      '300 MB import: ms, baseline RSS MB, peak extra RSS MB, max RSS MB, archive bytes',
+      `${measured.ms}, ${measured.baselineMb}, ${measured.peakExtraMb}, ${measured.maxRssMb}, ${(await stat(archive)).size}`,
+    );
     expect(measured).toMatchObject({ tag: 'large:01m80pqsqpeawq2f' });
     // the kernel's max RSS also sees native peaks that sampling from JavaScript can miss
     expect(measured.maxRssMb - measured.baselineMb).toBeLessThan(100);
@@ -135,7 +147,13 @@ describe('a large, highly compressible model', () => {
     while (staged < 20 * 1024 * 1024 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       for (const dir of await readdir(join(storeRoot, '.staging')).catch(() => [])) {
-        staged = Math.max(staged, await stat(join(storeRoot, '.staging', dir, 'model.onnx')).then((s) => s.size, () => 0));
+        staged = Math.max(
+          staged,
+          await stat(join(storeRoot, '.staging', dir, 'model.onnx')).then(
+            (s) => s.size,
+            () => 0,
+          ),
+        );
       }
     }
     child.kill('SIGKILL');

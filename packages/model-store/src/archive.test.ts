@@ -18,7 +18,13 @@ describe('extractArchive()', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       const archive = join(dir, 'a.mlmodel');
-      await writeFile(archive, makeTarGz([{ name: 'model.json', data: '{}' }, { name: 'model.onnx', data: Buffer.alloc(200_000) }]));
+      await writeFile(
+        archive,
+        makeTarGz([
+          { name: 'model.json', data: '{}' },
+          { name: 'model.onnx', data: Buffer.alloc(200_000) },
+        ]),
+      );
       const out = join(dir, 'out');
       await mkdir(out);
       // a file in the way: the write stream of model.json fails while the archive is still being read

@@ -49,7 +49,8 @@ function checkEntry(entry: ReadEntry): string | undefined {
     if (raw.split(/[\\/]/).includes('..')) return `entry "${raw}" contains ".." and would escape the model directory`;
   }
   const raw = entry.path;
-  if (entry.type === 'SymbolicLink' || entry.type === 'Link') return `entry "${raw}" is a ${entry.type === 'Link' ? 'hard' : 'symbolic'} link; archives may hold regular files only`;
+  if (entry.type === 'SymbolicLink' || entry.type === 'Link')
+    return `entry "${raw}" is a ${entry.type === 'Link' ? 'hard' : 'symbolic'} link; archives may hold regular files only`;
   if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') return `entry "${raw}" is a ${entry.type}; archives may hold regular files only`;
   const name = posix.normalize(raw);
   if (!(kModelFiles as readonly string[]).includes(name)) return `unexpected entry "${raw}" (expected only ${kModelFiles.join(', ')})`;
@@ -97,7 +98,7 @@ export async function extractArchive(file: string, dir: string, options: Extract
   parser.on('error', (err: Error) => fail(refusal(file, err.message)));
   parser.on('entry', (entry: ReadEntry) => {
     const name = posix.normalize(entry.path);
-    const reason = failure === undefined ? checkEntry(entry) ?? (digests.has(name) ? `entry "${name}" appears twice` : undefined) : 'skipped';
+    const reason = failure === undefined ? (checkEntry(entry) ?? (digests.has(name) ? `entry "${name}" appears twice` : undefined)) : 'skipped';
     if (reason !== undefined) {
       if (reason !== 'skipped') fail(refusal(file, reason, entry.path));
       entry.resume();
@@ -108,10 +109,12 @@ export async function extractArchive(file: string, dir: string, options: Extract
     const expected = recorded?.get(name);
     if (declared > maxBytes) fail(tooLarge(file, `its entries declare ${declared} bytes`, maxBytes));
     else if (name === 'model.json' && size > kMaxManifestBytes) fail(refusal(file, `model.json declares ${size} bytes (at most ${kMaxManifestBytes})`, name));
-    else if ((name === 'pipeline.json' || name === 'stats.json') && size > kMaxPipelineBytes) fail(refusal(file, `${name} declares ${size} bytes (at most ${kMaxPipelineBytes})`, name));
+    else if ((name === 'pipeline.json' || name === 'stats.json') && size > kMaxPipelineBytes)
+      fail(refusal(file, `${name} declares ${size} bytes (at most ${kMaxPipelineBytes})`, name));
     else if (expected !== undefined && expected !== size) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json records ${expected}`, name));
     // a large entry is only read once model.json vouches for its size: a bomb is refused unread
-    else if (expected === undefined && size > kMaxManifestBytes) fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json, which must come first, records no such size`, name));
+    else if (expected === undefined && size > kMaxManifestBytes)
+      fail(refusal(file, `entry "${name}" declares ${size} bytes but model.json, which must come first, records no such size`, name));
     if (failure !== undefined) {
       entry.resume();
       return;
@@ -141,7 +144,11 @@ export async function extractArchive(file: string, dir: string, options: Extract
       else {
         manifest = Buffer.concat(chunks);
         recorded = recordedSizes(manifest);
-        if (recorded.size > 0) expectedTotal = Math.min(maxBytes, [...recorded.values()].reduce((sum, n) => sum + n, manifest.byteLength));
+        if (recorded.size > 0)
+          expectedTotal = Math.min(
+            maxBytes,
+            [...recorded.values()].reduce((sum, n) => sum + n, manifest.byteLength),
+          );
       }
     });
   });
@@ -153,7 +160,11 @@ export async function extractArchive(file: string, dir: string, options: Extract
       for await (const chunk of source) {
         inflated += chunk.byteLength;
         if (inflated > expectedTotal + kTarOverheadBytes) {
-          fail(expectedTotal < maxBytes ? refusal(file, `it inflates to more than the ${expectedTotal} bytes its model.json records`) : tooLarge(file, `it inflates to more than ${inflated} bytes`, maxBytes));
+          fail(
+            expectedTotal < maxBytes
+              ? refusal(file, `it inflates to more than the ${expectedTotal} bytes its model.json records`)
+              : tooLarge(file, `it inflates to more than ${inflated} bytes`, maxBytes),
+          );
         }
         if (failure !== undefined) throw failure;
         if (!parser.write(chunk)) {

@@ -26,7 +26,10 @@ export function alreadyExists(name: string, version: string, hint: string): Erro
 export async function commitVersion(root: string, name: string, staging: string, base: ManifestBase, chosen: string | undefined): Promise<ReturnType<typeof makeRef>> {
   const existing = await listVersions(root, name);
   if (chosen !== undefined && existing.includes(chosen)) throw alreadyExists(name, chosen, 'choose another version');
-  const newestGenerated = existing.filter((v) => kVersionPattern.test(v)).sort().at(-1);
+  const newestGenerated = existing
+    .filter((v) => kVersionPattern.test(v))
+    .sort()
+    .at(-1);
   let version = chosen ?? createVersion(newestGenerated);
   for (let attempt = 0; ; attempt++) {
     const manifest: ModelManifest = { format: kModelManifestFormat, name, version, createdAt: new Date().toISOString(), ...base };

@@ -4,7 +4,11 @@ import { createTempStore, kClassifier, makePipelineJSON, makeTarGz, paxRecord, r
 import type { ModelStore } from './model-store';
 import type { ModelRef } from './types';
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 describe('exportModel() and importModel()', () => {
   let store: ModelStore;
@@ -128,19 +132,80 @@ describe('exportModel() and importModel()', () => {
     });
 
     it.each<[string, (f: Record<string, Buffer>, escaped: string) => TarEntry[], RegExp]>([
-      ['an absolute path', (f, escaped) => [{ name: 'model.json', data: f['model.json'] }, { name: escaped, data: 'pwned' }], /has an absolute path/],
-      ['a ".." path', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: '../../escaped', data: 'pwned' }], /contains "\.\."/],
-      ['a pax header renaming an entry to ".."', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: 'PaxHeader', type: 'pax', data: paxRecord('path', '../escaped') }, { name: 'model.onnx', data: 'pwned' }], /contains "\.\."/],
-      ['a symbolic link', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: 'model.onnx', type: 'symlink', linkname: '/etc/passwd' }], /is a symbolic link/],
-      ['a hard link', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: 'model.onnx', type: 'hardlink', linkname: 'model.json' }], /is a hard link/],
-      ['a directory', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: 'sub/', type: 'dir' }], /is a Directory/],
-      ['an unexpected file', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: 'run.sh', data: 'rm -rf /' }], /unexpected entry "run.sh"/],
-      ['a duplicate entry', (f) => [{ name: 'model.json', data: f['model.json'] }, { name: 'model.json', data: f['model.json'] }], /appears twice/],
+      [
+        'an absolute path',
+        (f, escaped) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: escaped, data: 'pwned' },
+        ],
+        /has an absolute path/,
+      ],
+      [
+        'a ".." path',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: '../../escaped', data: 'pwned' },
+        ],
+        /contains "\.\."/,
+      ],
+      [
+        'a pax header renaming an entry to ".."',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: 'PaxHeader', type: 'pax', data: paxRecord('path', '../escaped') },
+          { name: 'model.onnx', data: 'pwned' },
+        ],
+        /contains "\.\."/,
+      ],
+      [
+        'a symbolic link',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: 'model.onnx', type: 'symlink', linkname: '/etc/passwd' },
+        ],
+        /is a symbolic link/,
+      ],
+      [
+        'a hard link',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: 'model.onnx', type: 'hardlink', linkname: 'model.json' },
+        ],
+        /is a hard link/,
+      ],
+      [
+        'a directory',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: 'sub/', type: 'dir' },
+        ],
+        /is a Directory/,
+      ],
+      [
+        'an unexpected file',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: 'run.sh', data: 'rm -rf /' },
+        ],
+        /unexpected entry "run.sh"/,
+      ],
+      [
+        'a duplicate entry',
+        (f) => [
+          { name: 'model.json', data: f['model.json'] },
+          { name: 'model.json', data: f['model.json'] },
+        ],
+        /appears twice/,
+      ],
       ['no model.json', (f) => [{ name: 'model.onnx', data: f['model.onnx'] }], /holds no model\.json/],
       ['a missing model.onnx', (f) => [{ name: 'model.json', data: f['model.json'] }], /model\.onnx is listed in model\.json but missing/],
     ])('with %s', async (_what, build, message) => {
       const escaped = join(root, 'escaped');
-      await expect(importEntries(build(await good(), escaped))).rejects.toMatchObject({ code: 'MLS_ERR_STORE_INVALID_ARCHIVE', statusCode: 422, message: expect.stringMatching(message) });
+      await expect(importEntries(build(await good(), escaped))).rejects.toMatchObject({
+        code: 'MLS_ERR_STORE_INVALID_ARCHIVE',
+        statusCode: 422,
+        message: expect.stringMatching(message),
+      });
       expect(await exists(escaped)).toBe(false);
       expect(await exists(join(otherRoot, 'escaped'))).toBe(false);
     });
@@ -159,7 +224,12 @@ describe('exportModel() and importModel()', () => {
       const files = await good();
       const tampered = Buffer.from(files['model.onnx']!);
       tampered.writeUInt8(tampered.at(-1)! ^ 0xff, tampered.length - 1); // same size, different bytes
-      await expect(importEntries([{ name: 'model.json', data: files['model.json'] }, { name: 'model.onnx', data: tampered }])).rejects.toMatchObject({
+      await expect(
+        importEntries([
+          { name: 'model.json', data: files['model.json'] },
+          { name: 'model.onnx', data: tampered },
+        ]),
+      ).rejects.toMatchObject({
         code: 'MLS_ERR_STORE_INVALID_ARCHIVE',
         message: expect.stringContaining('model.onnx does not match model.json'),
       });

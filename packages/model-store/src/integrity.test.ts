@@ -31,7 +31,12 @@ describe('damaged stores give clear errors', () => {
     bytes.writeUInt8(bytes.at(-1)! ^ 0xff, bytes.length - 1); // same size, different bytes
     await writeFile(join(ref.path, 'model.onnx'), bytes);
     const restarted = new ModelStore({ root });
-    await expect(restarted.get('iris')).rejects.toMatchObject({ code: 'MLS_ERR_STORE_CORRUPT', statusCode: 500, message: expect.stringContaining('model.onnx has sha256'), details: { file: 'model.onnx' } });
+    await expect(restarted.get('iris')).rejects.toMatchObject({
+      code: 'MLS_ERR_STORE_CORRUPT',
+      statusCode: 500,
+      message: expect.stringContaining('model.onnx has sha256'),
+      details: { file: 'model.onnx' },
+    });
     await expect(restarted.get('iris', { verify: false })).resolves.toMatchObject({ tag: ref.tag });
     await expect(store.verify('iris')).rejects.toMatchObject({
       code: 'MLS_ERR_STORE_CORRUPT',

@@ -58,7 +58,10 @@ export async function resolveTag(root: string, tag: string): Promise<{ name: str
     return { name, version: pointer };
   }
   if (versions.includes(parsed.version)) return { name, version: parsed.version };
-  const matches = versions.filter((v) => v.startsWith(parsed.version)).sort().reverse();
+  const matches = versions
+    .filter((v) => v.startsWith(parsed.version))
+    .sort()
+    .reverse();
   if (matches.length === 1) return { name, version: matches[0]! };
   if (matches.length > 1) {
     throw createStoreError(

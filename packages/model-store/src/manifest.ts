@@ -32,11 +32,7 @@ function checkSpecs(value: unknown, path: string, fail: (msg: string) => never):
  * Checks a parsed model.json field by field and returns it typed. `source` names the file in
  * error messages; errors are `MLS_ERR_STORE_CORRUPT` unless `code` says otherwise (archives).
  */
-export function parseManifest(
-  value: unknown,
-  source: string,
-  code: 'MLS_ERR_STORE_CORRUPT' | 'MLS_ERR_STORE_INVALID_ARCHIVE' = 'MLS_ERR_STORE_CORRUPT',
-): ModelManifest {
+export function parseManifest(value: unknown, source: string, code: 'MLS_ERR_STORE_CORRUPT' | 'MLS_ERR_STORE_INVALID_ARCHIVE' = 'MLS_ERR_STORE_CORRUPT'): ModelManifest {
   const fail = (msg: string): never => {
     throw createStoreError(code, `${source} is not a valid ${kModelManifestFormat} manifest: ${msg}`, { details: { file: source } });
   };
@@ -45,10 +41,7 @@ export function parseManifest(
   if (m.format !== kModelManifestFormat) fail(`format must be "${kModelManifestFormat}", got ${JSON.stringify(m.format)}`);
   if (!isValidName(m.name)) fail(`name ${JSON.stringify(m.name)} is not a valid model name`);
   if (!isKnownVersion(m.version)) {
-    fail(
-      `version ${JSON.stringify(m.version)} is not a version the store generates (16 characters of lowercase Crockford base32) ` +
-        'nor a chosen version such as v1.0.0',
-    );
+    fail(`version ${JSON.stringify(m.version)} is not a version the store generates (16 characters of lowercase Crockford base32) ` + 'nor a chosen version such as v1.0.0');
   }
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) fail('createdAt must be an ISO date string');
   if (typeof m.mlserveVersion !== 'string') fail('mlserveVersion must be a string');

@@ -88,9 +88,13 @@ export class ModelStore {
     if (input.version !== undefined) assertUserVersion(input.version);
     const { bytes, source } = await readModelInput(input.model);
     if (bytes.byteLength > this.#maxModelSize) {
-      throw createStoreError('MLS_ERR_STORE_TOO_LARGE', `${source} is ${bytes.byteLength} bytes, more than the maximum model size of ${this.#maxModelSize} bytes (options.maxModelSize)`, {
-        details: { file: source, maxModelSize: this.#maxModelSize },
-      });
+      throw createStoreError(
+        'MLS_ERR_STORE_TOO_LARGE',
+        `${source} is ${bytes.byteLength} bytes, more than the maximum model size of ${this.#maxModelSize} bytes (options.maxModelSize)`,
+        {
+          details: { file: source, maxModelSize: this.#maxModelSize },
+        },
+      );
     }
     const signature = await readSignature(bytes, source, {
       task: input.metadata?.task,
@@ -188,7 +192,7 @@ export class ModelStore {
       for (const version of await listVersions(this.root, n)) infos.push(await readInfo(this.root, n, version));
     }
     const order = (a: ModelInfo, b: ModelInfo): number =>
-      a.createdAt !== b.createdAt ? (Date.parse(b.createdAt) - Date.parse(a.createdAt)) : a.version < b.version ? 1 : a.version > b.version ? -1 : a.name.localeCompare(b.name);
+      a.createdAt !== b.createdAt ? Date.parse(b.createdAt) - Date.parse(a.createdAt) : a.version < b.version ? 1 : a.version > b.version ? -1 : a.name.localeCompare(b.name);
     return infos.sort(order);
   }
 
@@ -208,7 +212,10 @@ export class ModelStore {
         const remaining = versions.filter((v) => v !== version);
         const newest = (await orderVersions(this.root, name, remaining))[0];
         const latest = join(nameDir(this.root, name), 'latest');
-        const pointer = await readFile(latest, 'utf8').then((t) => t.trim(), () => undefined);
+        const pointer = await readFile(latest, 'utf8').then(
+          (t) => t.trim(),
+          () => undefined,
+        );
         if (newest === undefined) await rm(latest, { force: true });
         else if (pointer === version || pointer === undefined || !remaining.includes(pointer)) await pointLatest(this.root, name, newest);
         try {
@@ -240,7 +247,12 @@ export class ModelStore {
     if (targetStat?.isDirectory()) target = join(target, `${ref.name}-${ref.version}.mlmodel`);
     // checked first: otherwise the error would name the temporary file, not the missing directory
     const targetDir = dirname(target);
-    if (!(await stat(targetDir).then((s) => s.isDirectory(), () => false))) {
+    if (
+      !(await stat(targetDir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
       throw createStoreError('MLS_ERR_STORE_NOT_FOUND', `Cannot export ${ref.tag} to ${target}: the directory ${targetDir} does not exist`, {
         details: { file: target, directory: targetDir },
       });
@@ -312,7 +324,10 @@ export class ModelStore {
    * their work never became visible, so nothing else would ever clean it up.
    */
   #open(): Promise<void> {
-    this.#opened ??= removeAbandoned(this.root).then(() => undefined, () => undefined);
+    this.#opened ??= removeAbandoned(this.root).then(
+      () => undefined,
+      () => undefined,
+    );
     return this.#opened;
   }
 
@@ -328,7 +343,13 @@ export class ModelStore {
       const { name, version } = await unpackArchive(file, staging, { name: options.name, maxModelSize: this.#maxModelSize });
       return await withLock(this.#lockFile(name), this.#lockTimeoutMs, async () => {
         const target = versionDir(this.root, name, version);
-        if (await stat(target).then(() => true, () => false)) throw alreadyExists(name, version, 'import it under another name with options.name, or delete it first');
+        if (
+          await stat(target).then(
+            () => true,
+            () => false,
+          )
+        )
+          throw alreadyExists(name, version, 'import it under another name with options.name, or delete it first');
         await mkdir(nameDir(this.root, name), { recursive: true });
         await rename(staging, target);
         await syncDir(nameDir(this.root, name));
@@ -345,7 +366,10 @@ export class ModelStore {
       if (errnoCode(err) === 'ENOENT') return [];
       throw err;
     });
-    return entries.filter((e) => e.isDirectory() && isValidName(e.name)).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && isValidName(e.name))
+      .map((e) => e.name)
+      .sort();
   }
 
   #lockFile(name: string): string {

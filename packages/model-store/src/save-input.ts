@@ -33,8 +33,7 @@ function invalidInput(message: string): Error {
   return createStoreError('MLS_ERR_STORE_INVALID_INPUT', message);
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
 /** Reads `input.model`: the bytes of a `.onnx` file, refusing pickles by extension and by content. */
 export async function readModelInput(model: unknown): Promise<{ bytes: Uint8Array; source: string }> {

@@ -46,7 +46,10 @@ export async function removeAbandoned(root: string): Promise<{ staging: string[]
   for (const entry of await readdir(staging).catch(() => [] as string[])) {
     const info = await stat(join(staging, entry)).catch(() => undefined);
     if (!info || !isAbandoned(entry, info.mtimeMs, now)) continue;
-    await rm(join(staging, entry), { recursive: true, force: true }).then(() => removed.staging.push(entry), () => undefined);
+    await rm(join(staging, entry), { recursive: true, force: true }).then(
+      () => removed.staging.push(entry),
+      () => undefined,
+    );
   }
   const locks = join(root, '.locks');
   for (const entry of await readdir(locks).catch(() => [] as string[])) {

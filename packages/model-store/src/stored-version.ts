@@ -67,7 +67,13 @@ export async function readInfo(root: string, name: string, version: string): Pro
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') {
       // deleted by another process since it was resolved
-      if (!(await stat(dir).then(() => true, () => false))) throw notFound(root, name, version);
+      if (
+        !(await stat(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw notFound(root, name, version);
       throw createStoreError('MLS_ERR_STORE_CORRUPT', `${formatTag(name, version)} has no model.json (${file}); delete this version and save it again`, {
         details: { tag: formatTag(name, version), file },
       });
@@ -95,7 +101,12 @@ export async function readInfo(root: string, name: string, version: string): Pro
 
 /** A file of a version is missing: deleted with its version since it was resolved, or damaged. */
 async function missing(info: ModelInfo, file: string, err: unknown): Promise<Error> {
-  if (!(await stat(info.path).then(() => true, () => false))) {
+  if (
+    !(await stat(info.path).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return createStoreError('MLS_ERR_STORE_NOT_FOUND', `${info.tag} was deleted while it was being read`, { cause: err, details: { name: info.name, version: info.version } });
   }
   return createStoreError('MLS_ERR_STORE_CORRUPT', `${info.tag}: ${file} is missing (${join(info.path, file)}); delete this version and save it again`, {

@@ -35,10 +35,7 @@ export function assertValidName(value: unknown, what: 'name' | 'version' = 'name
 /** Throws `MLS_ERR_STORE_INVALID_TAG` unless `name`, taken from the file or directory `from`, is a valid model name. */
 export function assertDerivedName(name: string, from: string): void {
   if (isValidName(name)) return;
-  throw createStoreError(
-    'MLS_ERR_STORE_INVALID_TAG',
-    `Cannot name the model after ${from}: ${JSON.stringify(name)} is not a valid model name; pass options.name`,
-  );
+  throw createStoreError('MLS_ERR_STORE_INVALID_TAG', `Cannot name the model after ${from}: ${JSON.stringify(name)} is not a valid model name; pass options.name`);
 }
 
 /**

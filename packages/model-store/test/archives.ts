@@ -101,7 +101,10 @@ export async function reportFigure(name: string, value: number | string): Promis
  * allocated before hides in the baseline) and reports its RSS: after loading the store, the peak
  * during the import (sampled every 5 ms), and the kernel's max RSS of the whole process.
  */
-export async function importInFreshProcess(root: string, archive: string): Promise<{ tag?: string; error?: string; baselineMb: number; peakExtraMb: number; maxRssMb: number; ms: number }> {
+export async function importInFreshProcess(
+  root: string,
+  archive: string,
+): Promise<{ tag?: string; error?: string; baselineMb: number; peakExtraMb: number; maxRssMb: number; ms: number }> {
   const { execFile } = await import('node:child_process');
   const dist = join(__dirname, '..', 'dist', 'index.cjs');
   const script = `const { ModelStore } = require(${JSON.stringify(dist)});

@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import { loadPipeline } from '../dist/index.js';
 import { formatNs, measure } from './measure.mjs';
 
-const kFixtures = ['titanic_basic', 'titanic_ordinal', 'titanic_robust_maxabs', 'titanic_polynomial', 'titanic_function', 'titanic_kbins', 'breast_cancer_polynomial', 'breast_cancer_kbins_kmeans'];
+const kFixtures = [
+  'titanic_basic',
+  'titanic_ordinal',
+  'titanic_robust_maxabs',
+  'titanic_polynomial',
+  'titanic_function',
+  'titanic_kbins',
+  'breast_cancer_polynomial',
+  'breast_cancer_kbins_kmeans',
+];
 
 console.log(`@mlserve/pipeline transform per record, node ${process.version}`);
 for (const name of kFixtures) {

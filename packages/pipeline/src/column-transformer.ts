@@ -1,16 +1,6 @@
 import type { Column } from './column';
 import { createPipelineError } from './errors';
-import {
-  type ColumnTransformerEntryJSON,
-  type ColumnTransformerJSON,
-  createFormatError,
-  joinPath,
-  readArray,
-  readBoolean,
-  readEnum,
-  readObject,
-  readString,
-} from './format';
+import { type ColumnTransformerEntryJSON, type ColumnTransformerJSON, createFormatError, joinPath, readArray, readBoolean, readEnum, readObject, readString } from './format';
 import { type ApplyContext, type FitContext, type Step, checkBoolean, createApplyContext, defaultStepName, isStep, kApply, kFit, kToJSON, nameSteps } from './step';
 
 /** A named step inside a ColumnTransformer's transformer (a nested pipeline). */
@@ -120,8 +110,7 @@ export class ColumnTransformer implements Step {
     const byName = new Map(inputs.map((c) => [c.name, c]));
     const select = (name: string, at: string): Column => byName.get(name) ?? ctx.fail(at, `names no input column ("${name}")`);
     const out: Column[] = [];
-    const prefix = (p: string, column: Column): Column =>
-      this.verboseFeatureNamesOut ? { ...column, name: `${p}__${column.name}` } : column;
+    const prefix = (p: string, column: Column): Column => (this.verboseFeatureNamesOut ? { ...column, name: `${p}__${column.name}` } : column);
     let index = 0;
     for (const entry of this.entries) {
       if (entry.steps === 'drop') continue;
@@ -181,9 +170,7 @@ export function readColumnTransformer(json: Record<string, unknown>, path: strin
   }
   const restPath = joinPath(path, 'remainderColumns');
   transformer.remainderColumns =
-    json.remainderColumns === undefined && remainder === 'drop'
-      ? []
-      : readArray(json.remainderColumns, restPath).map((c, j) => readString(c, joinPath(restPath, j), true));
+    json.remainderColumns === undefined && remainder === 'drop' ? [] : readArray(json.remainderColumns, restPath).map((c, j) => readString(c, joinPath(restPath, j), true));
   return transformer;
 }
 

@@ -99,18 +99,7 @@ export interface ConstantNode extends NodeBase {
 }
 
 /** One node of the per-column computation graph that fitting or loading a pipeline builds. */
-export type Node =
-  | RawNode
-  | ImputeNode
-  | StandardNode
-  | MinMaxNode
-  | OneHotNode
-  | SlotNode
-  | OrdinalNode
-  | FunctionNode
-  | BinNode
-  | ProductNode
-  | ConstantNode;
+export type Node = RawNode | ImputeNode | StandardNode | MinMaxNode | OneHotNode | SlotNode | OrdinalNode | FunctionNode | BinNode | ProductNode | ConstantNode;
 
 /** The nodes `node` reads. */
 export function inputsOf(node: Node): readonly Node[] {

@@ -57,10 +57,12 @@ export function createDomainError(row: number, column: string, func: NumpyFuncti
 /** The error for a category unseen at fit, under handleUnknown 'error'. */
 export function createUnknownError(row: number, node: Node, value: number | string): MlserveError {
   const known = node.op === 'onehot' ? node.categories.filter((c) => c !== null) : [];
-  const list = known.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (known.length > 20 ? ', ...' : '');
-  return createPipelineError(
-    'MLS_ERR_PIPELINE_UNKNOWN_CATEGORY',
-    `Row ${row}, column "${node.source}": unknown category ${JSON.stringify(value)} (known: ${list})`,
-    { details: { row, column: node.source } },
-  );
+  const list =
+    known
+      .slice(0, 20)
+      .map((c) => JSON.stringify(c))
+      .join(', ') + (known.length > 20 ? ', ...' : '');
+  return createPipelineError('MLS_ERR_PIPELINE_UNKNOWN_CATEGORY', `Row ${row}, column "${node.source}": unknown category ${JSON.stringify(value)} (known: ${list})`, {
+    details: { row, column: node.source },
+  });
 }

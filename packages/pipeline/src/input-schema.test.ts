@@ -86,18 +86,15 @@ describe('inputSchema', () => {
     'titanic_robust_maxabs',
     'titanic_polynomial',
     'titanic_kbins',
-  ])(
-    'accepts exactly the records transform accepts (%s, ajv strict, draft 2020-12 and draft-07)',
-    (name) => {
-      const fixture = readFixture(name);
-      const pipeline = loadPipeline(fixture.pipeline);
-      for (const validator of [new Ajv2020({ strict: true }), new Ajv({ strict: true })]) {
-        const validate = validator.compile(pipeline.inputSchema());
-        const verdicts = fixture.cases.map((c) => [validate(c.input), accepts(pipeline, c.input)]);
-        expect(verdicts.filter(([schema, transform]) => schema !== transform)).toEqual([]);
-      }
-    },
-  );
+  ])('accepts exactly the records transform accepts (%s, ajv strict, draft 2020-12 and draft-07)', (name) => {
+    const fixture = readFixture(name);
+    const pipeline = loadPipeline(fixture.pipeline);
+    for (const validator of [new Ajv2020({ strict: true }), new Ajv({ strict: true })]) {
+      const validate = validator.compile(pipeline.inputSchema());
+      const verdicts = fixture.cases.map((c) => [validate(c.input), accepts(pipeline, c.input)]);
+      expect(verdicts.filter(([schema, transform]) => schema !== transform)).toEqual([]);
+    }
+  });
 
   it("bounds the columns a FunctionTransformer reads by the function's domain", () => {
     expect(load('titanic_function').inputSchema().properties).toEqual({

@@ -14,11 +14,9 @@ export function readNumericColumn(column: Column, values: ColumnValues, step: st
   const numbers = values as Float64Array;
   for (let row = 0; row < numbers.length; row++) {
     if (numbers[row] !== numbers[row]) {
-      throw createPipelineError(
-        'MLS_ERR_PIPELINE_MISSING_VALUE',
-        `Row ${row}, column "${column.node.source}": the value is missing and no imputer precedes the ${step}`,
-        { details: { row, column: column.node.source } },
-      );
+      throw createPipelineError('MLS_ERR_PIPELINE_MISSING_VALUE', `Row ${row}, column "${column.node.source}": the value is missing and no imputer precedes the ${step}`, {
+        details: { row, column: column.node.source },
+      });
     }
   }
   return numbers;

@@ -1,15 +1,6 @@
 import { type Category, createCategoryIndex, sortedCategories } from './categories';
 import { type Column, type OrdinalNode, createNode } from './column';
-import {
-  type OrdinalEncoderJSON,
-  createFormatError,
-  joinPath,
-  readArray,
-  readEnum,
-  readNumberOrNaN,
-  readScalar,
-  writeNumberOrNaN,
-} from './format';
+import { type OrdinalEncoderJSON, createFormatError, joinPath, readArray, readEnum, readNumberOrNaN, readScalar, writeNumberOrNaN } from './format';
 import { type ApplyContext, type FitContext, type Step, kApply, kFit, kToJSON } from './step';
 
 /** Options of OrdinalEncoder, named as scikit-learn's (camelCase). */

@@ -1,17 +1,7 @@
 import { type Column, type ColumnKind, createRawColumn } from './column';
 import type { NamedStep } from './column-transformer';
 import { createPipelineError } from './errors';
-import {
-  type InputJSON,
-  type PipelineJSON,
-  createFormatError,
-  joinPath,
-  kPipelineFormat,
-  readArray,
-  readEnum,
-  readObject,
-  readString,
-} from './format';
+import { type InputJSON, type PipelineJSON, createFormatError, joinPath, kPipelineFormat, readArray, readEnum, readObject, readString } from './format';
 import { type JSONSchema, buildInputSchema } from './input-schema';
 import { createRecordError, createTypeError } from './input-errors';
 import { Program } from './program';
@@ -188,11 +178,7 @@ export class Pipeline {
     return this.state;
   }
 
-  private compile(
-    inputs: InputJSON[],
-    applyStep: (columns: Column[], index: number) => Column[],
-    raise: (path: string, message: string) => never,
-  ): void {
+  private compile(inputs: InputJSON[], applyStep: (columns: Column[], index: number) => Column[], raise: (path: string, message: string) => never): void {
     let columns = inputs.map((c) => createRawColumn(c.name, c.type));
     this.namedSteps.forEach((_, i) => {
       columns = applyStep(columns, i);

@@ -77,7 +77,10 @@ export class PolynomialFeatures implements Step {
       row.forEach((exponent, i) => {
         for (let e = 0; e < exponent; e++) factors.push(inputs[i]!);
       });
-      const name = row.map((e, i) => (e === 0 ? '' : e === 1 ? inputs[i]!.name : `${inputs[i]!.name}^${e}`)).filter((part) => part !== '').join(' ');
+      const name = row
+        .map((e, i) => (e === 0 ? '' : e === 1 ? inputs[i]!.name : `${inputs[i]!.name}^${e}`))
+        .filter((part) => part !== '')
+        .join(' ');
       if (factors.length === 0) return { name: '1', kind: 'number', node: createNode<ConstantNode>({ op: 'constant', kind: 'number', source: '', value: 1 }) };
       if (factors.length === 1) return { name, kind: 'number', node: factors[0]!.node };
       return { name, kind: 'number', node: createNode<ProductNode>({ op: 'product', kind: 'number', inputs: factors.map((c) => c.node) }) };
@@ -99,9 +102,7 @@ export class PolynomialFeatures implements Step {
 /** Reads a PolynomialFeatures step of pipeline.json; `path` names it in errors. */
 export function readPolynomialFeatures(json: Record<string, unknown>, path: string): PolynomialFeatures {
   const degreePath = joinPath(path, 'degree');
-  const degree = Array.isArray(json.degree)
-    ? (json.degree.map((d, i) => readInteger(d, joinPath(degreePath, i), 0)) as [number, number])
-    : readInteger(json.degree, degreePath, 0);
+  const degree = Array.isArray(json.degree) ? (json.degree.map((d, i) => readInteger(d, joinPath(degreePath, i), 0)) as [number, number]) : readInteger(json.degree, degreePath, 0);
   let step: PolynomialFeatures;
   try {
     step = new PolynomialFeatures({

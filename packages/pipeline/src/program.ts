@@ -66,7 +66,13 @@ export class Program {
     outputs.forEach(visit);
     this.nodes = [...seen].sort((x, y) => x.id - y.id);
     const reg = new Map<Node, number>(this.nodes.map((node, i) => [node, i]));
-    this.instrs = this.nodes.map((node, i) => compile(node, i, Int32Array.from(inputsOf(node), (input) => reg.get(input)!)));
+    this.instrs = this.nodes.map((node, i) =>
+      compile(
+        node,
+        i,
+        Int32Array.from(inputsOf(node), (input) => reg.get(input)!),
+      ),
+    );
     this.outputs = Int32Array.from(outputs, (node) => reg.get(node)!);
     this.num = new Float64Array(this.nodes.length);
     this.str = new Array<string | null>(this.nodes.length).fill(null);

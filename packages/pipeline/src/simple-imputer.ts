@@ -62,7 +62,10 @@ export class SimpleImputer implements Step {
       if (this.strategy !== 'most_frequent') {
         throw new TypeError(`SimpleImputer strategy '${this.strategy}' needs numbers, but column "${column.name}" holds strings`);
       }
-      return mostFrequent((values as Array<string | null>).filter((v): v is string => v !== null), (a, b) => compareCodePoints(a, b));
+      return mostFrequent(
+        (values as Array<string | null>).filter((v): v is string => v !== null),
+        (a, b) => compareCodePoints(a, b),
+      );
     }
     const numbers = values as Float64Array;
     if (this.strategy === 'mean') {

@@ -113,8 +113,7 @@ export function readStandardScaler(json: Record<string, unknown>, path: string):
     withMean: readBoolean(json.withMean, joinPath(path, 'withMean')),
     withStd: readBoolean(json.withStd, joinPath(path, 'withStd')),
   });
-  const optional = (key: 'mean' | 'var' | 'scale', wanted: boolean): number[] | null =>
-    wanted ? readNumbers(json[key], joinPath(path, key)) : null;
+  const optional = (key: 'mean' | 'var' | 'scale', wanted: boolean): number[] | null => (wanted ? readNumbers(json[key], joinPath(path, key)) : null);
   scaler.mean = optional('mean', scaler.withMean);
   scaler.var = json.var === null || json.var === undefined ? null : readNumbers(json.var, joinPath(path, 'var'));
   scaler.scale = optional('scale', scaler.withStd);
@@ -123,7 +122,6 @@ export function readStandardScaler(json: Record<string, unknown>, path: string):
     throw createFormatError(at, 'must not be 0 (scikit-learn stores 1 for constant columns)');
   }
   const seenPath = joinPath(path, 'nSamplesSeen');
-  scaler.nSamplesSeen =
-    json.nSamplesSeen === undefined ? 0 : Array.isArray(json.nSamplesSeen) ? readNumbers(json.nSamplesSeen, seenPath) : readNumber(json.nSamplesSeen, seenPath);
+  scaler.nSamplesSeen = json.nSamplesSeen === undefined ? 0 : Array.isArray(json.nSamplesSeen) ? readNumbers(json.nSamplesSeen, seenPath) : readNumber(json.nSamplesSeen, seenPath);
   return scaler;
 }

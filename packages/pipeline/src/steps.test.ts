@@ -65,7 +65,10 @@ describe('SimpleImputer', () => {
   });
 
   it('drops a column that was all missing, except with a constant', () => {
-    const records = [{ a: 1, b: null }, { a: 2, b: null }];
+    const records = [
+      { a: 1, b: null },
+      { a: 2, b: null },
+    ];
     expect(new Pipeline([new SimpleImputer()]).fit(records).featureNames).toEqual(['a']);
     expect(new Pipeline([new SimpleImputer({ strategy: 'constant' })]).fit(records).featureNames).toEqual(['a', 'b']);
   });
@@ -90,7 +93,11 @@ describe('OneHotEncoder', () => {
   });
 
   it('drops the first category, or only for two-category columns', () => {
-    const records = [{ s: 'm', e: 'S' }, { s: 'f', e: 'C' }, { s: 'f', e: 'Q' }];
+    const records = [
+      { s: 'm', e: 'S' },
+      { s: 'f', e: 'C' },
+      { s: 'f', e: 'Q' },
+    ];
     expect(fitOne(new OneHotEncoder({ drop: 'first' }), records).featureNames).toEqual(['s_m', 'e_Q', 'e_S']);
     const binary = fitOne(new OneHotEncoder({ drop: 'if_binary' }), records);
     expect(binary.featureNames).toEqual(['s_m', 'e_C', 'e_Q', 'e_S']);
@@ -99,7 +106,11 @@ describe('OneHotEncoder', () => {
   });
 
   it('drops the categories it is given, one per column', () => {
-    const records = [{ s: 'm', n: 1 }, { s: 'f', n: 2 }, { s: 'x', n: null }];
+    const records = [
+      { s: 'm', n: 1 },
+      { s: 'f', n: 2 },
+      { s: 'x', n: null },
+    ];
     const p = fitOne(new OneHotEncoder({ drop: ['m', null] }), records);
     expect(p.featureNames).toEqual(['s_f', 's_x', 'n_1.0', 'n_2.0']);
     expect(p.toJSON().steps[0]).toMatchObject({ drop: ['m', null], dropIdx: [1, 2] });
@@ -148,7 +159,13 @@ describe('ColumnTransformer', () => {
   });
 
   it('refuses colliding names without verboseFeatureNamesOut', () => {
-    const ct = new ColumnTransformer([['one', 'passthrough', ['a']], ['two', 'passthrough', ['a']]], { verboseFeatureNamesOut: false });
+    const ct = new ColumnTransformer(
+      [
+        ['one', 'passthrough', ['a']],
+        ['two', 'passthrough', ['a']],
+      ],
+      { verboseFeatureNamesOut: false },
+    );
     expect(() => new Pipeline([ct]).fit(records)).toThrow(/not unique/);
   });
 });
@@ -168,7 +185,15 @@ describe('options', () => {
     [() => new ColumnTransformer([['a', new StandardScaler(), 'a' as never]]), TypeError, 'transformers[0][2]'],
     [() => new ColumnTransformer([['a', 'scale' as never, ['a']]]), TypeError, 'transformers[0][1]'],
     [() => new Pipeline([]), TypeError, 'steps'],
-    [() => new Pipeline([['a', new StandardScaler()], ['a', new StandardScaler()]]), TypeError, 'steps[1]'],
+    [
+      () =>
+        new Pipeline([
+          ['a', new StandardScaler()],
+          ['a', new StandardScaler()],
+        ]),
+      TypeError,
+      'steps[1]',
+    ],
     [() => new Pipeline([{} as never]), TypeError, 'steps[0]'],
   ])('%#: a bad option throws, naming it', (create, type, name) => {
     expect(create).toThrow(type);

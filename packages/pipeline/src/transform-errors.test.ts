@@ -66,7 +66,10 @@ describe('transform refuses bad records with a stable code naming the row and th
   });
 
   it('accepts what the imputers and an ignoring encoder cover', () => {
-    const { data, shape } = pipeline.transform([{ ...good, age: null, embarked: 'X' }, { fare: 1, sex: 'female', pclass: 1 }]);
+    const { data, shape } = pipeline.transform([
+      { ...good, age: null, embarked: 'X' },
+      { fare: 1, sex: 'female', pclass: 1 },
+    ]);
     // age, fare, sex_female, sex_male, embarked_C, embarked_S, pclass
     expect(shape).toEqual([2, 7]);
     expect(Array.from(data.subarray(4, 6))).toEqual([0, 0]);

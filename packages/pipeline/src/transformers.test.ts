@@ -51,7 +51,9 @@ describe('OrdinalEncoder', () => {
   });
 
   it('lets a SimpleImputer fill the NaN codes after it', () => {
-    const p = new Pipeline([new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: NaN }), new SimpleImputer({ strategy: 'constant', fillValue: 9 })]).fit(column(['a', 'b']));
+    const p = new Pipeline([new OrdinalEncoder({ handleUnknown: 'use_encoded_value', unknownValue: NaN }), new SimpleImputer({ strategy: 'constant', fillValue: 9 })]).fit(
+      column(['a', 'b']),
+    );
     expect(values(p, column(['zz', 'a']))).toEqual([9, 0]);
     expect(p.toJSON().steps[0]).toMatchObject({ unknownValue: null });
   });
@@ -101,7 +103,17 @@ describe('PolynomialFeatures', () => {
     const p = fitOne(new PolynomialFeatures(), [{ a: 2, b: 3 }]);
     expect(p.featureNames).toEqual(['1', 'a', 'b', 'a^2', 'a b', 'b^2']);
     expect(values(p, [{ a: 2, b: 3 }])).toEqual([1, 2, 3, 4, 6, 9]);
-    expect(p.toJSON().steps[0]).toMatchObject({ degree: 2, powers: [[0, 0], [1, 0], [0, 1], [2, 0], [1, 1], [0, 2]] });
+    expect(p.toJSON().steps[0]).toMatchObject({
+      degree: 2,
+      powers: [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [2, 0],
+        [1, 1],
+        [0, 2],
+      ],
+    });
   });
 
   it('keeps only interactions, or a range of degrees, when asked', () => {
@@ -139,7 +151,13 @@ describe('KBinsDiscretizer', () => {
       { x: 4, c: 7 },
     ]);
     expect(p.featureNames).toEqual(['x_0.0', 'x_1.0', 'x_2.0', 'c_0.0']);
-    expect(p.toJSON().steps[0]).toMatchObject({ binEdges: [[1, 2, 3, 4], [null, null]], nBins: [3, 1] });
+    expect(p.toJSON().steps[0]).toMatchObject({
+      binEdges: [
+        [1, 2, 3, 4],
+        [null, null],
+      ],
+      nBins: [3, 1],
+    });
     expect(values(roundTrip(p), [{ x: 2.5, c: 100 }])).toEqual([0, 1, 0, 1]);
   });
 
@@ -158,11 +176,13 @@ describe('KBinsDiscretizer', () => {
 
 describe('FunctionTransformer', () => {
   it("applies numpy's function element-wise", () => {
-    const p = new Pipeline([new ColumnTransformer([
-      ['log1p', new FunctionTransformer({ func: 'log1p' }), ['x']],
-      ['sqrt', new FunctionTransformer({ func: 'sqrt' }), ['x']],
-      ['abs', new FunctionTransformer({ func: 'abs' }), ['y']],
-    ])]).fit([{ x: 3, y: -2 }]);
+    const p = new Pipeline([
+      new ColumnTransformer([
+        ['log1p', new FunctionTransformer({ func: 'log1p' }), ['x']],
+        ['sqrt', new FunctionTransformer({ func: 'sqrt' }), ['x']],
+        ['abs', new FunctionTransformer({ func: 'abs' }), ['y']],
+      ]),
+    ]).fit([{ x: 3, y: -2 }]);
     expect(p.featureNames).toEqual(['log1p__x', 'sqrt__x', 'abs__y']);
     expect(values(roundTrip(p), [{ x: 4, y: -2.5 }])).toEqual([Math.fround(Math.log1p(4)), 2, 2.5]);
   });

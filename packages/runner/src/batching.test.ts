@@ -120,7 +120,13 @@ describe('batching requests of different shapes', () => {
     runner.on('batch', (e: BatchEvent) => events.push(e));
     try {
       await runner.ready();
-      const requests = [[1, 2], [1, 2, 3], [4, 5], [4, 5, 6], [7, 8]].map((row) => runner.run({ x: { type: 'float32', data: row, dims: [1, row.length] } }));
+      const requests = [
+        [1, 2],
+        [1, 2, 3],
+        [4, 5],
+        [4, 5, 6],
+        [7, 8],
+      ].map((row) => runner.run({ x: { type: 'float32', data: row, dims: [1, row.length] } }));
       const totals = (await Promise.all(requests)).map((out) => Array.from(out.total!.data as Float32Array));
       expect(totals).toEqual([[3], [6], [9], [15], [15]]);
       // Widths 2 (three rows) and 3 (two rows) went in separate batches.

@@ -13,7 +13,12 @@ describe('runner.close()', () => {
     const closing = runner.close();
     await expect(runner.run(row(0))).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_CLOSED', statusCode: 503 });
     const results = await Promise.all([inFlight, ...queued]);
-    expect(results.map((r) => r.probabilities!.dims)).toEqual([[1, 2], [1, 2], [1, 2], [1, 2]]);
+    expect(results.map((r) => r.probabilities!.dims)).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
     await closing;
     expect(runner.stats()).toMatchObject({ state: 'closed', queueRows: 0, inFlightBatches: 0 });
     expect(runner.close()).toBe(closing);

@@ -11,7 +11,7 @@ describe('a worker that dies mid-batch', () => {
       await runner.ready();
       const [poison, ...innocent] = await Promise.allSettled([runner.run(row(666)), runner.run(row(1)), runner.run(row(2))]);
       expect(poison).toMatchObject({ status: 'rejected', reason: { code: 'MLS_ERR_RUNNER_WORKER_CRASHED', statusCode: 500 } });
-      for (const result of innocent) expect(result).toMatchObject({ status: "fulfilled" });
+      for (const result of innocent) expect(result).toMatchObject({ status: 'fulfilled' });
       const out = await runner.run(row(0));
       expect(Array.from(out.probabilities!.data as Float32Array)).toEqual([Math.fround(0.7), Math.fround(0.3)]);
       const { counters } = runner.stats();

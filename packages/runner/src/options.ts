@@ -80,7 +80,20 @@ export const kDefaultRunnerOptions = Object.freeze({
   sessionOptions: Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1 }) as Readonly<SessionOptions>,
 });
 
-const kKnownOptions = new Set(['name', 'workers', 'maxBatchSize', 'batchesPerWorker', 'maxLatencyMs', 'maxQueue', 'timeoutMs', 'batchWaitMs', 'inProcess', 'inlineMaxRows', 'sessionOptions', 'workerFile']);
+const kKnownOptions = new Set([
+  'name',
+  'workers',
+  'maxBatchSize',
+  'batchesPerWorker',
+  'maxLatencyMs',
+  'maxQueue',
+  'timeoutMs',
+  'batchWaitMs',
+  'inProcess',
+  'inlineMaxRows',
+  'sessionOptions',
+  'workerFile',
+]);
 
 function positiveInteger(options: RunnerOptions, key: 'maxBatchSize' | 'batchesPerWorker', fallback: number = kDefaultRunnerOptions[key]): number {
   const value = options[key] ?? fallback;

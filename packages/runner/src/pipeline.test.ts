@@ -33,7 +33,12 @@ describe('a model with a real @mlserve/pipeline', () => {
   it('lets the pipeline’s errors through unchanged', async () => {
     const runner = createRunner({ modelPath: fixture('tree.onnx'), pipeline: kScaler }, { workers: 1 });
     runners.push(runner);
-    const err = await runner.predict([{ x: 1, y: 1 }, { x: 'one', y: 1 }]).catch((e: unknown) => e);
+    const err = await runner
+      .predict([
+        { x: 1, y: 1 },
+        { x: 'one', y: 1 },
+      ])
+      .catch((e: unknown) => e);
     expect((err as { code: string }).code).toMatch(/^MLS_ERR_PIPELINE_/);
     expect((err as { statusCode: number }).statusCode).toBe(400);
   });

@@ -34,14 +34,21 @@ describe('runner.predict()', () => {
 
   it('predicts an array of records in order', async () => {
     const runner = open({ modelPath: fixture('tree.onnx'), pipeline, classes: [0, 1] }, { workers: 1 });
-    const predictions = await runner.predict([{ x: 0, y: 0 }, { x: 1, y: 2 }, { x: 1, y: -1 }]);
+    const predictions = await runner.predict([
+      { x: 0, y: 0 },
+      { x: 1, y: 2 },
+      { x: 1, y: -1 },
+    ]);
     expect(predictions.map((p) => p.label)).toEqual([0, 1, 1]);
     expect(await runner.predict([])).toEqual([]);
   });
 
   it('takes rows of numbers when the model has no pipeline, and labels by index without classes', async () => {
     const runner = open({ modelPath: fixture('linear.onnx') }, { workers: 1 });
-    const [a, b] = await runner.predict([[1, 2, 3, 4], [4, 0, 0, 0]]);
+    const [a, b] = await runner.predict([
+      [1, 2, 3, 4],
+      [4, 0, 0, 0],
+    ]);
     expect(a).toMatchObject({ label: 2, index: 2 });
     expect(b).toMatchObject({ label: 0, index: 0 });
     expect(a!.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 5);
@@ -50,7 +57,12 @@ describe('runner.predict()', () => {
 
   it('lets pipeline errors through unchanged', async () => {
     const runner = open({ modelPath: fixture('tree.onnx'), pipeline }, { workers: 1 });
-    await expect(runner.predict([{ x: 1, y: 1 }, { x: 'bad', y: 1 }])).rejects.toMatchObject({ code: 'MLS_ERR_PIPELINE_INVALID_TYPE', message: 'row 1: column "x" is not a number' });
+    await expect(
+      runner.predict([
+        { x: 1, y: 1 },
+        { x: 'bad', y: 1 },
+      ]),
+    ).rejects.toMatchObject({ code: 'MLS_ERR_PIPELINE_INVALID_TYPE', message: 'row 1: column "x" is not a number' });
   });
 
   it('refuses records that are objects when there is no pipeline', async () => {

@@ -12,7 +12,11 @@ describe('runner.run()', () => {
   let linear: Runner | undefined;
 
   it('runs a linear classifier and returns int64 labels as plain numbers', async () => {
-    const rows = [[1, 2, 3, 4], [0, 0, 0, 1], [-1, 0.5, 2, 0]];
+    const rows = [
+      [1, 2, 3, 4],
+      [0, 0, 0, 1],
+      [-1, 0.5, 2, 0],
+    ];
     const out = await open('linear.onnx').run({ input: rowsTensor(rows) });
     const reference = await referenceRun('linear.onnx', 'input', rows);
     expect(out.label).toEqual({ type: 'int64', data: reference.map((r) => r.label![0]), dims: [3] });
@@ -22,7 +26,13 @@ describe('runner.run()', () => {
   });
 
   it('runs a tree ensemble', async () => {
-    const out = await open('tree.onnx').run({ input: rowsTensor([[0, 0], [1, -1], [1, 2]]) });
+    const out = await open('tree.onnx').run({
+      input: rowsTensor([
+        [0, 0],
+        [1, -1],
+        [1, 2],
+      ]),
+    });
     expect(Array.from(out.probabilities!.data as Float32Array)).toEqual([0.7, 0.3, 0.45, 0.55, 0.3, 0.7].map(Math.fround));
     expect(out.label!.data).toEqual([1, 1, 1]);
   });

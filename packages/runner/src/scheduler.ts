@@ -179,7 +179,7 @@ export class Scheduler {
     const { batchWaitMs, maxLatencyMs, inlineMaxRows } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
-    for (let rerun; this.#inFlight < this.#capacity && this.#executor && (rerun = this.#reruns.take(this.#inFlight)); ) this.#dispatch(rerun.items, rerun.afterCrash);
+    for (let rerun; this.#inFlight < this.#capacity && this.#executor && (rerun = this.#reruns.take(this.#inFlight));) this.#dispatch(rerun.items, rerun.afterCrash);
     if (this.#reruns.holding) return;
     while (this.#inFlight < this.#capacity && queue.size > 0 && this.#executor) {
       const now = performance.now();

@@ -67,6 +67,15 @@ const node = results[4][1];
 console.log('| target | req/s | p50 ms | p99 ms | req/s vs Express 5 | req/s vs node:http | server CPU µs/req | CPU/req vs node:http |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [name, r] of results) {
-  const cells = [name, Math.round(r.rps), r.p50, r.p99, `${(r.rps / express5.rps).toFixed(2)}x`, `${(r.rps / node.rps).toFixed(2)}x`, r.cpuUs.toFixed(0), `${(r.cpuUs / node.cpuUs).toFixed(2)}x`];
+  const cells = [
+    name,
+    Math.round(r.rps),
+    r.p50,
+    r.p99,
+    `${(r.rps / express5.rps).toFixed(2)}x`,
+    `${(r.rps / node.rps).toFixed(2)}x`,
+    r.cpuUs.toFixed(0),
+    `${(r.cpuUs / node.cpuUs).toFixed(2)}x`,
+  ];
   console.log(`| ${cells.join(' | ')} |`);
 }

@@ -28,18 +28,20 @@ async function load(connections) {
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: seconds,
-    requests: [{
-      method: 'POST',
-      path: '/predict',
-      headers: { 'content-type': 'application/json' },
-      body,
-      onResponse: (status, _body, _ctx, headers) => {
-        if (status < 300) return;
-        refusals.total++;
-        if (status !== 503) refusals.other++;
-        else if (headers['retry-after'] === undefined) refusals.withoutRetryAfter++;
+    requests: [
+      {
+        method: 'POST',
+        path: '/predict',
+        headers: { 'content-type': 'application/json' },
+        body,
+        onResponse: (status, _body, _ctx, headers) => {
+          if (status < 300) return;
+          refusals.total++;
+          if (status !== 503) refusals.other++;
+          else if (headers['retry-after'] === undefined) refusals.withoutRetryAfter++;
+        },
       },
-    }],
+    ],
   });
   return { connections, goodput: r['2xx'] / seconds, refused: refusals.total / seconds, errors: r.errors, timeouts: r.timeouts, refusals, p99: r.latency.p99 };
 }
@@ -67,14 +69,22 @@ try {
   const failures = probes.reduce((n, p) => n + p.failures, 0);
   const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? NaN;
   const fmt = (s) => `c=${s.connections}: ${s.goodput.toFixed(0)} 2xx/s, ${s.refused.toFixed(0)} refused/s, p99 ${s.p99} ms, ${s.errors} errors`;
-  const refusals = overloaded.reduce((r, s) => ({ total: r.total + s.refusals.total, other: r.other + s.refusals.other, without: r.without + s.refusals.withoutRetryAfter }), { total: 0, other: 0, without: 0 });
+  const refusals = overloaded.reduce((r, s) => ({ total: r.total + s.refusals.total, other: r.other + s.refusals.other, without: r.without + s.refusals.withoutRetryAfter }), {
+    total: 0,
+    other: 0,
+    without: 0,
+  });
   const satGoodput = median(saturated.map((s) => s.goodput));
   const overGoodput = median(overloaded.map((s) => s.goodput));
   console.log(`admission ${admission}, ${seconds} s per step, 50-record bodies, one runner worker`);
   for (const s of steps) console.log(`  search ${fmt(s)}`);
   for (let i = 0; i < rounds; i++) console.log(`  round ${i + 1}: saturation ${fmt(saturated[i])} | 4x ${fmt(overloaded[i])}`);
-  console.log(`median goodput: ${satGoodput.toFixed(0)} 2xx/s at c=${saturation.connections}, ${overGoodput.toFixed(0)} at c=${saturation.connections * 4}; ratio ${(overGoodput / satGoodput).toFixed(2)} (target >= 0.80)`);
-  console.log(`/livez during overload: ${latencies.length} probes, p50 ${latencies[Math.floor(latencies.length / 2)]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${failures} failed (target p99 < 100 ms)`);
+  console.log(
+    `median goodput: ${satGoodput.toFixed(0)} 2xx/s at c=${saturation.connections}, ${overGoodput.toFixed(0)} at c=${saturation.connections * 4}; ratio ${(overGoodput / satGoodput).toFixed(2)} (target >= 0.80)`,
+  );
+  console.log(
+    `/livez during overload: ${latencies.length} probes, p50 ${latencies[Math.floor(latencies.length / 2)]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${failures} failed (target p99 < 100 ms)`,
+  );
   console.log(`refusals: ${refusals.total}, not 503: ${refusals.other}, 503 without Retry-After: ${refusals.without}`);
 } finally {
   server.kill();

@@ -45,7 +45,10 @@ describe('admission before work', () => {
     runner.queueRows = 95;
     bodiesRead = 0;
     // About 12 rows of 12 bytes each: more than the 5 rows left in the queue.
-    const res = await post(`${url}/predict`, Array.from({ length: 12 }, (_, i) => ({ x: i })));
+    const res = await post(
+      `${url}/predict`,
+      Array.from({ length: 12 }, (_, i) => ({ x: i })),
+    );
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ statusCode: 503, code: 'MLS_ERR_SERVICE_OVERLOADED', error: 'Service Unavailable' });
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

@@ -74,7 +74,10 @@ export class Admission {
       const capacity = Math.min(maxQueue + inFlightRows, rate * budgetMs);
       if (load + rows > capacity) {
         const drainS = Number.isFinite(rate) ? load / rate / 1000 : 1;
-        return { retryAfterS: Math.min(60, Math.max(1, Math.ceil(drainS))), reason: `runner "${runner.name}" cannot take ${rows} more rows within its latency budget (${load} held)` };
+        return {
+          retryAfterS: Math.min(60, Math.max(1, Math.ceil(drainS))),
+          reason: `runner "${runner.name}" cannot take ${rows} more rows within its latency budget (${load} held)`,
+        };
       }
     }
     this.#admittedRows += rows;

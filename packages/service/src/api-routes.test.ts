@@ -32,12 +32,28 @@ function buildService(mode: Mode, runner: Runner, busy: Runner, logger: ReturnTy
     const out = await runner.run({ input: t });
     return { dims: t.dims, label: out.label!.data, probabilities: out.probabilities!.data };
   });
-  svc.api('echo', {
-    input: json({ schema: { type: 'object', required: ['a', 'b'], properties: { a: { type: 'number' }, b: { type: 'string' }, c: { type: 'integer', minimum: 0 } }, additionalProperties: false } }),
-    output: json(),
-  }, (x) => x);
+  svc.api(
+    'echo',
+    {
+      input: json({
+        schema: {
+          type: 'object',
+          required: ['a', 'b'],
+          properties: { a: { type: 'number' }, b: { type: 'string' }, c: { type: 'integer', minimum: 0 } },
+          additionalProperties: false,
+        },
+      }),
+      output: json(),
+    },
+    (x) => x,
+  );
   svc.api('shout', { input: text(), output: text() }, (s) => s.toUpperCase());
-  svc.api('context', { input: json(), output: json(), route: '/v1/context' }, (_x, ctx) => ({ requestId: ctx.requestId, custom: ctx.headers['x-custom'], api: ctx.api, logs: typeof ctx.logger.info }));
+  svc.api('context', { input: json(), output: json(), route: '/v1/context' }, (_x, ctx) => ({
+    requestId: ctx.requestId,
+    custom: ctx.headers['x-custom'],
+    api: ctx.api,
+    logs: typeof ctx.logger.info,
+  }));
   svc.api('boom', { input: json(), output: json() }, () => {
     throw new Error('secret internals at /srv/app.js:10');
   });
@@ -45,7 +61,12 @@ function buildService(mode: Mode, runner: Runner, busy: Runner, logger: ReturnTy
     throw createRunnerError('MLS_ERR_RUNNER_OVERLOADED', 'runner "tiny_model" is overloaded');
   });
   // Two rows for a runner whose queue holds one: the runner refuses them for good (413), not 503.
-  svc.api('too_large', { input: json(), output: json() }, () => busy.predict([{ age: 1, fare: 1, sex: 'male' }, { age: 2, fare: 2, sex: 'female' }]));
+  svc.api('too_large', { input: json(), output: json() }, () =>
+    busy.predict([
+      { age: 1, fare: 1, sex: 'male' },
+      { age: 2, fare: 2, sex: 'female' },
+    ]),
+  );
   svc.api('inference_failed', { input: json(), output: json() }, () => {
     throw createRunnerError('MLS_ERR_RUNNER_INFERENCE', 'Non-zero status code returned while running Gemm node /srv/models/secret.onnx');
   });
@@ -90,14 +111,20 @@ describe.each(kModes)('API routes on the %s', (mode) => {
   });
 
   it('answers an array of records with an array of predictions', async () => {
-    const res = await post(`${url}/predict`, [{ age: 22, fare: 7.25, sex: 'male' }, { age: 38, fare: 71.28, sex: 'female' }]);
+    const res = await post(`${url}/predict`, [
+      { age: 22, fare: 7.25, sex: 'male' },
+      { age: 38, fare: 71.28, sex: 'female' },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(2);
     expect(res.body[1].label).toBe('survived');
   });
 
   it('decodes a tensor and passes it to the runner as is', async () => {
-    const res = await post(`${url}/matrix`, [[0, 0, 1, 0], [0, 0, 0, 1]]);
+    const res = await post(`${url}/matrix`, [
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.dims).toEqual([2, 4]);
     expect(res.body.label).toEqual([1, 0]);
@@ -138,7 +165,10 @@ describe.each(kModes)('API routes on the %s', (mode) => {
   });
 
   it('lists failing fields of every record with its index', async () => {
-    const res = await post(`${url}/predict`, [{ age: 22, fare: 7.25, sex: 'male' }, { age: 'old', fare: 'cheap', sex: 'male' }]);
+    const res = await post(`${url}/predict`, [
+      { age: 22, fare: 7.25, sex: 'male' },
+      { age: 'old', fare: 'cheap', sex: 'male' },
+    ]);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('MLS_ERR_IO_VALIDATION');
     const paths = res.body.details.map((d: { path: string }) => d.path);
@@ -155,7 +185,10 @@ describe.each(kModes)('API routes on the %s', (mode) => {
   });
 
   it('checks the shape and dtype of a tensor', async () => {
-    const ragged = await post(`${url}/matrix`, [[0, 0, 1, 0], [0, 1]]);
+    const ragged = await post(`${url}/matrix`, [
+      [0, 0, 1, 0],
+      [0, 1],
+    ]);
     expect(ragged.status).toBe(400);
     expect(ragged.body.code).toBe('MLS_ERR_IO_TENSOR');
     const badType = await post(`${url}/matrix`, [[0, 'x', 1, 0]]);

@@ -20,12 +20,27 @@ describe("Node's client errors", () => {
   afterAll(() => svc.close());
 
   it.each([
-    ['a bad chunk size', 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400, 'MLS_ERR_HTTP_BAD_REQUEST'],
-    ['Transfer-Encoding with Content-Length', 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n', 400, 'MLS_ERR_HTTP_BAD_REQUEST'],
+    [
+      'a bad chunk size',
+      'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+      400,
+      'MLS_ERR_HTTP_BAD_REQUEST',
+    ],
+    [
+      'Transfer-Encoding with Content-Length',
+      'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      400,
+      'MLS_ERR_HTTP_BAD_REQUEST',
+    ],
     ['a bad Content-Length', 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}', 400, 'MLS_ERR_HTTP_BAD_REQUEST'],
     ['headers over the limit', `GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'MLS_ERR_HTTP_HEADERS_TOO_LARGE'],
     ['headers that never end', 'GET /livez HTTP/1.1\r\nHost: x\r\n', 408, 'MLS_ERR_HTTP_HEADERS_TIMEOUT'],
-    ['an Expect other than 100-continue', 'POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}', 417, 'MLS_ERR_HTTP_EXPECTATION_FAILED'],
+    [
+      'an Expect other than 100-continue',
+      'POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+      417,
+      'MLS_ERR_HTTP_EXPECTATION_FAILED',
+    ],
   ])('answers %s with a JSON %i', async (_name, raw, status, code) => {
     const answer = parseAnswer(await rawRequest(port, raw, '', 3000));
     expect(answer.status).toBe(status);

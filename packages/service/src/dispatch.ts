@@ -35,7 +35,10 @@ export function scrubUrl(url: string | undefined): string | undefined {
   if (url === undefined) return url;
   const q = url.indexOf('?');
   if (q === -1) return url;
-  const names = url.slice(q + 1).split('&').map((pair) => pair.split('=', 1)[0]!.slice(0, 100));
+  const names = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => pair.split('=', 1)[0]!.slice(0, 100));
   return `${url.slice(0, q)}?${names.map((name) => `${name}=[redacted]`).join('&')}`;
 }
 
@@ -104,7 +107,9 @@ export function createRequestListener(host: DispatchHost): (req: IncomingMessage
         return;
       case 'wrong-method': {
         const allow = match.allow.join(', ');
-        const err = createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${shorten(path)}; allowed: ${allow}`, { details: { allow: match.allow } });
+        const err = createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${shorten(path)}; allowed: ${allow}`, {
+          details: { allow: match.allow },
+        });
         return sendError(logger, req, res, err, { allow });
       }
     }
@@ -144,7 +149,14 @@ function endRequest(host: DispatchHost, req: IncomingMessage, res: ServerRespons
   host.lifecycle.requestEnded();
   if (state.admitted > 0) host.admission?.release(state.admitted);
   if (!host.logger.isLevelEnabled('info')) return;
-  const line: Record<string, unknown> = { reqId: state.id, method: req.method, url: scrubUrl(req.url), api: label, statusCode: res.statusCode, durationMs: Math.round(ms * 1000) / 1000 };
+  const line: Record<string, unknown> = {
+    reqId: state.id,
+    method: req.method,
+    url: scrubUrl(req.url),
+    api: label,
+    statusCode: res.statusCode,
+    durationMs: Math.round(ms * 1000) / 1000,
+  };
   if (!res.writableFinished) line.aborted = true;
   host.logger.info(line, 'request completed');
 }

@@ -10,12 +10,38 @@ const kBatch = 10;
 const kTimeLimitMs = 75_000;
 const kSeed = Number(process.env.MLSERVE_FUZZ_SEED ?? Date.now() % 2 ** 31);
 
-const kPaths = ['/predict', '/echo', '/matrix', '/shout', '/livez', '/readyz', '/healthz', '/metrics', '/docs.json', '/', '/docs', '/docs/', '/docs/swagger-ui.css', '/docs/nope.js', '/custom', '/nope'];
+const kPaths = [
+  '/predict',
+  '/echo',
+  '/matrix',
+  '/shout',
+  '/livez',
+  '/readyz',
+  '/healthz',
+  '/metrics',
+  '/docs.json',
+  '/',
+  '/docs',
+  '/docs/',
+  '/docs/swagger-ui.css',
+  '/docs/nope.js',
+  '/custom',
+  '/nope',
+];
 // Paths whose 2xx is not JSON by design.
-const kNonJson = new Map([['/shout', 'text/plain'], ['/metrics', 'text/plain'], ['/', 'text/html'], ['/docs/swagger-ui.css', 'text/css']]);
+const kNonJson = new Map([
+  ['/shout', 'text/plain'],
+  ['/metrics', 'text/plain'],
+  ['/', 'text/html'],
+  ['/docs/swagger-ui.css', 'text/css'],
+]);
 
 const passenger = fc.record(
-  { age: fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null)), fare: fc.oneof(fc.double({ min: -1e6, max: 1e6 }), fc.string()), sex: fc.oneof(fc.constantFrom('male', 'female'), fc.string()) },
+  {
+    age: fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null)),
+    fare: fc.oneof(fc.double({ min: -1e6, max: 1e6 }), fc.string()),
+    sex: fc.oneof(fc.constantFrom('male', 'female'), fc.string()),
+  },
   { requiredKeys: [] },
 );
 const body = fc.oneof(
@@ -66,27 +92,27 @@ describe('fuzzing every endpoint of a service', () => {
     const statuses = new Map<number, number>();
     let sent = 0;
     const check = async (r: RequestCase) => {
-        sent++;
-        const headers: Record<string, string> = {};
-        if (r.contentType !== '') headers['content-type'] = r.contentType;
-        if (r.requestId !== undefined && /^[\x20-\x7e]*$/.test(r.requestId)) headers['x-request-id'] = r.requestId;
-        const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(r.method);
-        const res = await fetch(`${url}${r.path}`, { method: r.method, headers, body: hasBody ? r.body : undefined, redirect: 'manual' });
-        const answer = await res.text();
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        expect(res.status).toBeLessThan(500);
-        if (res.status === 204 || res.status === 302 || r.method === 'HEAD') return;
-        // OPTIONS on a route of svc.app: Express's own answer, the Allow header with the same text.
-        if (r.method === 'OPTIONS' && res.status === 200 && res.headers.get('allow') === answer) return;
-        const type = res.headers.get('content-type') ?? '';
-        const path = new URL(res.url).pathname;
-        if (res.status < 300 && kNonJson.has(path)) {
-          expect(type).toContain(kNonJson.get(path));
-          return;
-        }
-        expect(type).toBe('application/json; charset=utf-8');
-        const parsed = JSON.parse(answer);
-        if (res.status >= 400) expect(isErrorBody(parsed) && parsed.statusCode === res.status).toBe(true);
+      sent++;
+      const headers: Record<string, string> = {};
+      if (r.contentType !== '') headers['content-type'] = r.contentType;
+      if (r.requestId !== undefined && /^[\x20-\x7e]*$/.test(r.requestId)) headers['x-request-id'] = r.requestId;
+      const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(r.method);
+      const res = await fetch(`${url}${r.path}`, { method: r.method, headers, body: hasBody ? r.body : undefined, redirect: 'manual' });
+      const answer = await res.text();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      expect(res.status).toBeLessThan(500);
+      if (res.status === 204 || res.status === 302 || r.method === 'HEAD') return;
+      // OPTIONS on a route of svc.app: Express's own answer, the Allow header with the same text.
+      if (r.method === 'OPTIONS' && res.status === 200 && res.headers.get('allow') === answer) return;
+      const type = res.headers.get('content-type') ?? '';
+      const path = new URL(res.url).pathname;
+      if (res.status < 300 && kNonJson.has(path)) {
+        expect(type).toContain(kNonJson.get(path));
+        return;
+      }
+      expect(type).toBe('application/json; charset=utf-8');
+      const parsed = JSON.parse(answer);
+      if (res.status >= 400) expect(isErrorBody(parsed) && parsed.statusCode === res.status).toBe(true);
     };
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: kBatch, maxLength: kBatch }), async (batch) => {

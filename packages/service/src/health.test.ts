@@ -12,7 +12,10 @@ function createGatedRunner(name: string): RunnerLike & { open(): void } {
     get isReady() {
       return ready;
     },
-    ready: () => gate.promise.then(() => { ready = true; }),
+    ready: () =>
+      gate.promise.then(() => {
+        ready = true;
+      }),
     close: async () => {},
     open: () => gate.resolve(),
   };
@@ -45,7 +48,10 @@ describe('health endpoints', () => {
     await Promise.all(svc.runners.map((r) => r.ready()));
     const res = await get(`${url}/readyz`);
     expect(res.status).toBe(200);
-    expect(res.body.runners).toEqual([{ name: 'tiny_model', ready: true, model: 'tiny_model:v1' }, { name: 'slow_model', ready: true }]);
+    expect(res.body.runners).toEqual([
+      { name: 'tiny_model', ready: true, model: 'tiny_model:v1' },
+      { name: 'slow_model', ready: true },
+    ]);
   });
 
   it('answers /healthz with the state of every runner', async () => {

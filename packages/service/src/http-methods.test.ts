@@ -13,7 +13,11 @@ describe('OPTIONS and HEAD', () => {
   afterAll(() => svc.close());
 
   it('answers OPTIONS on the routes of the core with 204 and Allow', async () => {
-    for (const [path, allow] of [['/echo', 'POST, OPTIONS'], ['/livez', 'GET, HEAD, OPTIONS'], ['/docs/swagger-ui.css', 'GET, HEAD, OPTIONS']]) {
+    for (const [path, allow] of [
+      ['/echo', 'POST, OPTIONS'],
+      ['/livez', 'GET, HEAD, OPTIONS'],
+      ['/docs/swagger-ui.css', 'GET, HEAD, OPTIONS'],
+    ]) {
       const res = await fetch(`${url}${path}`, { method: 'OPTIONS' });
       expect([path, res.status, res.headers.get('allow'), await res.text()]).toEqual([path, 204, allow, '']);
     }

@@ -6,12 +6,16 @@ import { createService, json, type Service } from './index';
 async function openIdleSockets(port: number, count: number): Promise<Socket[]> {
   const sockets: Socket[] = [];
   await Promise.all(
-    Array.from({ length: count }, () => new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve());
-      socket.on('error', () => resolve());
-      socket.on('close', () => resolve());
-      sockets.push(socket);
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => resolve());
+          socket.on('error', () => resolve());
+          socket.on('close', () => resolve());
+          sockets.push(socket);
+        }),
+    ),
   );
   return sockets;
 }

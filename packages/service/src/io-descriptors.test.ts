@@ -20,10 +20,15 @@ describe('json()', () => {
   it('validates against its schema and reports every failing field', () => {
     const d = json({ schema: { type: 'object', required: ['a', 'b'], properties: { a: { type: 'string' } } } });
     expect(d.decodeRaw('{"a":"x","b":1}').value).toEqual({ a: 'x', b: 1 });
-    expect(() => d.decodeRaw('{"a":1}')).toThrow(expect.objectContaining({ code: 'MLS_ERR_IO_VALIDATION', details: [
-      { path: '/b', message: 'is required', keyword: 'required' },
-      { path: '/a', message: 'must be string', keyword: 'type' },
-    ] }));
+    expect(() => d.decodeRaw('{"a":1}')).toThrow(
+      expect.objectContaining({
+        code: 'MLS_ERR_IO_VALIDATION',
+        details: [
+          { path: '/b', message: 'is required', keyword: 'required' },
+          { path: '/a', message: 'must be string', keyword: 'type' },
+        ],
+      }),
+    );
   });
 
   it('lists at most 50 issues and counts the others', () => {
@@ -80,9 +85,13 @@ describe('records()', () => {
 
   it('refuses an empty array, and more than maxRecords (default 10,000) with 413', () => {
     expect(() => records(pipeline).decodeRaw('[]')).toThrow('must contain at least one record');
-    expect(() => records(pipeline, { maxRecords: 1 }).decodeRaw('[{"x":1},{"x":2}]')).toThrow(expect.objectContaining({
-      code: 'MLS_ERR_IO_TOO_MANY_RECORDS', statusCode: 413, details: { maxRecords: 1, received: 2 },
-    }));
+    expect(() => records(pipeline, { maxRecords: 1 }).decodeRaw('[{"x":1},{"x":2}]')).toThrow(
+      expect.objectContaining({
+        code: 'MLS_ERR_IO_TOO_MANY_RECORDS',
+        statusCode: 413,
+        details: { maxRecords: 1, received: 2 },
+      }),
+    );
     const many = JSON.stringify(Array.from({ length: 10_001 }, () => ({ x: 1 })));
     expect(() => records(pipeline).decodeRaw(many)).toThrow(expect.objectContaining({ code: 'MLS_ERR_IO_TOO_MANY_RECORDS' }));
     expect(records(pipeline, { maxRecords: Infinity }).decodeRaw(many).value).toHaveLength(10_001);
@@ -90,7 +99,11 @@ describe('records()', () => {
   });
 
   it('lists at most 50 issues, stopping validation there', () => {
-    const err = catchError(() => records(pipeline, { maxRecords: Infinity }).decodeRaw(JSON.stringify(Array.from({ length: 100_000 }, () => ({}))))) as { details: unknown[]; message: string; truncated?: boolean };
+    const err = catchError(() => records(pipeline, { maxRecords: Infinity }).decodeRaw(JSON.stringify(Array.from({ length: 100_000 }, () => ({}))))) as {
+      details: unknown[];
+      message: string;
+      truncated?: boolean;
+    };
     expect(err.details).toHaveLength(50);
     expect(err.message).toMatch(/\/49\/x is required; and more \(validation stopped early\)$/);
     expect(err.truncated).toBe(true);

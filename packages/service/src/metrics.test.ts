@@ -16,7 +16,10 @@ describe('/metrics', () => {
     other.api('predict', { input: json(), output: json() }, (x) => x);
     ({ url } = await start(svc));
     ({ url: otherUrl } = await start(other));
-    await post(`${url}/predict`, [{ age: 30, fare: 10, sex: 'male' }, { age: 40, fare: 20, sex: 'female' }]);
+    await post(`${url}/predict`, [
+      { age: 30, fare: 10, sex: 'male' },
+      { age: 40, fare: 20, sex: 'female' },
+    ]);
     await post(`${url}/predict`, { age: 'x' });
     await post(`${otherUrl}/predict`, {});
   });

@@ -28,33 +28,57 @@ export class ServiceMetrics {
     const requests = this.#requests;
     const inProgress = this.#inProgress;
     new Counter({
-      name: 'mlserve_http_requests_total', help: 'HTTP requests answered, by API (or route), method and status.', labelNames: ['api', 'method', 'status'], registers,
+      name: 'mlserve_http_requests_total',
+      help: 'HTTP requests answered, by API (or route), method and status.',
+      labelNames: ['api', 'method', 'status'],
+      registers,
       collect() {
         this.reset();
         for (const r of requests.values()) this.inc(r.labels, r.count);
       },
     });
     this.#duration = new Histogram({
-      name: 'mlserve_http_request_duration_seconds', help: 'Time from request to response, by API (or route), method and status.',
-      labelNames: ['api', 'method', 'status'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+      name: 'mlserve_http_request_duration_seconds',
+      help: 'Time from request to response, by API (or route), method and status.',
+      labelNames: ['api', 'method', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
     });
     new Gauge({
-      name: 'mlserve_http_requests_in_progress', help: 'Requests being served, by API (other for non-API routes).', labelNames: ['api'], registers,
+      name: 'mlserve_http_requests_in_progress',
+      help: 'Requests being served, by API (other for non-API routes).',
+      labelNames: ['api'],
+      registers,
       collect() {
         for (const [api, n] of inProgress) this.set({ api }, n);
       },
     });
-    this.#batchSize = new Histogram({ name: 'mlserve_runner_batch_size', help: 'Rows per batch a runner sent to a worker.', labelNames: ['runner'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers });
+    this.#batchSize = new Histogram({
+      name: 'mlserve_runner_batch_size',
+      help: 'Rows per batch a runner sent to a worker.',
+      labelNames: ['runner'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers,
+    });
     this.#inference = new Histogram({
-      name: 'mlserve_runner_inference_duration_seconds', help: 'Time a batch spent in inference.', labelNames: ['runner'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,
+      name: 'mlserve_runner_inference_duration_seconds',
+      help: 'Time a batch spent in inference.',
+      labelNames: ['runner'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
     });
     this.#queueWait = new Histogram({
-      name: 'mlserve_runner_queue_wait_seconds', help: 'Time a batch waited in the runner queue.', labelNames: ['runner'],
-      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers,
+      name: 'mlserve_runner_queue_wait_seconds',
+      help: 'Time a batch waited in the runner queue.',
+      labelNames: ['runner'],
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
     });
     new Gauge({
-      name: 'mlserve_runner_queue_rows', help: 'Rows waiting in each runner queue.', labelNames: ['runner'], registers,
+      name: 'mlserve_runner_queue_rows',
+      help: 'Rows waiting in each runner queue.',
+      labelNames: ['runner'],
+      registers,
       collect() {
         for (const r of runners) {
           const rows = typeof r.stats === 'function' ? r.stats().queueRows : undefined;
@@ -63,7 +87,10 @@ export class ServiceMetrics {
       },
     });
     new Gauge({
-      name: 'mlserve_runner_ready', help: '1 when the runner is ready.', labelNames: ['runner'], registers,
+      name: 'mlserve_runner_ready',
+      help: '1 when the runner is ready.',
+      labelNames: ['runner'],
+      registers,
       collect() {
         for (const r of runners) this.set({ runner: r.name }, r.isReady ? 1 : 0);
       },

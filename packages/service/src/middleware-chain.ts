@@ -27,7 +27,8 @@ export function runMiddleware(chain: readonly ApiMiddleware[], req: IncomingMess
     };
     try {
       const result = middleware(req, res, next);
-      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') (result as PromiseLike<unknown>).then(undefined, (e: unknown) => next(e ?? new Error('middleware rejected')));
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function')
+        (result as PromiseLike<unknown>).then(undefined, (e: unknown) => next(e ?? new Error('middleware rejected')));
     } catch (e) {
       next(e ?? new Error('middleware threw'));
     }

@@ -4,7 +4,15 @@ import { createService, json, records, tensor, text, type Service } from './inde
 
 function buildService(apiKeys?: string[]): Service {
   const svc = createService('docs_service', { logLevel: 'silent', version: '1.2.3', description: 'Predicts things', apiKeys, processMetrics: false });
-  svc.api('predict', { input: records(loadFixturePipeline(), { example: { age: 30, fare: 12.5, sex: 'female' } }), output: json({ schema: { type: 'object', properties: { label: { type: 'string' } } } }), description: 'Predict survival' }, (rows) => rows);
+  svc.api(
+    'predict',
+    {
+      input: records(loadFixturePipeline(), { example: { age: 30, fare: 12.5, sex: 'female' } }),
+      output: json({ schema: { type: 'object', properties: { label: { type: 'string' } } } }),
+      description: 'Predict survival',
+    },
+    (rows) => rows,
+  );
   svc.api('matrix', { input: tensor({ dtype: 'float32', shape: [-1, 4] }), output: tensor({ dtype: 'float32' }) }, (t) => t);
   svc.api('shout', { input: text({ example: 'hello' }), output: text() }, (s) => s);
   return svc;

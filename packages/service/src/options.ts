@@ -167,7 +167,10 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     }
     apiKeys = [...options.apiKeys];
   } else {
-    apiKeys = (env.MLSERVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+    apiKeys = (env.MLSERVE_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0);
   }
   for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission', 'v2']) checkBoolean(o, name);
   for (const name of ['maxConnections', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'turnBudgetMs']) checkPositiveInteger(o, name);
@@ -199,7 +202,8 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   if (options.grpcHost !== undefined && (typeof options.grpcHost !== 'string' || options.grpcHost === '')) throw new TypeError('options.grpcHost must be a non-empty string');
   const repo = options.modelRepository;
   if (repo !== undefined) {
-    if (typeof repo !== 'object' || repo === null || typeof repo.list !== 'function' || typeof repo.load !== 'function') throw new TypeError('options.modelRepository must be { list(), load(name) }');
+    if (typeof repo !== 'object' || repo === null || typeof repo.list !== 'function' || typeof repo.load !== 'function')
+      throw new TypeError('options.modelRepository must be { list(), load(name) }');
     if (apiKeys.length === 0) throw new TypeError('options.modelRepository needs options.apiKeys: loading and unloading models must not be open to anyone');
   }
   if (options.version !== undefined && typeof options.version !== 'string') throw new TypeError('options.version must be a string');

@@ -13,12 +13,18 @@ describe('decodeRecordList()', () => {
 
   it("answers one record's error as it is, and lists a list's issues under each index", () => {
     expect(() => decodeRecordList(-1, positive)).toThrow(expect.objectContaining({ details: [{ path: '/', message: 'must be a positive number', keyword: 'minimum' }] }));
-    expect(() => decodeRecordList([1, -1, 'x'], positive)).toThrow(expect.objectContaining({ code: 'MLS_ERR_IO_VALIDATION', details: [expect.objectContaining({ path: '/1' }), expect.objectContaining({ path: '/2' })] }));
+    expect(() => decodeRecordList([1, -1, 'x'], positive)).toThrow(
+      expect.objectContaining({ code: 'MLS_ERR_IO_VALIDATION', details: [expect.objectContaining({ path: '/1' }), expect.objectContaining({ path: '/2' })] }),
+    );
   });
 
   it('refuses an empty list and too many records, naming them with the noun', () => {
-    expect(() => decodeRecordList([], positive, { noun: 'tumour' })).toThrow(expect.objectContaining({ details: [expect.objectContaining({ message: 'must contain at least one tumour' })] }));
-    expect(() => decodeRecordList([1, 2, 3], positive, { maxRecords: 2, noun: 'tumour' })).toThrow(expect.objectContaining({ code: 'MLS_ERR_IO_TOO_MANY_RECORDS', message: expect.stringContaining('3 tumours') }));
+    expect(() => decodeRecordList([], positive, { noun: 'tumour' })).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ message: 'must contain at least one tumour' })] }),
+    );
+    expect(() => decodeRecordList([1, 2, 3], positive, { maxRecords: 2, noun: 'tumour' })).toThrow(
+      expect.objectContaining({ code: 'MLS_ERR_IO_TOO_MANY_RECORDS', message: expect.stringContaining('3 tumours') }),
+    );
   });
 
   it('stops after 50 issues and marks the error truncated', () => {

@@ -23,7 +23,11 @@ describe.each([false, true])('request limits (svc.use middleware: %s)', (withMid
     svc.api('predict', { input: records({ inputSchema: () => kRecordSchema }, { maxRecords: 1_000_000 }), output: json() }, (rows) => rows.length);
     svc.api('predict_default', { input: records({ inputSchema: () => kRecordSchema }), output: json() }, (rows) => rows.length);
     svc.api('echo', { input: json({ schema: { type: 'object' } }), output: json() }, (x) => x);
-    svc.api('strict', { input: records({ inputSchema: () => ({ type: 'object', additionalProperties: false, properties: { age: { type: 'number' } } }) }), output: json() }, (rows) => rows.length);
+    svc.api(
+      'strict',
+      { input: records({ inputSchema: () => ({ type: 'object', additionalProperties: false, properties: { age: { type: 'number' } } }) }), output: json() },
+      (rows) => rows.length,
+    );
     svc.api('matrix', { input: tensor({ dtype: 'float32' }), output: json() }, (t) => t.dims);
     ({ url, port } = await start(svc));
   });
@@ -47,7 +51,13 @@ describe.each([false, true])('request limits (svc.use middleware: %s)', (withMid
 
   it('leaves truncated out when every issue is listed', async () => {
     const res = await post(`${url}/predict`, [{ age: 1, fare: 1 }]);
-    expect(res.body).toEqual({ statusCode: 400, code: 'MLS_ERR_IO_VALIDATION', error: 'Bad Request', message: 'Request body does not match the schema: /0/sex is required', details: [{ path: '/0/sex', message: 'is required', keyword: 'required' }] });
+    expect(res.body).toEqual({
+      statusCode: 400,
+      code: 'MLS_ERR_IO_VALIDATION',
+      error: 'Bad Request',
+      message: 'Request body does not match the schema: /0/sex is required',
+      details: [{ path: '/0/sex', message: 'is required', keyword: 'required' }],
+    });
   });
 
   it('answers more records than maxRecords (default 10,000) with 413', async () => {

@@ -124,7 +124,9 @@ export class Service {
     this.#v2Models = new V2ModelSet(o.v2 ? o.runners : []);
     this.#repository = o.v2 && o.modelRepository !== undefined ? new ModelRepository(this.#v2Models, o.modelRepository) : undefined;
     const extensions = this.#repository === undefined ? [] : [kRepositoryExtension];
-    const v2 = o.v2 ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions, repository: this.#repository, isReady: () => this.isReady }) : undefined;
+    const v2 = o.v2
+      ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions, repository: this.#repository, isReady: () => this.isReady })
+      : undefined;
     this.handler = createRequestListener({ ...host, v2 });
     const keyCheck = host.keyCheck;
     this.#grpcHost = {
@@ -188,7 +190,8 @@ export class Service {
     if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
     if (this.#apis.some((a) => a.name === name)) throw new TypeError(`An API named "${name}" is already declared`);
     if (this.#routes.isTaken(route)) throw new TypeError(`options.route "${route}" is already taken`);
-    if (this.#options.v2 && (route === '/v2' || route.startsWith('/v2/'))) throw new TypeError(`options.route "${route}" is under /v2, where the V2 endpoints are (or set the service option v2: false)`);
+    if (this.#options.v2 && (route === '/v2' || route.startsWith('/v2/')))
+      throw new TypeError(`options.route "${route}" is under /v2, where the V2 endpoints are (or set the service option v2: false)`);
     const api: ApiDefinition<TInput> = { name, route, method: 'POST', input: options.input, output: options.output, description: options.description, handler };
     this.#apis.push(api as ApiDefinition);
     this.#routes.addApi(api as ApiDefinition);
@@ -263,7 +266,10 @@ export class Service {
     const grpc = (this.#grpc = new V2GrpcServer(this.#grpcHost));
     try {
       const bound = await grpc.listen(grpcPort, this.#options.grpcHost ?? host);
-      Promise.all(this.#options.runners.map((r) => r.ready())).then(() => grpc.updateHealth(), () => undefined);
+      Promise.all(this.#options.runners.map((r) => r.ready())).then(
+        () => grpc.updateHealth(),
+        () => undefined,
+      );
       this.logger.info({ grpcPort: bound }, 'V2 gRPC listening');
       return { ...result, grpcPort: bound };
     } catch (err) {
@@ -320,4 +326,3 @@ export function isService(value: unknown): value is Service {
 export function createService(name: string, options: ServiceOptions = {}): Service {
   return new Service(name, options);
 }
-

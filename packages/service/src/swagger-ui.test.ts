@@ -6,7 +6,16 @@ import { createTinyRunner, get, loadFixturePipeline, start } from '../test/helpe
 import { createService, json, records, type Service } from './index';
 
 const kChromium = '/usr/bin/chromium';
-const kArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const kArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // In CI the browser test must run; elsewhere it is skipped only when Chromium is not installed.
 const kHaveBrowser = existsSync(kChromium) || Boolean(process.env.CI);
 if (!kHaveBrowser) console.warn(`Skipping the Swagger UI browser test: ${kChromium} is missing (apt-get install -y chromium).`);
@@ -18,10 +27,14 @@ describe('Swagger UI at /', () => {
   beforeAll(async () => {
     const runner = createTinyRunner();
     svc = createService('swagger_service', { runners: [runner], logLevel: 'silent', processMetrics: false });
-    svc.api('predict', { input: records(loadFixturePipeline(), { example: { age: 29, fare: 30.5, sex: 'female' } }), output: json(), description: 'Predict survival' }, async (rows) => {
-      const out = await runner.predict(rows);
-      return out.map((p) => ({ label: p.label, probability: p.probabilities[1] }));
-    });
+    svc.api(
+      'predict',
+      { input: records(loadFixturePipeline(), { example: { age: 29, fare: 30.5, sex: 'female' } }), output: json(), description: 'Predict survival' },
+      async (rows) => {
+        const out = await runner.predict(rows);
+        return out.map((p) => ({ label: p.label, probability: p.probabilities[1] }));
+      },
+    );
     ({ url } = await start(svc));
   });
   afterAll(() => svc.close());
@@ -37,30 +50,34 @@ describe('Swagger UI at /', () => {
     await bundle.arrayBuffer();
   });
 
-  (kHaveBrowser ? it : it.skip)('renders in Chromium and "Try it out" -> "Execute" answers 200 with a body', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mlserve-chromium-'));
-    let context: BrowserContext | undefined;
-    try {
-      context = await chromium.launchPersistentContext(dataDir, { executablePath: kChromium, headless: true, args: kArgs });
-      const page = context.pages()[0] ?? (await context.newPage());
-      const external: string[] = [];
-      page.on('request', (r) => {
-        if (!r.url().startsWith(url)) external.push(r.url());
-      });
-      await page.goto(`${url}/`);
-      const operation = page.locator('#operations-Service_APIs-predict');
-      await operation.locator('.opblock-summary').click();
-      await operation.getByRole('button', { name: 'Try it out' }).click();
-      await operation.getByRole('button', { name: 'Execute' }).click();
-      const status = operation.locator('.live-responses-table .response .response-col_status');
-      await status.first().waitFor();
-      expect((await status.first().innerText()).trim()).toBe('200');
-      const body = await operation.locator('.live-responses-table .response-col_description pre').first().innerText();
-      expect(JSON.parse(body)).toEqual({ label: expect.any(String), probability: expect.any(Number) });
-      expect(external).toEqual([]);
-    } finally {
-      await context?.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  (kHaveBrowser ? it : it.skip)(
+    'renders in Chromium and "Try it out" -> "Execute" answers 200 with a body',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'mlserve-chromium-'));
+      let context: BrowserContext | undefined;
+      try {
+        context = await chromium.launchPersistentContext(dataDir, { executablePath: kChromium, headless: true, args: kArgs });
+        const page = context.pages()[0] ?? (await context.newPage());
+        const external: string[] = [];
+        page.on('request', (r) => {
+          if (!r.url().startsWith(url)) external.push(r.url());
+        });
+        await page.goto(`${url}/`);
+        const operation = page.locator('#operations-Service_APIs-predict');
+        await operation.locator('.opblock-summary').click();
+        await operation.getByRole('button', { name: 'Try it out' }).click();
+        await operation.getByRole('button', { name: 'Execute' }).click();
+        const status = operation.locator('.live-responses-table .response .response-col_status');
+        await status.first().waitFor();
+        expect((await status.first().innerText()).trim()).toBe('200');
+        const body = await operation.locator('.live-responses-table .response-col_description pre').first().innerText();
+        expect(JSON.parse(body)).toEqual({ label: expect.any(String), probability: expect.any(Number) });
+        expect(external).toEqual([]);
+      } finally {
+        await context?.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

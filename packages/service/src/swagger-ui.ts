@@ -15,7 +15,9 @@ export function swaggerUiAssets(): string[] {
   // `__filename` is native in CommonJS and shimmed by tsup in the ESM build.
   const fromExpress = createRequire(createRequire(__filename).resolve('swagger-ui-express'));
   const dir = dirname(fromExpress.resolve('swagger-ui-dist/package.json'));
-  const files = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && !kHidden.has(e.name)).map((e) => e.name);
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !kHidden.has(e.name))
+    .map((e) => e.name);
   return [...files, 'swagger-ui-init.js'];
 }
 

@@ -81,7 +81,12 @@ export function createValidationError(issues: readonly ValidationIssue[], option
  * {@link createValidationError}. `uncounted`: issues beyond `issues` exist (a number: how many; true:
  * validation stopped early, unknown).
  */
-export function createIssuesError(code: 'MLS_ERR_IO_VALIDATION' | 'MLS_ERR_IO_TENSOR', intro: string, issues: readonly ValidationIssue[], uncounted: number | boolean = 0): MlserveError {
+export function createIssuesError(
+  code: 'MLS_ERR_IO_VALIDATION' | 'MLS_ERR_IO_TENSOR',
+  intro: string,
+  issues: readonly ValidationIssue[],
+  uncounted: number | boolean = 0,
+): MlserveError {
   const listed = issues.slice(0, kMaxValidationIssues);
   const omitted = issues.length - listed.length + (typeof uncounted === 'number' ? uncounted : 0);
   let list = listed.map((i) => `${i.path} ${i.message}`).join('; ');

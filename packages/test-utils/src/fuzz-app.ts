@@ -45,7 +45,12 @@ export async function fuzzApp(options: FuzzAppOptions): Promise<{ sent: number; 
   const request = fc.record({
     method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT'),
     path: fc.constantFrom(...options.paths),
-    body: fc.oneof(record.map((r) => JSON.stringify(r)), fc.array(record, { maxLength: 20 }).map((r) => JSON.stringify(r)), fc.json(), fc.string({ maxLength: 100 })),
+    body: fc.oneof(
+      record.map((r) => JSON.stringify(r)),
+      fc.array(record, { maxLength: 20 }).map((r) => JSON.stringify(r)),
+      fc.json(),
+      fc.string({ maxLength: 100 }),
+    ),
   });
   let sent = 0;
   const send = async (r: { method: string; path: string; body: string }): Promise<void> => {

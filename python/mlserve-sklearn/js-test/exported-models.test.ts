@@ -127,7 +127,13 @@ describe('every exported model, stored and served by a runner', () => {
         return;
       }
       expect(predictions.map((p) => (p as LabelPrediction).label)).toEqual(ref.predict);
-      if (ref.predict_proba) expect(maxAbsDiff(predictions.map((p) => (p as Prediction).probabilities), ref.predict_proba)).toBeLessThanOrEqual(kRunnerTolerance);
+      if (ref.predict_proba)
+        expect(
+          maxAbsDiff(
+            predictions.map((p) => (p as Prediction).probabilities),
+            ref.predict_proba,
+          ),
+        ).toBeLessThanOrEqual(kRunnerTolerance);
     } finally {
       await runner.close();
     }

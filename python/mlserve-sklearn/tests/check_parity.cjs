@@ -22,7 +22,11 @@ async function checkCase(modelPath, referencePath) {
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const n = ref.transformed.length;
   const d = ref.transformed[0].length;
-  const input = new ort.Tensor('float32', Float32Array.from(ref.transformed.flat(), (v) => v ?? NaN), [n, d]);
+  const input = new ort.Tensor(
+    'float32',
+    Float32Array.from(ref.transformed.flat(), (v) => v ?? NaN),
+    [n, d],
+  );
   const out = await session.run({ input });
   const [name, expected] = expectedValues(ref);
   const c = out[name].dims[1];
@@ -49,8 +53,10 @@ async function checkCase(modelPath, referencePath) {
   const report = (r) => {
     const ok = r.labelMismatch === 0 && r.maxRel <= kTolerance;
     failed ||= !ok;
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${r.case.padEnd(46)} ${r.output.padEnd(13)} rows=${String(r.rows).padStart(3)} ` +
-      `max|d|=${r.maxAbs.toExponential(2)} maxRel=${r.maxRel.toExponential(2)} labelMismatch=${r.labelMismatch} onnx=${r.size}B`);
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${r.case.padEnd(46)} ${r.output.padEnd(13)} rows=${String(r.rows).padStart(3)} ` +
+        `max|d|=${r.maxAbs.toExponential(2)} maxRel=${r.maxRel.toExponential(2)} labelMismatch=${r.labelMismatch} onnx=${r.size}B`,
+    );
   };
   for (const root of roots) {
     if (root.includes('=')) {
@@ -60,7 +66,10 @@ async function checkCase(modelPath, referencePath) {
     }
     const dirs = fs.existsSync(path.join(root, 'reference.json'))
       ? [root]
-      : fs.readdirSync(root).map((x) => path.join(root, x)).filter((x) => fs.existsSync(path.join(x, 'reference.json')));
+      : fs
+          .readdirSync(root)
+          .map((x) => path.join(root, x))
+          .filter((x) => fs.existsSync(path.join(x, 'reference.json')));
     for (const dir of dirs.sort()) {
       report(await checkCase(path.join(dir, 'model.onnx'), path.join(dir, 'reference.json')));
     }

@@ -2,7 +2,21 @@
 export type V2Datatype = 'BOOL' | 'UINT8' | 'UINT16' | 'UINT32' | 'UINT64' | 'INT8' | 'INT16' | 'INT32' | 'INT64' | 'FP16' | 'FP32' | 'FP64' | 'BYTES';
 
 /** Every V2 datatype, in the order of the specification's table. */
-export const kV2Datatypes: readonly V2Datatype[] = Object.freeze(['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES']);
+export const kV2Datatypes: readonly V2Datatype[] = Object.freeze([
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BYTES',
+]);
 
 /** The ONNX Runtime element type (core's TensorType names, plus `float16`) of each V2 datatype. */
 const kToTensorType: Readonly<Record<V2Datatype, string>> = {

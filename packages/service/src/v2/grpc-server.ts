@@ -113,7 +113,8 @@ export function fromGrpcRequest(request: GrpcInferRequest): V2InferRequest {
   }
   const inputs: V2RequestInput[] = request.inputs.map((input, i) => {
     const shape = input.shape.map(Number);
-    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw createServiceError('MLS_ERR_IO_TENSOR', `input "${input.name}": shape dimensions must be non-negative integers`);
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw createServiceError('MLS_ERR_IO_TENSOR', `input "${input.name}": shape dimensions must be non-negative integers`);
     const hasContents = Object.values(input.contents ?? {}).some((v) => Array.isArray(v) && v.length > 0);
     if (raw.length > 0 && hasContents) throw createServiceError('MLS_ERR_IO_TENSOR', `input "${input.name}": contents must be empty when raw_input_contents is used`);
     const data = raw.length > 0 ? fromRaw({ name: input.name, datatype: input.datatype, shape }, raw[i]!) : fromContents(input.name, input.datatype, input.contents);

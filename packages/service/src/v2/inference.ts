@@ -51,7 +51,8 @@ export function toRunnerInputs(model: V2Model, request: V2InferRequest): { tenso
     const name = input.name;
     if (name in tensors) throw tensorError(`input "${name}" is given more than once`, name);
     const spec = specs.find((s) => s.name === name);
-    if (spec === undefined && specs.length > 0) throw tensorError(`model "${model.name}" has no input "${name}"; its inputs are ${specs.map((s) => `"${s.name}"`).join(', ')}`, name);
+    if (spec === undefined && specs.length > 0)
+      throw tensorError(`model "${model.name}" has no input "${name}"; its inputs are ${specs.map((s) => `"${s.name}"`).join(', ')}`, name);
     tensors[name] = toTensor(input, spec);
   }
   for (const spec of specs) if (!(spec.name in tensors)) throw tensorError(`input "${spec.name}" is missing`, spec.name);

@@ -34,17 +34,30 @@ export function addV2ToOpenApi(document: Record<string, unknown>, models: V2Mode
   const security = secured ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : {};
   paths['/v2/health/live'] = { get: { summary: 'V2 server live', tags: [kTag], responses: { '200': json('live_server_response', 'The server is live') } } };
   paths['/v2/health/ready'] = {
-    get: { summary: 'V2 server ready', tags: [kTag], responses: { '200': json('ready_server_response', 'Every model is ready'), '503': json('ready_server_response', 'Not ready') } },
+    get: {
+      summary: 'V2 server ready',
+      tags: [kTag],
+      responses: { '200': json('ready_server_response', 'Every model is ready'), '503': json('ready_server_response', 'Not ready') },
+    },
   };
-  paths['/v2'] = { get: { summary: 'V2 server metadata', tags: [kTag], ...security, responses: { '200': json('metadata_server_response', 'Server name, version and extensions') } } };
+  paths['/v2'] = {
+    get: { summary: 'V2 server metadata', tags: [kTag], ...security, responses: { '200': json('metadata_server_response', 'Server name, version and extensions') } },
+  };
   for (const model of models.all()) {
     const prefixes = [`/v2/models/${model.name}`];
     if (model.version !== undefined) prefixes.push(`/v2/models/${model.name}/versions/${model.version}`);
     for (const prefix of prefixes) {
       const errors = { '404': kError };
-      paths[prefix] = { get: { summary: `V2 metadata of ${model.name}`, tags: [kTag], ...security, responses: { '200': json('metadata_model_response', 'Model metadata'), ...errors } } };
+      paths[prefix] = {
+        get: { summary: `V2 metadata of ${model.name}`, tags: [kTag], ...security, responses: { '200': json('metadata_model_response', 'Model metadata'), ...errors } },
+      };
       paths[`${prefix}/ready`] = {
-        get: { summary: `V2 readiness of ${model.name}`, tags: [kTag], ...security, responses: { '200': json('ready_model_response', 'Ready'), '503': json('ready_model_response', 'Not ready'), ...errors } },
+        get: {
+          summary: `V2 readiness of ${model.name}`,
+          tags: [kTag],
+          ...security,
+          responses: { '200': json('ready_model_response', 'Ready'), '503': json('ready_model_response', 'Not ready'), ...errors },
+        },
       };
       paths[`${prefix}/infer`] = {
         post: {
@@ -59,8 +72,20 @@ export function addV2ToOpenApi(document: Record<string, unknown>, models: V2Mode
   }
   if (repository) {
     const post = (summary: string, ok: unknown) => ({ post: { summary, tags: [kTag], ...security, responses: { '200': ok, '401': kError, '404': kError } } });
-    const entry = { type: 'object', required: ['name', 'state', 'reason'], properties: { name: { type: 'string' }, version: { type: 'string' }, state: { type: 'string', enum: ['READY', 'LOADING', 'UNLOADING', 'UNAVAILABLE'] }, reason: { type: 'string' } } };
-    paths['/v2/repository/index'] = post('V2 model repository index', { description: 'Every model served or loadable, with its state', content: { 'application/json': { schema: { type: 'array', items: entry } } } });
+    const entry = {
+      type: 'object',
+      required: ['name', 'state', 'reason'],
+      properties: {
+        name: { type: 'string' },
+        version: { type: 'string' },
+        state: { type: 'string', enum: ['READY', 'LOADING', 'UNLOADING', 'UNAVAILABLE'] },
+        reason: { type: 'string' },
+      },
+    };
+    paths['/v2/repository/index'] = post('V2 model repository index', {
+      description: 'Every model served or loadable, with its state',
+      content: { 'application/json': { schema: { type: 'array', items: entry } } },
+    });
     const empty = { description: 'Done', content: { 'application/json': { schema: { type: 'object' } } } };
     paths['/v2/repository/models/{name}/load'] = { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], ...post('V2 load a model', empty) };
     paths['/v2/repository/models/{name}/unload'] = { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], ...post('V2 unload a model', empty) };

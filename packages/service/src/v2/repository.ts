@@ -102,7 +102,10 @@ export class ModelRepository {
 
   async #track(name: string, state: 'LOADING' | 'UNLOADING', work: () => Promise<void>): Promise<void> {
     const done = work();
-    const settled = done.then(() => undefined, () => undefined);
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#busy.set(name, { state, done: settled });
     try {
       await done;

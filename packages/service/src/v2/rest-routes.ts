@@ -113,7 +113,15 @@ export function createV2Handler(host: V2Host): V2Handler {
 
   const findModel = (name: string, version: string | undefined): V2Model => {
     const model = host.models.get(name);
-    if (model === undefined) throw notFound(`Unknown model "${name}"; served: ${host.models.all().map((m) => `"${m.name}"`).join(', ') || 'none'}`);
+    if (model === undefined)
+      throw notFound(
+        `Unknown model "${name}"; served: ${
+          host.models
+            .all()
+            .map((m) => `"${m.name}"`)
+            .join(', ') || 'none'
+        }`,
+      );
     if (!model.hasVersion(version)) throw notFound(`Model "${name}" has no version "${version}"${model.version === undefined ? '' : `; its version is "${model.version}"`}`);
     return model;
   };
@@ -121,7 +129,12 @@ export function createV2Handler(host: V2Host): V2Handler {
   const serveInfer = (req: IncomingMessage, res: ServerResponse, model: V2Model): void => {
     const mediaType = mediaTypeOf(req);
     if (mediaType !== '' && mediaType !== 'application/json') {
-      return sendV2Error(host, req, res, createServiceError('MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE', `V2 inference accepts Content-Type application/json, got "${mediaType.slice(0, 100)}"`));
+      return sendV2Error(
+        host,
+        req,
+        res,
+        createServiceError('MLS_ERR_IO_UNSUPPORTED_MEDIA_TYPE', `V2 inference accepts Content-Type application/json, got "${mediaType.slice(0, 100)}"`),
+      );
     }
     const state = stateOf(req);
     if (host.admission !== undefined && state !== undefined) {
@@ -180,7 +193,11 @@ export function createV2Handler(host: V2Host): V2Handler {
       const repository = host.repository;
       if (route.kind === 'unknown' || (route.kind.startsWith('repository') && repository === undefined)) throw notFound(`No route for ${method} ${path}`);
       const wanted = route.kind === 'infer' || route.kind.startsWith('repository') ? 'POST' : 'GET';
-      if (state !== undefined) state.label = route.kind === 'infer' || route.kind === 'model-metadata' || route.kind === 'model-ready' ? `/v2/models/${host.models.get(route.name) ? route.name : '{unknown}'}/${route.kind}` : `/v2/${route.kind.replace('-', '/')}`;
+      if (state !== undefined)
+        state.label =
+          route.kind === 'infer' || route.kind === 'model-metadata' || route.kind === 'model-ready'
+            ? `/v2/models/${host.models.get(route.name) ? route.name : '{unknown}'}/${route.kind}`
+            : `/v2/${route.kind.replace('-', '/')}`;
       if (wanted === 'POST' ? method !== 'POST' : !isGet) {
         res.setHeader('allow', wanted === 'POST' ? 'POST' : 'GET, HEAD');
         throw createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; allowed: ${wanted === 'POST' ? 'POST' : 'GET, HEAD'}`);

@@ -33,14 +33,27 @@ function rawOf(datatype: string, data: unknown[]): Buffer {
     case 'BOOL':
       return Buffer.from(data.map((v) => (v ? 1 : 0)));
     case 'BYTES':
-      return Buffer.concat(data.flatMap((v) => {
-        const text = Buffer.from(String(v));
-        const prefix = Buffer.alloc(4);
-        prefix.writeUInt32LE(text.length);
-        return [prefix, text];
-      }));
+      return Buffer.concat(
+        data.flatMap((v) => {
+          const text = Buffer.from(String(v));
+          const prefix = Buffer.alloc(4);
+          prefix.writeUInt32LE(text.length);
+          return [prefix, text];
+        }),
+      );
     default: {
-      const ctors: Record<string, any> = { UINT8: Uint8Array, UINT16: Uint16Array, UINT32: Uint32Array, UINT64: BigUint64Array, INT8: Int8Array, INT16: Int16Array, INT32: Int32Array, INT64: BigInt64Array, FP32: Float32Array, FP64: Float64Array };
+      const ctors: Record<string, any> = {
+        UINT8: Uint8Array,
+        UINT16: Uint16Array,
+        UINT32: Uint32Array,
+        UINT64: BigUint64Array,
+        INT8: Int8Array,
+        INT16: Int16Array,
+        INT32: Int32Array,
+        INT64: BigInt64Array,
+        FP32: Float32Array,
+        FP64: Float64Array,
+      };
       const big = datatype.endsWith('64') && datatype !== 'FP64';
       const typed = ctors[datatype].from(big ? data.map((v) => BigInt(v as number)) : data);
       return Buffer.from(typed.buffer);
@@ -49,8 +62,18 @@ function rawOf(datatype: string, data: unknown[]): Buffer {
 }
 
 const kContentsField: Record<string, string> = {
-  BOOL: 'bool_contents', UINT8: 'uint_contents', UINT16: 'uint_contents', UINT32: 'uint_contents', UINT64: 'uint64_contents',
-  INT8: 'int_contents', INT16: 'int_contents', INT32: 'int_contents', INT64: 'int64_contents', FP32: 'fp32_contents', FP64: 'fp64_contents', BYTES: 'bytes_contents',
+  BOOL: 'bool_contents',
+  UINT8: 'uint_contents',
+  UINT16: 'uint_contents',
+  UINT32: 'uint_contents',
+  UINT64: 'uint64_contents',
+  INT8: 'int_contents',
+  INT16: 'int_contents',
+  INT32: 'int_contents',
+  INT64: 'int64_contents',
+  FP32: 'fp32_contents',
+  FP64: 'fp64_contents',
+  BYTES: 'bytes_contents',
 };
 
 describe('Open Inference Protocol (V2) over gRPC', () => {
@@ -99,7 +122,11 @@ describe('Open Inference Protocol (V2) over gRPC', () => {
 
   it('runs ModelInfer with typed contents, echoing the id, with the same result as runner.run()', async () => {
     const data = [22, 7.25, 0, 1, 38, 71.28, 1, 0];
-    const res = await client.call('ModelInfer', { model_name: 'tiny_model', id: 'g-1', inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: data } }] });
+    const res = await client.call('ModelInfer', {
+      model_name: 'tiny_model',
+      id: 'g-1',
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: data } }],
+    });
     const direct = await tiny.run({ input: { type: 'float32', data, dims: [2, 4] } });
     expect(res.model_name).toBe('tiny_model');
     expect(res.model_version).toBe('v1');
@@ -131,7 +158,12 @@ describe('Open Inference Protocol (V2) over gRPC', () => {
     const entries = Object.entries(kSamples);
     const res = await client.call('ModelInfer', {
       model_name: 'all_types',
-      inputs: entries.map(([type, s]) => ({ name: `in_${type}`, datatype: s.datatype, shape: [2, 2], contents: { [kContentsField[s.datatype]!]: s.datatype === 'BYTES' ? s.data.map((v) => Buffer.from(String(v))) : s.data } })),
+      inputs: entries.map(([type, s]) => ({
+        name: `in_${type}`,
+        datatype: s.datatype,
+        shape: [2, 2],
+        contents: { [kContentsField[s.datatype]!]: s.datatype === 'BYTES' ? s.data.map((v) => Buffer.from(String(v))) : s.data },
+      })),
     });
     for (const [type, s] of entries) {
       const out = res.outputs.find((o: { name: string }) => o.name === `out_${type}`);
@@ -145,12 +177,42 @@ describe('Open Inference Protocol (V2) over gRPC', () => {
     ['an unknown model', { model_name: 'nope', inputs: [] }, grpc.status.NOT_FOUND, 'Unknown model'],
     ['an unknown version', { model_name: 'tiny_model', model_version: 'v7', inputs: [] }, grpc.status.NOT_FOUND, 'no version "v7"'],
     ['no inputs', { model_name: 'tiny_model', inputs: [] }, grpc.status.INVALID_ARGUMENT, 'at least one tensor'],
-    ['a datatype the model input cannot take', { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP64', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] }, grpc.status.INVALID_ARGUMENT, 'the model input takes FP32'],
-    ['too few elements', { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: [1, 2, 3, 4] } }] }, grpc.status.INVALID_ARGUMENT, 'calls for 8'],
-    ['contents in the wrong field', { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] }, grpc.status.INVALID_ARGUMENT, 'carried in contents.fp32_contents'],
-    ['raw contents of the wrong size', { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4] }], raw_input_contents: [Buffer.alloc(12)] }, grpc.status.INVALID_ARGUMENT, 'hold 12 bytes'],
-    ['raw contents beside typed contents', { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3, 4] } }], raw_input_contents: [Buffer.alloc(16)] }, grpc.status.INVALID_ARGUMENT, 'must be empty'],
-    ['an unknown output', { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3, 4] } }], outputs: [{ name: 'x' }] }, grpc.status.INVALID_ARGUMENT, 'no output "x"'],
+    [
+      'a datatype the model input cannot take',
+      { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP64', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] },
+      grpc.status.INVALID_ARGUMENT,
+      'the model input takes FP32',
+    ],
+    [
+      'too few elements',
+      { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: [1, 2, 3, 4] } }] },
+      grpc.status.INVALID_ARGUMENT,
+      'calls for 8',
+    ],
+    [
+      'contents in the wrong field',
+      { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] },
+      grpc.status.INVALID_ARGUMENT,
+      'carried in contents.fp32_contents',
+    ],
+    [
+      'raw contents of the wrong size',
+      { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4] }], raw_input_contents: [Buffer.alloc(12)] },
+      grpc.status.INVALID_ARGUMENT,
+      'hold 12 bytes',
+    ],
+    [
+      'raw contents beside typed contents',
+      { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3, 4] } }], raw_input_contents: [Buffer.alloc(16)] },
+      grpc.status.INVALID_ARGUMENT,
+      'must be empty',
+    ],
+    [
+      'an unknown output',
+      { model_name: 'tiny_model', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32_contents: [1, 2, 3, 4] } }], outputs: [{ name: 'x' }] },
+      grpc.status.INVALID_ARGUMENT,
+      'no output "x"',
+    ],
   ])('refuses ModelInfer with %s', async (_what, request, code, message) => {
     const err = await client.call('ModelInfer', request).catch((e: grpc.ServiceError) => e);
     expect(err).toBeInstanceOf(Error);

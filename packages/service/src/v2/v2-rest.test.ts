@@ -140,19 +140,37 @@ describe('Open Inference Protocol (V2) over REST', () => {
 
     it('takes nested data in row-major order as flat data', async () => {
       const flat = await infer('/v2/models/tiny_model/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6, 7, 8] }] });
-      const nested = await infer('/v2/models/tiny_model/infer', { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [[1, 2, 3, 4], [5, 6, 7, 8]] }] });
+      const nested = await infer('/v2/models/tiny_model/infer', {
+        inputs: [
+          {
+            name: 'input',
+            shape: [2, 4],
+            datatype: 'FP32',
+            data: [
+              [1, 2, 3, 4],
+              [5, 6, 7, 8],
+            ],
+          },
+        ],
+      });
       expect(nested.status).toBe(200);
       expect(nested.body.outputs).toEqual(flat.body.outputs);
     });
 
     it('returns only the requested outputs, in the order asked', async () => {
-      const res = await infer('/v2/models/tiny_model/infer', { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 0, 1] }], outputs: [{ name: 'probabilities' }] });
+      const res = await infer('/v2/models/tiny_model/infer', {
+        inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 0, 1] }],
+        outputs: [{ name: 'probabilities' }],
+      });
       expect(res.status).toBe(200);
       expect(res.body.outputs.map((o: { name: string }) => o.name)).toEqual(['probabilities']);
     });
 
     it('accepts request and input parameters', async () => {
-      const res = await infer('/v2/models/tiny_model/infer', { parameters: { priority: 1 }, inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', parameters: { any: 'thing' }, data: [1, 2, 0, 1] }] });
+      const res = await infer('/v2/models/tiny_model/infer', {
+        parameters: { priority: 1 },
+        inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', parameters: { any: 'thing' }, data: [1, 2, 0, 1] }],
+      });
       expect(res.status).toBe(200);
     });
 
@@ -187,7 +205,19 @@ describe('Open Inference Protocol (V2) over REST', () => {
       ['a shape of the wrong rank', tinyInput({ shape: [4] }), 400, 'MLS_ERR_IO_TENSOR', 'does not match the model'],
       ['a fixed dimension of the wrong size', tinyInput({ shape: [1, 3], data: [1, 2, 3] }), 400, 'MLS_ERR_IO_TENSOR', '[-1, 4]'],
       ['fewer elements than the shape calls for', tinyInput({ shape: [2, 4] }), 400, 'MLS_ERR_IO_TENSOR', 'data has 4 elements, shape [2, 4] calls for 8'],
-      ['nested data that does not follow the shape', tinyInput({ shape: [2, 4], data: [[1, 2, 3, 4], [5, 6, 7]] }), 400, 'MLS_ERR_IO_TENSOR', 'data[1] must be an array of 4'],
+      [
+        'nested data that does not follow the shape',
+        tinyInput({
+          shape: [2, 4],
+          data: [
+            [1, 2, 3, 4],
+            [5, 6, 7],
+          ],
+        }),
+        400,
+        'MLS_ERR_IO_TENSOR',
+        'data[1] must be an array of 4',
+      ],
       ['an element that is not a number', tinyInput({ data: [1, 2, 'x', 4] }), 400, 'MLS_ERR_IO_TENSOR', 'element 2 is not a number'],
       ['an unknown requested output', { ...tinyInput({}), outputs: [{ name: 'nope' }] }, 400, 'MLS_ERR_IO_VALIDATION', 'has no output "nope"'],
     ])('answers %s with its status and { error }', async (_what, body, status, code, message) => {
@@ -240,7 +270,10 @@ describe('Open Inference Protocol (V2) over REST', () => {
     });
 
     it('answers a body over the limit with 413 and a non-JSON media type with 415', async () => {
-      const big = await post(`${base}/v2/models/tiny_model/infer`, { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }], pad: 'x'.repeat(70 * 1024) });
+      const big = await post(`${base}/v2/models/tiny_model/infer`, {
+        inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }],
+        pad: 'x'.repeat(70 * 1024),
+      });
       expect(big.status).toBe(413);
       expectConforms('error_response', big.body);
       const text = await post(`${base}/v2/models/tiny_model/infer`, 'a', { 'content-type': 'text/plain' });
@@ -251,7 +284,15 @@ describe('Open Inference Protocol (V2) over REST', () => {
 
   it('lists the V2 endpoints of each model in the OpenAPI document', async () => {
     const res = await get(`${base}/docs.json`);
-    for (const path of ['/v2', '/v2/health/live', '/v2/health/ready', '/v2/models/tiny_model', '/v2/models/tiny_model/ready', '/v2/models/tiny_model/infer', '/v2/models/all_types/versions/v3/infer']) {
+    for (const path of [
+      '/v2',
+      '/v2/health/live',
+      '/v2/health/ready',
+      '/v2/models/tiny_model',
+      '/v2/models/tiny_model/ready',
+      '/v2/models/tiny_model/infer',
+      '/v2/models/all_types/versions/v3/infer',
+    ]) {
       expect(res.body.paths[path]).toBeDefined();
     }
     expect(res.body.components.schemas.v2_inference_request).toBeDefined();

@@ -107,7 +107,10 @@ describe('bentos export and import', () => {
   it('refuses a bento whose model does not match the digest in bento.yaml', async () => {
     writeFileSync(path.join(home(), 'bentos', 'svc', 'aaa111', 'models', 'tiny', 'abc', 'model.onnx'), 'tampered');
     const { file } = await exportBento({ home: home(), tag: 'svc', out: tmp.dir, stdout: captureWriter() });
-    await expect(importBento({ home: other(), file, stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INVALID_ARCHIVE', message: expect.stringContaining('model tiny:abc: model.onnx has sha256') });
+    await expect(importBento({ home: other(), file, stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_INVALID_ARCHIVE',
+      message: expect.stringContaining('model tiny:abc: model.onnx has sha256'),
+    });
     expect(readdirSync(path.join(other(), 'bentos'))).toEqual([]);
   });
 
@@ -119,14 +122,20 @@ describe('bentos export and import', () => {
   ])('refuses an archive holding %s and leaves nothing behind', async (_what, entries, reason) => {
     const file = path.join(tmp.dir, 'evil.bento');
     rawArchive(file, entries);
-    await expect(importBento({ home: other(), file, stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INVALID_ARCHIVE', message: expect.stringContaining(reason) });
+    await expect(importBento({ home: other(), file, stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_INVALID_ARCHIVE',
+      message: expect.stringContaining(reason),
+    });
     expect(readdirSync(path.join(other(), 'bentos'))).toEqual([]);
     expect(existsSync('/tmp/mlserve-evil.txt') || existsSync(path.join(tmp.dir, 'evil.txt'))).toBe(false);
   });
 
   it('refuses an archive past the size limit, and one that is not a tar.gz', async () => {
     const { file } = await exportBento({ home: home(), tag: 'svc', out: tmp.dir, stdout: captureWriter() });
-    await expect(importBento({ home: other(), file, limits: { maxBytes: 10 }, stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INVALID_ARCHIVE', message: expect.stringContaining('more than 10 bytes') });
+    await expect(importBento({ home: other(), file, limits: { maxBytes: 10 }, stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_INVALID_ARCHIVE',
+      message: expect.stringContaining('more than 10 bytes'),
+    });
     const junk = path.join(tmp.dir, 'junk.bento');
     writeFileSync(junk, 'not an archive');
     await expect(importBento({ home: other(), file: junk, stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INVALID_ARCHIVE' });

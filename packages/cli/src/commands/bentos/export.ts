@@ -24,7 +24,13 @@ export async function exportBento(options: ExportBentoOptions): Promise<ExportBe
   const ctx = createContext(options);
   const bento = await getBentoInfo(ctx.home, options.tag);
   let file = path.resolve(ctx.cwd, options.out ?? '.');
-  if (await stat(file).then((s) => s.isDirectory(), () => false)) file = path.join(file, `${bento.name}-${bento.version}.bento`);
+  if (
+    await stat(file).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    file = path.join(file, `${bento.name}-${bento.version}.bento`);
   await withSpinner(ctx.stderr, `Exporting ${bento.tag}`, () => createBentoArchive(bento.path, file));
   const result = { tag: bento.tag, file, size: (await stat(file)).size };
   println(ctx.stdout, `Exported bento ${bento.tag} to ${path.relative(ctx.cwd, file) || file}`);

@@ -45,7 +45,8 @@ export async function importBento(options: ImportBentoOptions): Promise<BentoInf
     const manifest = await readBentoManifest(staging).catch((err: Error) => {
       throw invalid(err.message.replace(staging, 'the archive'));
     });
-    if (!/^[A-Za-z0-9][\w.-]*$/.test(manifest.name) || !/^[\w.-]+$/.test(manifest.version)) throw invalid(`bento.yaml has an invalid name or version "${manifest.name}:${manifest.version}"`);
+    if (!/^[A-Za-z0-9][\w.-]*$/.test(manifest.name) || !/^[\w.-]+$/.test(manifest.version))
+      throw invalid(`bento.yaml has an invalid name or version "${manifest.name}:${manifest.version}"`);
     for (const model of manifest.models ?? []) {
       const onnx = path.join(staging, 'models', model.name, model.version, 'model.onnx');
       const actual = await sha256Of(onnx);
@@ -53,12 +54,21 @@ export async function importBento(options: ImportBentoOptions): Promise<BentoInf
     }
     const tag = `${manifest.name}:${manifest.version}`;
     const finalDir = path.join(root, manifest.name, manifest.version);
-    if (await stat(finalDir).then(() => true, () => false)) throw createCliError('MLS_ERR_CLI_BENTO_EXISTS', `Bento ${tag} is already in ${root}; delete it first with \`mlserve bentos delete ${tag}\``);
+    if (
+      await stat(finalDir).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw createCliError('MLS_ERR_CLI_BENTO_EXISTS', `Bento ${tag} is already in ${root}; delete it first with \`mlserve bentos delete ${tag}\``);
     await mkdir(path.dirname(finalDir), { recursive: true });
     await rename(staging, finalDir);
     // The imported bento becomes `latest` only when it is the newest of its name.
     const latestFile = path.join(root, manifest.name, 'latest');
-    const latest = await readFile(latestFile, 'utf8').then((s) => s.trim(), () => undefined);
+    const latest = await readFile(latestFile, 'utf8').then(
+      (s) => s.trim(),
+      () => undefined,
+    );
     const current = latest === undefined ? undefined : await getBentoInfo(ctx.home, `${manifest.name}:${latest}`).catch(() => undefined);
     if (!current || current.createdAt <= manifest.creationTime) await writeFile(latestFile, `${manifest.version}\n`);
     const info = await getBentoInfo(ctx.home, tag);

@@ -17,7 +17,13 @@ export async function listBentos(options: ListBentosOptions = {}): Promise<Bento
   } else if (bentos.length === 0) {
     println(ctx.stdout, 'No bentos; build one with `mlserve build`');
   } else {
-    println(ctx.stdout, formatTable(['Tag', 'Size', 'Created'], bentos.map((b) => [b.tag, formatBytes(b.size), formatDate(b.createdAt)])));
+    println(
+      ctx.stdout,
+      formatTable(
+        ['Tag', 'Size', 'Created'],
+        bentos.map((b) => [b.tag, formatBytes(b.size), formatDate(b.createdAt)]),
+      ),
+    );
   }
   return bentos;
 }

@@ -6,15 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify as stringifyYaml } from 'yaml';
 import { ModelStore } from '@mlserve/model-store';
 import { bentosRoot, type BentoManifest } from '../../bento-store';
-import {
-  kBentoCliPath,
-  renderBentoReadme,
-  renderDeployment,
-  renderDockerfile,
-  renderDockerignore,
-  renderHpa,
-  renderK8sService,
-} from '../../bento-templates';
+import { kBentoCliPath, renderBentoReadme, renderDeployment, renderDockerfile, renderDockerignore, renderHpa, renderK8sService } from '../../bento-templates';
 import { readBuildFile, type BuildFile } from '../../build-file';
 import { addDeclaredDependencies, bundleEntry, mlservePackageDirs, type ExternalDeps } from '../../bundle';
 import { createContext, println, type CommandOptions } from '../../context';
@@ -149,7 +141,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   const finalDir = options.output ? path.resolve(ctx.cwd, options.output) : path.join(bentosRoot(ctx.home), name, version);
-  if (await stat(finalDir).then(async (s) => !s.isDirectory() || (await readdir(finalDir)).length > 0, () => false)) {
+  if (
+    await stat(finalDir).then(
+      async (s) => !s.isDirectory() || (await readdir(finalDir)).length > 0,
+      () => false,
+    )
+  ) {
     throw createCliError('MLS_ERR_CLI_OUTPUT_EXISTS', `${finalDir} already exists and is not empty; choose another --output or remove it`);
   }
   const dir = `${finalDir}.partial-${process.pid}`;

@@ -92,9 +92,20 @@ export async function init(options: InitOptions): Promise<InitResult> {
   const ctx = createContext(options);
   if (typeof options.dir !== 'string' || options.dir === '') throw createCliError('MLS_ERR_CLI_USAGE', 'Name the directory to create: mlserve init <dir>');
   const dir = path.resolve(ctx.cwd, options.dir);
-  const name = options.name ?? path.basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '');
+  const name =
+    options.name ??
+    path
+      .basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+/, '');
   if (!/^(@[a-z0-9._-]+\/)?[a-z0-9][a-z0-9._-]*$/.test(name)) throw createCliError('MLS_ERR_CLI_USAGE', `--name must be a valid npm package name, got "${name}"`);
-  if (await stat(dir).then(async (s) => !s.isDirectory() || (await readdir(dir)).length > 0, () => false)) {
+  if (
+    await stat(dir).then(
+      async (s) => !s.isDirectory() || (await readdir(dir)).length > 0,
+      () => false,
+    )
+  ) {
     throw createCliError('MLS_ERR_CLI_OUTPUT_EXISTS', `${dir} already exists and is not empty; choose another directory`);
   }
   const base = name.replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9_]+/g, '_');
@@ -108,7 +119,10 @@ export async function init(options: InitOptions): Promise<InitResult> {
     for (const rel of await listFiles(staging)) {
       const file = path.join(staging, rel);
       if (/\.(ts|ya?ml|md|json)$/.test(rel) && !rel.startsWith(`model${path.sep}`)) {
-        await writeFile(file, (await readFile(file, 'utf8')).replace(/\{\{(\w+)\}\}/g, (m, key: string) => vars[key] ?? m));
+        await writeFile(
+          file,
+          (await readFile(file, 'utf8')).replace(/\{\{(\w+)\}\}/g, (m, key: string) => vars[key] ?? m),
+        );
       }
       const renamed = kRenamed[path.basename(rel)];
       if (renamed) await rename(file, path.join(path.dirname(file), renamed));

@@ -46,6 +46,9 @@ describe('mlserve init', () => {
   });
 
   it('refuses a name npm would not accept', async () => {
-    await expect(init({ dir: path.join(tmp.dir, 'x'), name: 'Bad Name', stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE', message: expect.stringContaining('--name') });
+    await expect(init({ dir: path.join(tmp.dir, 'x'), name: 'Bad Name', stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_USAGE',
+      message: expect.stringContaining('--name'),
+    });
   });
 });

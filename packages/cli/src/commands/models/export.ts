@@ -20,7 +20,10 @@ export async function exportModel(options: ExportModelOptions): Promise<string> 
   const store = new ModelStore({ root: ctx.home });
   const model = await store.get(options.tag, { verify: false }); // exportModel verifies every file itself
   let file = path.resolve(ctx.cwd, options.out ?? '.');
-  const isDir = await stat(file).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(file).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) file = path.join(file, `${model.name}-${model.version}.mlmodel`);
   else if (path.extname(file).toLowerCase() !== '.mlmodel') file = `${file}.mlmodel`;
   const written = await withSpinner(ctx.stderr, `Exporting ${model.tag}`, () => store.exportModel(model.tag, file));

@@ -37,12 +37,7 @@ export async function getModel(options: GetModelOptions): Promise<ModelDetails> 
     return details;
   }
   const manifest = model.manifest as unknown as Record<string, unknown>;
-  const lines = [
-    `tag:      ${model.tag}`,
-    `path:     ${model.path}`,
-    `size:     ${formatBytes(model.size)}`,
-    `created:  ${formatDate(model.createdAt)}`,
-  ];
+  const lines = [`tag:      ${model.tag}`, `path:     ${model.path}`, `size:     ${formatBytes(model.size)}`, `created:  ${formatDate(model.createdAt)}`];
   if (model.classes) lines.push(`classes:  ${model.classes.join(', ')}`);
   for (const dir of ['inputs', 'outputs'] as const) {
     for (const spec of model.signature?.[dir] ?? []) {
@@ -54,7 +49,8 @@ export async function getModel(options: GetModelOptions): Promise<ModelDetails> 
     const value = manifest[key];
     if (value && typeof value === 'object' && Object.keys(value).length > 0) {
       lines.push(`${key}:`);
-      for (const [k, v] of Object.entries(value)) if (!(key === 'metadata' && k === 'featureImportances')) lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      for (const [k, v] of Object.entries(value))
+        if (!(key === 'metadata' && k === 'featureImportances')) lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     }
   }
   lines.push(...formatImportances(model.manifest.metadata.featureImportances));

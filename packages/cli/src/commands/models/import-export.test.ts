@@ -37,7 +37,10 @@ describe('models import and export on a temporary store', () => {
     const stdout = captureWriter();
     const ref = await importModel({ home: tmp.dir, file: kTinyModelDir, version: 'v1.0.0', json: true, stdout, stderr: captureWriter() });
     expect(JSON.parse(stdout.text())).toEqual({ name: 'tiny', version: 'v1.0.0', tag: 'tiny:v1.0.0', path: ref.path, saved: true, kind: 'directory' });
-    await expect(importModel({ home: tmp.dir, file: kTinyModelDir, version: 'v1.0.0', stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_STORE_ALREADY_EXISTS', statusCode: 409 });
+    await expect(importModel({ home: tmp.dir, file: kTinyModelDir, version: 'v1.0.0', stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_STORE_ALREADY_EXISTS',
+      statusCode: 409,
+    });
     await expect(importModel({ home: tmp.dir, file: kTinyModelDir, version: 'one', stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_STORE_INVALID_TAG' });
     const quiet = captureWriter();
     await importModel({ home: tmp.dir, file: kTinyModelDir, quiet: true, stdout: quiet, stderr: quiet });
@@ -62,7 +65,9 @@ describe('models import and export on a temporary store', () => {
       message: expect.stringMatching(/never loads pickles: unpickling runs arbitrary code.*mlserve_sklearn export cancer_pipeline\.pkl.*--export/),
     });
     const asked: string[] = [];
-    await expect(importModel({ home: tmp.dir, file: pickle, interactive: true, confirm: async (q) => (asked.push(q), false), stdout: captureWriter(), stderr: captureWriter() })).rejects.toMatchObject({
+    await expect(
+      importModel({ home: tmp.dir, file: pickle, interactive: true, confirm: async (q) => (asked.push(q), false), stdout: captureWriter(), stderr: captureWriter() }),
+    ).rejects.toMatchObject({
       code: 'MLS_ERR_STORE_PICKLE_REFUSED',
     });
     expect(asked).toEqual([expect.stringContaining('Run the exporter')]);
@@ -71,7 +76,10 @@ describe('models import and export on a temporary store', () => {
 
   it('says how to get a Python with the exporter when none is found', () => {
     expect(() => findExporterPython({ PATH: '/nonexistent' }, ['/nonexistent/python3', 'no-such-python'])).toThrow(
-      expect.objectContaining({ code: 'MLS_ERR_CLI_EXPORTER_UNAVAILABLE', message: expect.stringContaining('pip install --no-build-isolation --no-deps ./python/mlserve-sklearn') }),
+      expect.objectContaining({
+        code: 'MLS_ERR_CLI_EXPORTER_UNAVAILABLE',
+        message: expect.stringContaining('pip install --no-build-isolation --no-deps ./python/mlserve-sklearn'),
+      }),
     );
   });
 

@@ -55,7 +55,12 @@ export async function importModel(options: ImportModelOptions): Promise<ImportRe
   const ctx = createContext(options);
   const store = new ModelStore({ root: ctx.home });
   const file = path.resolve(ctx.cwd, options.file);
-  const kind = (await stat(file).then(() => true, () => false)) ? await detectModelFile(file) : 'missing';
+  const kind = (await stat(file).then(
+    () => true,
+    () => false,
+  ))
+    ? await detectModelFile(file)
+    : 'missing';
   if (kind === 'missing') throw createCliError('MLS_ERR_CLI_FILE_NOT_FOUND', `No such file or directory: ${options.file}`);
   const pipeline = options.pipeline ? path.resolve(ctx.cwd, options.pipeline) : undefined;
   if (pipeline && !(await stat(pipeline).catch(() => undefined))) {
@@ -74,7 +79,10 @@ export async function importModel(options: ImportModelOptions): Promise<ImportRe
     if (version) throw createCliError('MLS_ERR_CLI_USAGE', '--version applies to a .onnx file, an exported directory or a pickle; an archive keeps its version');
     ref = await withSpinner(progress, `Importing ${options.file}`, () => store.importModel(file, { name }));
   } else {
-    throw createCliError('MLS_ERR_CLI_INPUT_FORMAT', `Cannot import ${options.file}: expected a .onnx file, an exported model directory, a .mlmodel archive or a scikit-learn pickle`);
+    throw createCliError(
+      'MLS_ERR_CLI_INPUT_FORMAT',
+      `Cannot import ${options.file}: expected a .onnx file, an exported model directory, a .mlmodel archive or a scikit-learn pickle`,
+    );
   }
   const result: ImportResult = { ...ref, kind };
   if (ctx.json) ctx.stdout.write(formatJson(result));
@@ -104,7 +112,13 @@ async function importPickle(store: ModelStore, file: string, options: ImportMode
   }
   const out = await mkdtemp(path.join(tmpdir(), 'mlserve-export-'));
   try {
-    const name = options.name ?? path.basename(file).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^-._a-z0-9]+/g, '_');
+    const name =
+      options.name ??
+      path
+        .basename(file)
+        .replace(/\.[^.]*$/, '')
+        .toLowerCase()
+        .replace(/[^-._a-z0-9]+/g, '_');
     await runExporter(file, out, { name, log: (text) => progress.write(text), env: options.env });
     const { version, classes, metadata, labels, ifChanged } = options;
     const pipeline = options.pipeline ? path.resolve(options.cwd ?? process.cwd(), options.pipeline) : undefined;

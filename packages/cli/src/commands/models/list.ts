@@ -18,7 +18,13 @@ export async function listModels(options: ListModelsOptions = {}): Promise<Model
   } else if (models.length === 0) {
     println(ctx.stdout, options.name ? `No models named "${options.name}" in ${store.root}` : `No models in ${store.root}`);
   } else {
-    println(ctx.stdout, formatTable(['Tag', 'Size', 'Created'], models.map((m) => [m.tag, formatBytes(m.size), formatDate(m.createdAt)])));
+    println(
+      ctx.stdout,
+      formatTable(
+        ['Tag', 'Size', 'Created'],
+        models.map((m) => [m.tag, formatBytes(m.size), formatDate(m.createdAt)]),
+      ),
+    );
   }
   return models;
 }

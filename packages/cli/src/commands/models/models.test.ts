@@ -91,7 +91,9 @@ describe('models commands on a temporary store', () => {
 
   it('reports a missing file or model with its code', async () => {
     await expect(importModel({ home: tmp.dir, file: 'nope.onnx', stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_FILE_NOT_FOUND' });
-    await expect(importModel({ home: tmp.dir, file: path.join(kTinyModelDir, 'metadata.json'), stdout: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_INPUT_FORMAT' });
+    await expect(importModel({ home: tmp.dir, file: path.join(kTinyModelDir, 'metadata.json'), stdout: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_INPUT_FORMAT',
+    });
     await expect(getModel({ home: tmp.dir, tag: 'ghost', stdout: captureWriter() })).rejects.toMatchObject({ code: expect.stringMatching(/^MLS_ERR_STORE_/) });
   });
 });

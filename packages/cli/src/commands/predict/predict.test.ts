@@ -43,7 +43,9 @@ describe('predict', () => {
     expect(JSON.parse(stdout.text())).toEqual(JSON.parse(JSON.stringify(result)));
     expect(result).toMatchObject({ rows: 3, scored: 2, rejectedCount: 1, output });
     expect(stderr.text()).not.toContain('Scored');
-    await expect(predict({ home: tmp.dir, model: 'tiny', input, json: true, workers: 1, stdout: captureWriter(), stderr: captureWriter() })).rejects.toMatchObject({ code: 'MLS_ERR_CLI_USAGE' });
+    await expect(predict({ home: tmp.dir, model: 'tiny', input, json: true, workers: 1, stdout: captureWriter(), stderr: captureWriter() })).rejects.toMatchObject({
+      code: 'MLS_ERR_CLI_USAGE',
+    });
 
     const quiet = captureWriter();
     await predict({ home: tmp.dir, model: 'tiny', input, output, quiet: true, workers: 1, stdout: captureWriter(), stderr: quiet });
@@ -81,7 +83,11 @@ describe('predict', () => {
     const stdout = captureWriter();
     const result = await predict({ home: tmp.dir, model: 'tiny', input, workers: 1, stdout, stderr: captureWriter() });
     expect(result).toMatchObject({ rejected: [], rejectedCount: 0 });
-    const out = stdout.text().trim().split('\n').map((l) => JSON.parse(l));
+    const out = stdout
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({ line: 1, label: expect.any(String) });
     expect(out[0].probabilities).toHaveLength(3);

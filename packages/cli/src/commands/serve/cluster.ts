@@ -73,7 +73,16 @@ export async function runCluster(
   const guard = createCrashLoopGuard(crashLoop);
   const timers = new Set<NodeJS.Timeout>();
   const stopAll = (): Promise<unknown> =>
-    Promise.all(workers.map((w) => (w.isDead() ? undefined : new Promise<void>((resolve) => { w.once('exit', () => resolve()); w.kill('SIGTERM'); }))));
+    Promise.all(
+      workers.map((w) =>
+        w.isDead()
+          ? undefined
+          : new Promise<void>((resolve) => {
+              w.once('exit', () => resolve());
+              w.kill('SIGTERM');
+            }),
+      ),
+    );
   cluster.on('exit', (worker, code, signal) => {
     const i = workers.indexOf(worker);
     if (stopping || i < 0) return;

@@ -52,13 +52,14 @@ function validate(options: ServeOptions): void {
     const v = options[key];
     if (key === 'workers' && v === 'auto') continue;
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) {
-      throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer${key === 'workers' ? " or auto" : ''}, got ${v}`);
+      throw createCliError('MLS_ERR_CLI_USAGE', `--${key === 'workers' ? 'workers' : 'api-workers'} must be a positive integer${key === 'workers' ? ' or auto' : ''}, got ${v}`);
     }
   }
   const level = options.logLevel;
   if (level !== undefined && !kLogLevels.some((l) => l === level)) throw createCliError('MLS_ERR_CLI_USAGE', `--log-level must be one of ${kLogLevels.join(', ')}, got "${level}"`);
   const grpc = options.grpcPort;
-  if (grpc !== undefined && (!Number.isInteger(grpc) || grpc < 0 || grpc > 65535)) throw createCliError('MLS_ERR_CLI_USAGE', `--grpc-port must be an integer between 0 and 65535, got ${grpc}`);
+  if (grpc !== undefined && (!Number.isInteger(grpc) || grpc < 0 || grpc > 65535))
+    throw createCliError('MLS_ERR_CLI_USAGE', `--grpc-port must be an integer between 0 and 65535, got ${grpc}`);
 }
 
 /**
