@@ -5,7 +5,7 @@ describe('the idle path (inlineMaxRows)', () => {
   it('runs a lone small request on the calling thread, with the same result as a worker', async () => {
     const rows = randomRows(3, 10, 11);
     const expected = await referenceRun('forest.onnx', 'input', rows);
-    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1 });
+    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, inlineMaxRows: 8 });
     const events: BatchEvent[] = [];
     runner.on('batch', (e: BatchEvent) => events.push(e));
     try {
@@ -41,27 +41,27 @@ describe('the idle path (inlineMaxRows)', () => {
     }
   });
 
-  it('is off with inlineMaxRows: 0 and by default with a custom workerFile', async () => {
+  it('is off by default, and with inlineMaxRows: 0', async () => {
     const off = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, inlineMaxRows: 0 });
-    const custom = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1, workerFile: fixture('slow-worker.cjs') });
+    const byDefault = createRunner({ modelPath: fixture('tree.onnx') }, { workers: 1 });
     const events: BatchEvent[] = [];
     off.on('batch', (e: BatchEvent) => events.push(e));
-    custom.on('batch', (e: BatchEvent) => events.push(e));
+    byDefault.on('batch', (e: BatchEvent) => events.push(e));
     try {
-      expect(custom.options.inlineMaxRows).toBe(0);
+      expect(byDefault.options.inlineMaxRows).toBe(0);
       await off.run({ input: { type: 'float32', data: [0, 0], dims: [1, 2] } });
-      await custom.run({ input: { type: 'float32', data: [0, 0], dims: [1, 2] } });
+      await byDefault.run({ input: { type: 'float32', data: [0, 0], dims: [1, 2] } });
       expect(events).toHaveLength(2);
       expect(events.every((e) => e.inline === undefined)).toBe(true);
     } finally {
-      await Promise.all([off.close(), custom.close()]);
+      await Promise.all([off.close(), byDefault.close()]);
     }
   });
 
   it('fails a request that breaks inference inline with the same error, and goes on serving', async () => {
     // gather.onnx looks up rows 0..3 of a table; any other index makes ONNX Runtime fail the run.
     const lookup = (index: number) => ({ index: { type: 'int64' as const, data: [index], dims: [1, 1] } });
-    const runner = createRunner({ modelPath: fixture('gather.onnx') }, { workers: 1 });
+    const runner = createRunner({ modelPath: fixture('gather.onnx') }, { workers: 1, inlineMaxRows: 8 });
     const events: BatchEvent[] = [];
     runner.on('batch', (e: BatchEvent) => events.push(e));
     try {
