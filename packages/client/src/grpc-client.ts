@@ -1,3 +1,4 @@
+import { kV2ContentsField, kV2RawArrays } from '@mlserve/core';
 import { createRequire } from 'node:module';
 import { MlserveError } from '@mlserve/errors';
 import { createClientError } from './errors';
@@ -32,22 +33,6 @@ interface GrpcInferResponse {
   raw_output_contents?: Buffer[];
 }
 
-// The field of InferTensorContents that carries each datatype.
-const kContentsField: Record<string, string> = {
-  BOOL: 'bool_contents',
-  INT8: 'int_contents',
-  INT16: 'int_contents',
-  INT32: 'int_contents',
-  INT64: 'int64_contents',
-  UINT8: 'uint_contents',
-  UINT16: 'uint_contents',
-  UINT32: 'uint_contents',
-  UINT64: 'uint64_contents',
-  FP32: 'fp32_contents',
-  FP64: 'fp64_contents',
-  BYTES: 'bytes_contents',
-};
-
 // gRPC status -> the HTTP status an mlserve error of it carries.
 const kHttpStatus: Record<number, number> = { 3: 400, 4: 504, 5: 404, 8: 413, 14: 503, 16: 401 };
 
@@ -70,19 +55,7 @@ function fromRaw(datatype: string, raw: Buffer): Array<number | string | boolean
       return out;
     }
     default: {
-      const ctors: Record<string, new (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
-        UINT8: Uint8Array,
-        UINT16: Uint16Array,
-        UINT32: Uint32Array,
-        UINT64: BigUint64Array,
-        INT8: Int8Array,
-        INT16: Int16Array,
-        INT32: Int32Array,
-        INT64: BigInt64Array,
-        FP32: Float32Array,
-        FP64: Float64Array,
-      };
-      const Ctor = ctors[datatype];
+      const Ctor = kV2RawArrays[datatype as V2Datatype];
       if (Ctor === undefined) throw createClientError('MLS_ERR_CLIENT_RESPONSE', `raw output of datatype ${datatype} cannot be read`);
       return Array.from(new Ctor(copy.buffer), Number);
     }
@@ -142,7 +115,7 @@ export class V2GrpcClient implements V2Client {
 
   async infer(name: string, request: V2InferRequest, options: { version?: string; timeoutMs?: number } = {}): Promise<V2InferResponse> {
     const inputs = request.inputs.map((input) => {
-      const field = kContentsField[input.datatype];
+      const field = (kV2ContentsField as Record<string, string | undefined>)[input.datatype];
       if (field === undefined) throw new TypeError(`input "${input.name}": datatype ${input.datatype} cannot be sent as typed contents`);
       const values = flatten(input.data);
       return {
@@ -162,7 +135,7 @@ export class V2GrpcClient implements V2Client {
       let data: Array<number | string | boolean>;
       if (raw.length > 0) data = fromRaw(o.datatype, raw[i]!);
       else {
-        const values = o.contents?.[kContentsField[o.datatype] ?? ''] ?? [];
+        const values = o.contents?.[(kV2ContentsField as Record<string, string | undefined>)[o.datatype] ?? ''] ?? [];
         data = o.datatype === 'BYTES' ? (values as Buffer[]).map((b) => b.toString('utf8')) : (values as Array<number | boolean>);
       }
       return { name: o.name, datatype: o.datatype, shape: o.shape, data };

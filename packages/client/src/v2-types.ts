@@ -1,5 +1,7 @@
-/** A V2 tensor datatype. */
-export type V2Datatype = 'BOOL' | 'UINT8' | 'UINT16' | 'UINT32' | 'UINT64' | 'INT8' | 'INT16' | 'INT32' | 'INT64' | 'FP16' | 'FP32' | 'FP64' | 'BYTES';
+import type { V2Datatype } from '@mlserve/core';
+
+/** A V2 tensor datatype (from @mlserve/core). */
+export type { V2Datatype };
 
 /** Nested or flat tensor data (row-major). */
 export type V2TensorData = Array<number | string | boolean | V2TensorData>;

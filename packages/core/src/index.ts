@@ -13,3 +13,5 @@ export type { CategoricalColumnStats, ColumnStats, NumericColumnStats, Reference
 export { binOf, categoricalStats, computeReferenceStats, numericStats } from './compute-reference-stats';
 export type { ReferenceStatsOptions } from './compute-reference-stats';
 export { coarsenBins, columnPsi, psi } from './psi';
+export { isV2Datatype, kIntegerRanges, kV2ContentsField, kV2Datatypes, kV2ElementBytes, kV2RawArrays, tensorTypeOf, v2DatatypeOf } from './v2-datatypes';
+export type { V2Datatype } from './v2-datatypes';

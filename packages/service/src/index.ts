@@ -43,8 +43,8 @@ export type { ServiceErrorCode } from './errors';
 export type { ApiContext, ApiHandler, JSONSchema, PipelineLike, RunnerBatchEvent, RunnerLike } from './types';
 
 // Open Inference Protocol (V2)
-export { isV2Datatype, kV2Datatypes, kV2ElementBytes, tensorTypeOf, v2DatatypeOf } from './v2/datatypes';
-export type { V2Datatype } from './v2/datatypes';
+export { isV2Datatype, kV2Datatypes, kV2ElementBytes, tensorTypeOf, v2DatatypeOf } from '@mlserve/core';
+export type { V2Datatype } from '@mlserve/core';
 export { isV2Runner, kV2Platform, V2Model, V2ModelSet } from './v2/model-view';
 export type { V2RunnerLike, V2Tensor, V2TensorMetadata, V2TensorSpec } from './v2/model-view';
 export { infer as inferV2, toRunnerInputs } from './v2/inference';

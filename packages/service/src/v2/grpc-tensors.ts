@@ -1,5 +1,5 @@
 import { createServiceError } from '../errors';
-import { type V2Datatype, isV2Datatype, kV2ElementBytes } from './datatypes';
+import { type V2Datatype, isV2Datatype, kV2ContentsField, kV2ElementBytes, kV2RawArrays } from '@mlserve/core';
 import type { V2RequestInput, V2ResultOutput } from './inference';
 
 /** `InferTensorContents` as @grpc/proto-loader decodes it (longs as numbers, bytes as Buffers). */
@@ -16,21 +16,7 @@ export interface GrpcTensorContents {
 
 type ContentsField = keyof GrpcTensorContents;
 
-/** The `InferTensorContents` field that carries each datatype (FP16 has none: raw only). */
-const kContentsField: Readonly<Record<Exclude<V2Datatype, 'FP16'>, ContentsField>> = {
-  BOOL: 'bool_contents',
-  INT8: 'int_contents',
-  INT16: 'int_contents',
-  INT32: 'int_contents',
-  INT64: 'int64_contents',
-  UINT8: 'uint_contents',
-  UINT16: 'uint_contents',
-  UINT32: 'uint_contents',
-  UINT64: 'uint64_contents',
-  FP32: 'fp32_contents',
-  FP64: 'fp64_contents',
-  BYTES: 'bytes_contents',
-};
+const kContentsField = kV2ContentsField as Readonly<Record<Exclude<V2Datatype, 'FP16'>, ContentsField>>;
 
 function tensorError(name: string, message: string): Error {
   return createServiceError('MLS_ERR_IO_TENSOR', `input "${name}": ${message}`, { details: { input: name } });
@@ -49,20 +35,6 @@ export function fromContents(name: string, datatype: string, contents: GrpcTenso
   return values as ArrayLike<unknown>;
 }
 
-type NumberArrayCtor = { new (buffer: ArrayBuffer): ArrayLike<number | bigint> };
-const kRawArrays: Readonly<Partial<Record<V2Datatype, NumberArrayCtor>>> = {
-  UINT8: Uint8Array,
-  UINT16: Uint16Array,
-  UINT32: Uint32Array,
-  UINT64: BigUint64Array,
-  INT8: Int8Array,
-  INT16: Int16Array,
-  INT32: Int32Array,
-  INT64: BigInt64Array,
-  FP32: Float32Array,
-  FP64: Float64Array,
-};
-
 /** The elements of a raw input (flat, little-endian; BYTES elements length-prefixed), checked against its shape. */
 export function fromRaw(input: Pick<V2RequestInput, 'name' | 'datatype' | 'shape'>, raw: Buffer): ArrayLike<unknown> {
   const { name, datatype, shape } = input;
@@ -76,7 +48,7 @@ export function fromRaw(input: Pick<V2RequestInput, 'name' | 'datatype' | 'shape
   const aligned = new Uint8Array(raw.length);
   aligned.set(raw);
   if (datatype === 'BOOL') return Array.from(aligned, (b) => b !== 0);
-  const view = new kRawArrays[datatype]!(aligned.buffer);
+  const view = new kV2RawArrays[datatype]!(aligned.buffer);
   if (datatype === 'INT64' || datatype === 'UINT64') {
     const out = new Array<number>(view.length);
     for (let i = 0; i < view.length; i++) {
@@ -117,7 +89,7 @@ export function toRaw(output: V2ResultOutput): Buffer {
     return Buffer.concat(parts);
   }
   if (datatype === 'BOOL') return Buffer.from(Array.from(data as ArrayLike<unknown>, (v) => (v ? 1 : 0)));
-  const Ctor = kRawArrays[datatype as V2Datatype];
+  const Ctor = kV2RawArrays[datatype as V2Datatype];
   if (Ctor === undefined) throw createServiceError('MLS_ERR_IO_OUTPUT', `output "${output.name}" of datatype ${datatype} cannot be sent as raw contents`);
   let typed: ArrayBufferView;
   if (datatype === 'INT64' || datatype === 'UINT64') {

@@ -1,5 +1,5 @@
 import { createServiceError } from '../errors';
-import { type V2Datatype, isV2Datatype, kIntegerRanges, tensorTypeOf, v2DatatypeOf } from './datatypes';
+import { type V2Datatype, isV2Datatype, kIntegerRanges, tensorTypeOf, v2DatatypeOf } from '@mlserve/core';
 import type { V2Model, V2Tensor, V2TensorSpec } from './model-view';
 
 /** One input tensor of a V2 inference request, whatever the transport (data already flat or nested). */

@@ -1,4 +1,4 @@
-import { type V2Datatype, v2DatatypeOf } from './datatypes';
+import { type V2Datatype, v2DatatypeOf } from '@mlserve/core';
 
 /** One named tensor a V2 runner takes or returns (core's `TensorInput` / `TensorOutput`). */
 export interface V2Tensor {

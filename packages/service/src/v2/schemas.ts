@@ -1,5 +1,5 @@
 import type { JSONSchema } from '../types';
-import { kV2Datatypes } from './datatypes';
+import { kV2Datatypes } from '@mlserve/core';
 
 // Written from the Open Inference Protocol's REST specification (kserve/open-inference-protocol,
 // Apache-2.0): the JSON objects of each endpoint, with the datatypes of its tensor table.

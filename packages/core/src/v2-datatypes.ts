@@ -79,3 +79,33 @@ export const kIntegerRanges: Readonly<Partial<Record<V2Datatype, readonly [numbe
   INT32: [-0x80000000, 0x7fffffff],
   INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
+
+/** The field of gRPC `InferTensorContents` that carries each datatype (FP16 has none: raw only). */
+export const kV2ContentsField: Readonly<Record<Exclude<V2Datatype, 'FP16'>, string>> = {
+  BOOL: 'bool_contents',
+  INT8: 'int_contents',
+  INT16: 'int_contents',
+  INT32: 'int_contents',
+  INT64: 'int64_contents',
+  UINT8: 'uint_contents',
+  UINT16: 'uint_contents',
+  UINT32: 'uint_contents',
+  UINT64: 'uint64_contents',
+  FP32: 'fp32_contents',
+  FP64: 'fp64_contents',
+  BYTES: 'bytes_contents',
+};
+
+/** The little-endian typed array that reads raw contents of each numeric datatype (BOOL is bytes). */
+export const kV2RawArrays: Readonly<Partial<Record<V2Datatype, new (buffer: ArrayBuffer) => ArrayLike<number | bigint>>>> = {
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
+};
