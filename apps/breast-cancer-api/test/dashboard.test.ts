@@ -3,24 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
 import type { Service } from '@mlserve/service';
+import { haveChromium, kChromium, kChromiumArgs } from '@mlserve/test-utils';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { createDiagnosisService } from '../src/create-service';
 
 const kApp = resolve(__dirname, '..');
-const kScreenshot = join(kApp, 'docs', 'dashboard.png');
-const kChromium = '/usr/bin/chromium';
-const kArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-// In CI the browser test must run; elsewhere it is skipped only when Chromium is not installed.
-const kHaveBrowser = existsSync(kChromium) || Boolean(process.env.CI);
+// The README's picture is refreshed only on request (MLSERVE_UPDATE_SCREENSHOTS=1); a plain run leaves the tree clean.
+const kScreenshot = process.env.MLSERVE_UPDATE_SCREENSHOTS ? join(kApp, 'docs', 'dashboard.png') : join(tmpdir(), `mlserve-dashboard-${process.pid}.png`);
+const kHaveBrowser = haveChromium();
 const kReference = JSON.parse(readFileSync(join(kApp, 'fixtures', 'reference.json'), 'utf8')) as { records: Array<Record<string, number>>; predictedClass: string[] };
 const kPanels = ['card', 'importances', 'rate', 'latency', 'batches', 'drift', 'accuracy'];
 
@@ -66,7 +56,7 @@ const kPanels = ['card', 'importances', 'rate', 'latency', 'batches', 'drift', '
     const dataDir = mkdtempSync(join(tmpdir(), 'mlserve-chromium-'));
     let context: BrowserContext | undefined;
     try {
-      context = await chromium.launchPersistentContext(dataDir, { executablePath: kChromium, headless: true, args: kArgs, viewport: { width: 1400, height: 1300 } });
+      context = await chromium.launchPersistentContext(dataDir, { executablePath: kChromium, headless: true, args: [...kChromiumArgs], viewport: { width: 1400, height: 1300 } });
       const page = context.pages()[0] ?? (await context.newPage());
       const external: string[] = [];
       const errors: string[] = [];

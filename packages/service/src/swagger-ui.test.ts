@@ -1,23 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveChromium, kChromium, kChromiumArgs } from '@mlserve/test-utils';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { createTinyRunner, get, loadFixturePipeline, start } from '../test/helpers';
 import { createService, json, records, type Service } from './index';
 
-const kChromium = '/usr/bin/chromium';
-const kArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-// In CI the browser test must run; elsewhere it is skipped only when Chromium is not installed.
-const kHaveBrowser = existsSync(kChromium) || Boolean(process.env.CI);
+const kHaveBrowser = haveChromium();
 if (!kHaveBrowser) console.warn(`Skipping the Swagger UI browser test: ${kChromium} is missing (apt-get install -y chromium).`);
 
 describe('Swagger UI at /', () => {
@@ -56,7 +45,7 @@ describe('Swagger UI at /', () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'mlserve-chromium-'));
       let context: BrowserContext | undefined;
       try {
-        context = await chromium.launchPersistentContext(dataDir, { executablePath: kChromium, headless: true, args: kArgs });
+        context = await chromium.launchPersistentContext(dataDir, { executablePath: kChromium, headless: true, args: [...kChromiumArgs] });
         const page = context.pages()[0] ?? (await context.newPage());
         const external: string[] = [];
         page.on('request', (r) => {

@@ -8,3 +8,4 @@ export { startInProcess } from './in-process';
 export type { InProcessService, ListeningService } from './in-process';
 export { fuzzApp, nearRecord } from './fuzz-app';
 export type { FuzzAppOptions } from './fuzz-app';
+export { haveChromium, kChromium, kChromiumArgs } from './chromium';
