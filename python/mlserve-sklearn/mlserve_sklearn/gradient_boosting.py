@@ -11,12 +11,11 @@ The regressor's ``predict`` is ``raw`` itself, whatever the loss.
 import warnings
 
 import numpy as np
-from onnx import TensorProto, numpy_helper
 
 from .errors import ExportError
 from .onnx_graph import GraphBuilder, doc
 from .supported import refuse
-from .tree_nodes import TreeNodes
+from .tree_nodes import SummedTrees
 
 
 def init_raw_predictions(model):
@@ -77,34 +76,13 @@ def _raw_scores(g, model):
     if len(base) != n_columns:
         raise ExportError("unexpected init shape %d for %d score columns" % (len(base), n_columns))
 
-    nodes = TreeNodes()
-    target_tree_ids, target_node_ids, target_ids, target_weights = [], [], [], []
+    trees = SummedTrees()
     tree_id = 0
     for stage in stages:
         for column, estimator in enumerate(stage):
             tree = estimator.tree_
-            leaves = nodes.add_tree(tree, tree_id)
+            leaves = trees.nodes.add_tree(tree, tree_id)
             # predict_stages adds scale * value, so the product is formed the same way here.
-            weights = model.learning_rate * tree.value[leaves, 0, 0]
-            target_tree_ids.extend([tree_id] * len(leaves))
-            target_node_ids.extend(int(leaf) for leaf in leaves)
-            target_ids.extend([column] * len(leaves))
-            target_weights.extend(weights.tolist())
+            trees.add_leaves(tree_id, leaves, column, (model.learning_rate * tree.value[leaves, 0, 0]).tolist())
             tree_id += 1
-
-    x = g.input_as_double()
-    raw_float = g.op(
-        "TreeEnsembleRegressor",
-        [x],
-        domain="ai.onnx.ml",
-        n_targets=n_columns,
-        target_treeids=target_tree_ids,
-        target_nodeids=target_node_ids,
-        target_ids=target_ids,
-        target_weights_as_tensor=numpy_helper.from_array(np.asarray(target_weights, dtype=np.float64)),
-        base_values_as_tensor=numpy_helper.from_array(base),
-        aggregate_function="SUM",
-        post_transform="NONE",
-        **nodes.attributes()
-    )
-    return g.op("Cast", [raw_float], to=TensorProto.DOUBLE)
+    return trees.add_to_graph(g, n_columns, base)

@@ -9,11 +9,10 @@ down to float32 and ``nodes_missing_value_tracks_true``. Categorical splits are 
 """
 
 import numpy as np
-from onnx import TensorProto, numpy_helper
 
 from .onnx_graph import GraphBuilder, doc
 from .supported import refuse
-from .tree_nodes import TreeNodes
+from .tree_nodes import SummedTrees
 
 
 def _raw_scores(g, model):
@@ -24,34 +23,16 @@ def _raw_scores(g, model):
                "categorical splits have no exact ONNX translation here; one-hot encode the column instead")
     base = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1)
     n_columns = model.n_trees_per_iteration_
-    nodes = TreeNodes()
-    target_tree_ids, target_node_ids, target_ids, target_weights = [], [], [], []
+    trees = SummedTrees()
     tree_id = 0
     for iteration in model._predictors:
         for column, predictor in enumerate(iteration):
             tree = predictor.nodes
-            leaves = nodes.add_nodes(tree_id, tree["is_leaf"], tree["left"], tree["right"], tree["feature_idx"],
-                                     tree["num_threshold"], tree["missing_go_to_left"])
-            target_tree_ids.extend([tree_id] * len(leaves))
-            target_node_ids.extend(int(leaf) for leaf in leaves)
-            target_ids.extend([column] * len(leaves))
-            target_weights.extend(tree["value"][leaves].astype(np.float64).tolist())
+            leaves = trees.nodes.add_nodes(tree_id, tree["is_leaf"], tree["left"], tree["right"], tree["feature_idx"],
+                                           tree["num_threshold"], tree["missing_go_to_left"])
+            trees.add_leaves(tree_id, leaves, column, tree["value"][leaves].astype(np.float64).tolist())
             tree_id += 1
-    raw = g.op(
-        "TreeEnsembleRegressor",
-        [g.input_as_double()],
-        domain="ai.onnx.ml",
-        n_targets=n_columns,
-        target_treeids=target_tree_ids,
-        target_nodeids=target_node_ids,
-        target_ids=target_ids,
-        target_weights_as_tensor=numpy_helper.from_array(np.asarray(target_weights, dtype=np.float64)),
-        base_values_as_tensor=numpy_helper.from_array(base),
-        aggregate_function="SUM",
-        post_transform="NONE",
-        **nodes.attributes()
-    )
-    return g.op("Cast", [raw], to=TensorProto.DOUBLE)
+    return trees.add_to_graph(g, n_columns, base)
 
 
 def _link(model):

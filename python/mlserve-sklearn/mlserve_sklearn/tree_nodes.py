@@ -1,7 +1,7 @@
 """Flatten fitted scikit-learn trees into the node lists of ai.onnx.ml TreeEnsemble* operators."""
 
 import numpy as np
-from onnx import numpy_helper
+from onnx import TensorProto, numpy_helper
 
 from .onnx_graph import round_down_to_float32
 
@@ -70,3 +70,37 @@ class TreeNodes:
         if any(self.missing_true):
             attributes["nodes_missing_value_tracks_true"] = self.missing_true
         return attributes
+
+
+class SummedTrees:
+    """Trees whose leaf values add up per output column (boosting): the nodes and the leaf targets."""
+
+    def __init__(self):
+        self.nodes = TreeNodes()
+        self.tree_ids, self.node_ids, self.column_ids, self.weights = [], [], [], []
+
+    def add_leaves(self, tree_id, leaves, column, weights):
+        """Records that ``leaves`` of tree ``tree_id`` add ``weights`` (one per leaf) to ``column``."""
+        self.tree_ids.extend([tree_id] * len(leaves))
+        self.node_ids.extend(int(leaf) for leaf in leaves)
+        self.column_ids.extend([column] * len(leaves))
+        self.weights.extend(weights)
+
+    def add_to_graph(self, g, n_columns, base):
+        """Adds a TreeEnsembleRegressor summing the trees over the double input, plus ``base``;
+        returns its double [N, n_columns] output."""
+        raw = g.op(
+            "TreeEnsembleRegressor",
+            [g.input_as_double()],
+            domain="ai.onnx.ml",
+            n_targets=n_columns,
+            target_treeids=self.tree_ids,
+            target_nodeids=self.node_ids,
+            target_ids=self.column_ids,
+            target_weights_as_tensor=numpy_helper.from_array(np.asarray(self.weights, dtype=np.float64)),
+            base_values_as_tensor=numpy_helper.from_array(base),
+            aggregate_function="SUM",
+            post_transform="NONE",
+            **self.nodes.attributes()
+        )
+        return g.op("Cast", [raw], to=TensorProto.DOUBLE)
