@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess } from './proc.mjs';
@@ -119,17 +120,33 @@ export function defineContenders(paths) {
   ];
 }
 
+/** A port free on 127.0.0.1 now (the gRPC port must be known to the harness; the serve banner names only the HTTP one). */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
 /**
  * The Titanic app served with `--grpc-port` too: the same process answers its own `/predict`, V2
- * REST and V2 gRPC (`pnpm --filter @mlserve/bench bench:v2` drives all three; `--only mlserve-v2`
- * runs the usual `/predict` workloads on it). `grpcPort` defaults to 0 (a free port, not reported).
+ * REST and V2 gRPC, which `pnpm bench` (and `bench:v2`) compare on it (src/protocols.mjs) instead
+ * of running the usual workloads. The handle carries `grpcPort`.
  */
 function v2Contender(base) {
   return {
     ...base,
     label: 'mlserve (V2 REST + gRPC)',
     v2: true,
-    start: ({ grpcPort = 0, ...options } = {}) => base.start({ ...options, serveArgs: [...(options.serveArgs ?? []), '--grpc-port', String(grpcPort)] }),
+    start: async ({ grpcPort, ...options } = {}) => {
+      const port = grpcPort ?? (await freePort());
+      const handle = await base.start({ ...options, serveArgs: [...(options.serveArgs ?? []), '--grpc-port', String(port)] });
+      return Object.assign(handle, { grpcPort: port });
+    },
   };
 }
 

@@ -21,12 +21,21 @@ export function packageOf(url, functionName) {
   return url.split('/').slice(-2).join('/');
 }
 
-/** Self time by package and by function of one .cpuprofile (V8's JSON format). */
-export function summarizeProfile(profile) {
+/**
+ * Self time by package and by function of one .cpuprofile (V8's JSON format). With `window`
+ * ({ fromUs, toUs } on the monotonic clock V8 stamps samples with, `process.hrtime` in µs), only
+ * the samples inside it count: the load, without the process's start-up and shutdown.
+ */
+export function summarizeProfile(profile, window = null) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const { samples, timeDeltas } = profile;
-  for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0));
+  let at = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    at += timeDeltas[i] ?? 0;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
+    self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0));
+  }
   const packages = new Map();
   const functions = new Map();
   let total = 0;
@@ -69,15 +78,19 @@ export function renderSummary(name, s, top = 20, requests = 0) {
   ].join('\n');
 }
 
-export async function runProfile({ contender, tool, workload, bodies, seconds, repo, log }) {
+/** `drive(handle, seconds)`, when given, makes the load instead of wrk on `/predict` (the V2 protocols). */
+export async function runProfile({ contender, tool, workload, bodies, seconds, repo, log, drive }) {
   const dir = join(repo, 'bench', 'results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(dir, { recursive: true });
   contender.prepare?.();
   const handle = await contender.start({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   log(`profiling ${contender.label} at ${handle.baseUrl} for ${seconds} s of ${workload.label} load`);
   let run;
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const window = { fromUs: nowUs(), toUs: Infinity };
   try {
-    run = await runLoad({ tool, baseUrl: handle.baseUrl, bodies, connections: workload.connections, seconds });
+    run = drive ? await drive(handle, seconds) : await runLoad({ tool, baseUrl: handle.baseUrl, bodies, connections: workload.connections, seconds });
+    window.toUs = nowUs();
   } finally {
     await stopProcess(handle, 15_000);
     contender.cleanup?.();
@@ -90,7 +103,8 @@ export async function runProfile({ contender, tool, workload, bodies, seconds, r
     log(`no .cpuprofile written in ${dir}: the process did not exit normally on SIGTERM (--cpu-prof writes on exit)`);
     return;
   }
-  const summaries = files.map((f) => ({ f, s: summarizeProfile(JSON.parse(readFileSync(join(dir, f), 'utf8'))) })).sort((a, b) => b.s.totalUs - a.s.totalUs);
+  log('self time below: the samples taken while the load ran (start-up and shutdown left out)');
+  const summaries = files.map((f) => ({ f, s: summarizeProfile(JSON.parse(readFileSync(join(dir, f), 'utf8')), window) })).sort((a, b) => b.s.totalUs - a.s.totalUs);
   for (const { f, s } of summaries) console.log(`\n${renderSummary(`${threadOf(f)} (${f})`, s, 25, run.requests)}`);
   log(`profiles in ${dir} (open them in Chrome DevTools > Performance)`);
 }

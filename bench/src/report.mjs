@@ -124,6 +124,38 @@ export function ratioRows(result) {
 }
 export const kRatioHeader = ['workload', 'comparison', 'throughput ratio', 'p99 ratio'];
 
+/**
+ * The Open Inference Protocol beside the own API (result.protocols, from src/protocols.mjs): one
+ * process, one model, the same rows; ratios are each way's throughput and p99 over the own API's.
+ */
+export function protocolRows(result) {
+  return (result.protocols ?? []).map((p) => [
+    p.workloadLabel,
+    p.protocolLabel,
+    fmtInt(p.rps),
+    p.rows > 1 ? fmtInt(p.rowsPerSec) : '',
+    fmtMs(p.latencyMs.p50),
+    fmtMs(p.latencyMs.p99),
+    fmtInt(p.errors.total),
+    fmtRatio(p.ratioToOwn),
+    fmtRatio(p.p99RatioToOwn),
+  ]);
+}
+export const kProtocolHeader = ['workload', 'protocol', 'req/s', 'rows/s', 'p50 ms', 'p99 ms', 'errors', 'throughput vs own', 'p99 vs own'];
+
+/** The line under the protocol table: rounds, and what the gRPC load generator cost. */
+export function protocolNote(result) {
+  if (!result.protocols?.length) return result.protocolsFailed ? `not measured: ${result.protocolsFailed}` : null;
+  const rounds = result.protocols.filter((p) => p.roundsRps.length > 1).map((p) => `${p.protocol} ${p.roundsRps.map(fmtInt).join(' / ')}`);
+  const grpc = result.protocols.filter((p) => p.clientCpuUsPerRequest !== undefined).map((p) => `${p.workloadLabel} ${p.clientCpuUsPerRequest.toFixed(0)} µs`);
+  return [
+    rounds.length > 0 ? `single row, c=64, req/s of each interleaved round: ${rounds.join('; ')}.` : '',
+    grpc.length > 0 ? `gRPC load: a closed loop of @grpc/grpc-js calls in the harness (wrk cannot speak gRPC), costing ${grpc.join(', ')} of harness CPU per call.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 export function processRows(result) {
   return Object.entries(result.contenders)
     .filter(([, c]) => c.coldStartMs !== undefined || c.skipped)
@@ -167,6 +199,14 @@ export function renderText(result) {
     ...(roundsLine(result) ? ['', `single row, c=64, req/s of each round (medians shown): ${roundsLine(result)}`] : []),
     '',
     formatTable(kRatioHeader, ratioRows(result)),
+    ...(result.protocols?.length || result.protocolsFailed
+      ? [
+          '',
+          'Open Inference Protocol (V2) beside the own JSON API (one mlserve process, same model and rows):',
+          formatTable(kProtocolHeader, protocolRows(result)),
+          protocolNote(result),
+        ]
+      : []),
     '',
     formatTable(kProcessHeader, processRows(result)),
     '',
@@ -226,6 +266,15 @@ child processes) sampled from \`/proc\` during that run.
 
 ${markdownTable(kRatioHeader, ratioRows(result))}
 
+## Open Inference Protocol (V2) beside the own API
+
+One \`mlserve serve --grpc-port\` process (the \`mlserve-v2\` contender), the same model and the same
+passengers three ways: its own \`POST /predict\` (raw records, preprocessed by the server), V2 REST
+\`POST /v2/models/<model>/infer\` (the rows preprocessed by the client into FP32 tensors) and V2 gRPC
+\`ModelInfer\` (the same tensors as \`fp32_contents\`), interleaved round by round.
+
+${result.protocols?.length ? markdownTable(kProtocolHeader, protocolRows(result)) : `Not measured in this run${result.protocolsFailed ? ` (${result.protocolsFailed})` : ''}: a full \`pnpm bench\` (or \`--only mlserve-v2\`) measures it.`}
+${protocolNote(result) && result.protocols?.length ? `\n${protocolNote(result)}\n` : ''}
 ## Cold start and memory
 
 ${markdownTable(kProcessHeader, processRows(result))}

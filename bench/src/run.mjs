@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { probe, sampleRss, stopProcess, treeRssBytes } from './proc.mjs';
 import { judgeTargets, renderMarkdown, renderText } from './report.mjs';
 import { askProbabilities, checkAnswers, parityRecords } from './answers.mjs';
+import { measureProtocols, protocolBodies, grpcLoad, grpcInferenceClient, kProtocols } from './protocols.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -34,8 +35,10 @@ const { values: opts } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-workload': { type: 'string', default: 'single-c64' },
     'profile-contender': { type: 'string', default: 'mlserve' },
+    'profile-protocol': { type: 'string', default: 'own' },
     'no-write': { type: 'boolean', default: false },
     render: { type: 'boolean', default: false },
+    results: { type: 'string' },
     datasets: { type: 'string', default: join(repo, '..', 'shared', 'datasets') },
     python: { type: 'string', default: '/usr/bin/python3' },
     baseline: { type: 'string' },
@@ -49,15 +52,17 @@ if (opts.help) {
   --seconds N        seconds of load per run (default 10)
   --warmup N         seconds of warm-up load per contender (default 3)
   --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
-  --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-bento,express-bc,mlserve-bc,inprocess;
+  --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-v2,mlserve-bento,express-bc,mlserve-bc,inprocess;
                      opt-in: mlserve-w2 (--workers 2), mlserve-api2 (--api-workers 2), mlserve-base (with --baseline)
   --workloads a,b    workloads by id: single-c1,single-c16,single-c64,single-c256,rows100,rows1000,bc-single-c64 (default all)
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --profile          run mlserve under --cpu-prof and summarize the profile
   --profile-workload W   the load to profile under (default single-c64; also single-c1, rows1000, ...)
-  --profile-contender C  what to profile (default mlserve; also express, ceiling, to compare)
+  --profile-contender C  what to profile (default mlserve; also express, ceiling, mlserve-v2, to compare)
+  --profile-protocol P   with mlserve-v2: own, v2-rest or v2-grpc (default own); workloads single-c64, rows100
   --no-write         print only; write no results
   --render           only rewrite BENCHMARKS.md from bench/results/latest.json and bench/NOTES.md
+  --results FILE     with --render: the results file to render instead of latest.json
   --datasets DIR     where titanic.csv and breast_cancer.csv are (default ../shared/datasets)
   --python PATH      interpreter with fastapi, uvicorn, scikit-learn (default /usr/bin/python3)
   --baseline DIR     also run mlserve-base: the Titanic app served by another built checkout (an earlier commit)`);
@@ -118,6 +123,8 @@ const allWorkloads = [
 ];
 const pickedWorkloads = opts.workloads ? new Set(opts.workloads.split(',').map((s) => s.trim())) : null;
 const workloads = pickedWorkloads ? allWorkloads.filter((w) => pickedWorkloads.has(w.id)) : allWorkloads;
+// The V2 comparison's workloads (src/protocols.mjs), narrowed by --workloads like the others.
+const protocolWorkloads = allWorkloads.filter((w) => ['single-c64', 'rows100'].includes(w.id) && (!pickedWorkloads || pickedWorkloads.has(w.id)));
 
 function bodiesFor(workload) {
   const records = dataset(workload.app);
@@ -155,7 +162,8 @@ async function bringUp(contender, result) {
   return handle;
 }
 
-const runsWorkload = (contender, w) => (contender.app === 'any' ? dataset(w.app) !== null : w.app === contender.app);
+// mlserve-v2 runs the protocol comparison instead (measureProtocols): its /predict would repeat mlserve's.
+const runsWorkload = (contender, w) => !contender.v2 && (contender.app === 'any' ? dataset(w.app) !== null : w.app === contender.app);
 
 /** One timed run of workload `w` against a running contender, with its memory sampled. */
 async function measureRun(contender, handle, w, entry) {
@@ -223,6 +231,29 @@ async function measureAll(up, result) {
       result.runs.push(chosen);
     }
   }
+  for (const { contender, handle } of up.filter((u) => u.contender.v2)) {
+    const rss = sampleRss(handle.pid);
+    try {
+      result.protocols = await measureProtocols({
+        handle,
+        repo,
+        records: dataset('titanic'),
+        pipelineJson: join(paths.titanicArtifacts, 'pipeline.json'),
+        tool,
+        seconds,
+        warmupSeconds,
+        rounds: (w) => (w.id === 'single-c64' ? Math.min(repeats, 3) : 1),
+        workloads: protocolWorkloads,
+        settle: () => settle(handle.baseUrl),
+        log: (line) => log(`${contender.label} / ${line}`),
+      });
+    } catch (err) {
+      result.protocolsFailed = err.message.split('\n')[0];
+      log(`${contender.label}: protocol comparison FAILED ${err.message}`);
+    } finally {
+      result.contenders[contender.id].rssPeakBytes = rss.stop().peakBytes;
+    }
+  }
 }
 
 /**
@@ -267,15 +298,15 @@ async function measureInprocess(result) {
 
 async function main() {
   if (opts.render) {
-    const result = JSON.parse(readFileSync(join(repo, 'bench', 'results', 'latest.json'), 'utf8'));
+    const result = JSON.parse(readFileSync(opts.results ? resolve(opts.results) : join(repo, 'bench', 'results', 'latest.json'), 'utf8'));
     writeMarkdown(result);
     return;
   }
   const selected = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
   const all = defineContenders(paths);
   if (opts.profile) {
-    const target = all.find((c) => c.id === opts['profile-contender'] && ['mlserve', 'express', 'ceiling'].includes(c.id));
-    if (!target) throw new Error('--profile-contender must be mlserve, express or ceiling');
+    const target = all.find((c) => c.id === opts['profile-contender'] && ['mlserve', 'express', 'ceiling', 'mlserve-v2'].includes(c.id));
+    if (!target) throw new Error('--profile-contender must be mlserve, express, ceiling or mlserve-v2');
     const why = target.missing();
     if (why) throw new Error(`cannot profile ${target.id}: ${why}`);
     const w = allWorkloads.find((x) => x.id === opts['profile-workload']);
@@ -286,7 +317,32 @@ async function main() {
           .map((x) => x.id)
           .join(', ')}`,
       );
-    await runProfile({ contender: target, tool, workload: w, bodies: bodiesFor(w), seconds: Math.max(seconds, 5), repo, log });
+    const protocol = opts['profile-protocol'];
+    if (!kProtocols.some((p) => p.id === protocol)) throw new Error(`--profile-protocol must be one of ${kProtocols.map((p) => p.id).join(', ')}`);
+    if (protocol !== 'own' && !target.v2) throw new Error('--profile-protocol v2-rest or v2-grpc needs --profile-contender mlserve-v2');
+    // V2 drives the same rows as tensors; own drives /predict with the workload's records.
+    const drive =
+      protocol === 'own'
+        ? undefined
+        : async (handle, s) => {
+            const bodies = await protocolBodies({
+              baseUrl: handle.baseUrl,
+              records: dataset('titanic'),
+              pipelineJson: join(paths.titanicArtifacts, 'pipeline.json'),
+              rows: w.rows,
+            });
+            if (protocol === 'v2-rest')
+              return runLoad({ tool, baseUrl: handle.baseUrl, path: `/v2/models/${bodies.model}/infer`, bodies: bodies.rest, connections: w.connections, seconds: s });
+            const client = grpcInferenceClient(repo, `127.0.0.1:${handle.grpcPort}`);
+            try {
+              const r = await grpcLoad(client, bodies.grpc, w.connections, s);
+              log(`harness (grpc-js client) CPU: ${r.clientCpuUsPerRequest.toFixed(1)} µs per call`);
+              return r;
+            } finally {
+              client.close();
+            }
+          };
+    await runProfile({ contender: target, tool, workload: w, bodies: bodiesFor(w), seconds: Math.max(seconds, 5), repo, log, drive });
     return;
   }
   if (!dataset('titanic')) {
@@ -306,7 +362,7 @@ async function main() {
     contenders: {},
     runs: [],
   };
-  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-base', 'mlserve-bento', 'mlserve-w2', 'mlserve-api2', 'express-bc', 'mlserve-bc'];
+  const order = ['ceiling', 'express', 'fastapi', 'mlserve', 'mlserve-v2', 'mlserve-base', 'mlserve-bento', 'mlserve-w2', 'mlserve-api2', 'express-bc', 'mlserve-bc'];
   const contenders = order.map((id) => all.find((c) => c.id === id)).filter((c) => c && (selected ? selected.has(c.id) : !c.optIn));
   log(`load: ${tool}, ${seconds} s per run; contenders: ${contenders.map((c) => c.id).join(', ')}${!selected || selected.has('inprocess') ? ', inprocess' : ''}`);
 

@@ -133,6 +133,39 @@ test('the report renders as text and as BENCHMARKS.md', () => {
   assert.match(formatTable(['a', 'b'], [['x', '1.5x']]), /x {2}1\.5x/);
 });
 
+test('the V2 protocols are reported beside the own API as ratios, in the table and BENCHMARKS.md', () => {
+  const proto = (workload, protocol, rps, p99, rows = 1) => ({
+    workload,
+    workloadLabel: workload,
+    rows,
+    connections: 64,
+    protocol,
+    protocolLabel: protocol,
+    rps,
+    rowsPerSec: rps * rows,
+    latencyMs: { p50: p99 / 2, p99 },
+    errors: { total: 0 },
+    roundsRps: [rps, rps],
+    ratioToOwn: rps / (workload === 'single-c64' ? 8000 : 100),
+    p99RatioToOwn: p99 / 10,
+    ...(protocol === 'v2-grpc' ? { clientCpuUsPerRequest: 80 } : {}),
+  });
+  const result = {
+    ...sample,
+    targets: judgeTargets(sample),
+    protocols: [proto('single-c64', 'own', 8000, 10), proto('single-c64', 'v2-rest', 6000, 12), proto('single-c64', 'v2-grpc', 2000, 40), proto('rows100', 'v2-rest', 50, 20, 100)],
+  };
+  const text = renderText(result);
+  assert.match(text, /single-c64 +v2-rest +6,000 .* 0\.75x +1\.20x/);
+  assert.match(text, /v2-grpc +2,000 .* 0\.25x +4\.00x/);
+  assert.match(text, /costing single-c64 80 µs of harness CPU per call/);
+  const md = renderMarkdown(result, '');
+  assert.match(md, /## Open Inference Protocol \(V2\) beside the own API/);
+  assert.match(md, /\| rows100 \| v2-rest \| 50 \| 5,000 \| 10.0 \| 20.0 \| 0 \| 0.50x \| 2.00x \|/);
+  // An older results file without the comparison still renders, and says how to get it.
+  assert.match(renderMarkdown({ ...sample, targets: judgeTargets(sample) }, ''), /Not measured in this run: a full `pnpm bench`/);
+});
+
 test('resident memory is summed over a process and its children', () => {
   assert.ok(processTree(process.pid).includes(process.pid));
   assert.ok(treeRssBytes(process.pid) >= process.memoryUsage().rss * 0.5);

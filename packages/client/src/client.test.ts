@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createRunner } from '@mlserve/runner';
+import { MlserveError } from '@mlserve/errors';
 import { createService, json, type Service } from '@mlserve/service';
 import { createClient, createGrpcClient, kClientErrors, retryDelayMs } from './index';
 
@@ -26,9 +27,13 @@ describe('@mlserve/client against a real service', () => {
   let grpcPort: number;
   const kRow = { age: 30, fare: 10, sex: 'female' };
 
+  // The first `busyFor` API requests are refused by the service as overloaded (its 503, with its Retry-After).
+  let busyFor = 0;
+
   beforeAll(async () => {
     const runner = tinyRunner();
     svc = createService('client_test', { runners: [runner], apiKeys: ['key-1'], grpcPort: 0, logLevel: 'silent', version: '3.1.0' });
+    svc.use((_req, _res, next) => (busyFor-- > 0 ? next(new MlserveError('MLS_ERR_SERVICE_OVERLOADED', 503, 'busy for the test')) : next()));
     svc.api('predict', { input: json({ schema: { type: 'array', items: { type: 'object', required: ['age'] } } }), output: json() }, async (rows, ctx) => {
       const out = await runner.predict(rows as Array<Record<string, unknown>>);
       return out.map((p) => ({ label: p.label, requestId: ctx.requestId }));
@@ -40,8 +45,8 @@ describe('@mlserve/client against a real service', () => {
   afterAll(() => svc.close());
 
   it('calls a service API with the key and a request id, typed by the caller', async () => {
-    const client = createClient({ baseUrl: url, apiKey: 'key-1' });
-    const out = await client.call<Array<typeof kRow>, Array<{ label: string; requestId: string }>>('predict', [kRow], { requestId: 'my-id-1' });
+    const client = createClient<{ predict: { input: Array<typeof kRow>; output: Array<{ label: string; requestId: string }> } }>({ baseUrl: url, apiKey: 'key-1' });
+    const out = await client.call('predict', [kRow], { requestId: 'my-id-1' });
     expect(out).toEqual([{ label: expect.stringMatching(/died|survived/), requestId: 'my-id-1' }]);
     const res = await client.request('POST', '/predict', [kRow]);
     expect(res.headers.get('x-request-id')).toBe(res.requestId);
@@ -57,6 +62,30 @@ describe('@mlserve/client against a real service', () => {
       .call('predict', [kRow])
       .catch((e) => e);
     expect(unauthorized).toMatchObject({ code: 'MLS_ERR_AUTH_UNAUTHORIZED', statusCode: 401 });
+  });
+
+  it("retries the service's own 503 after its Retry-After, keeping the request id", async () => {
+    const client = createClient({ baseUrl: url, apiKey: 'key-1' });
+    busyFor = 1;
+    const started = Date.now();
+    const res = await client.request<Array<{ requestId: string }>>('POST', '/predict', [kRow], { requestId: 'retried-1' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900); // the service says Retry-After: 1
+    expect(res).toMatchObject({ ok: true, status: 200, attempts: 2, requestId: 'retried-1' });
+    expect(res.body[0]!.requestId).toBe('retried-1');
+    busyFor = 1;
+    await expect(client.call('predict', [kRow], { retries: 0 })).rejects.toMatchObject({ code: 'MLS_ERR_SERVICE_OVERLOADED', statusCode: 503 });
+  });
+
+  it('sends a request and resolves with a refused status as an answer', async () => {
+    const client = createClient({ baseUrl: url, apiKey: 'key-1' });
+    const missing = await client.send('POST', '/predict', [{}]);
+    expect(missing).toMatchObject({ ok: false, status: 400, attempts: 1, body: { statusCode: 400, code: 'MLS_ERR_IO_VALIDATION' } });
+    expect(missing.headers.get('x-request-id')).toBe(missing.requestId);
+    const notJson = await client.send('POST', '/predict', '{"truncated": ', { headers: { 'Content-Type': 'application/json' } });
+    expect(notJson).toMatchObject({ ok: false, status: 400, body: { code: expect.stringMatching(/^MLS_ERR_/) } });
+    busyFor = 1;
+    expect(await client.send('POST', '/predict', [kRow], { retries: 0 })).toMatchObject({ ok: false, status: 503, body: { code: 'MLS_ERR_SERVICE_OVERLOADED' } });
+    expect(await client.send('POST', '/predict', [kRow])).toMatchObject({ ok: true, status: 200 });
   });
 
   it('reads health and the OpenAPI document', async () => {
@@ -200,6 +229,12 @@ describe('@mlserve/client retries, timeouts and failures', () => {
     expect(() => createClient({ baseUrl: 'http://x', retries: -1 })).toThrow('options.retries');
     expect(() => createClient({ baseUrl: 'http://x', timeoutMs: 0 })).toThrow('options.timeoutMs');
     expect(() => createGrpcClient({ address: 'x' })).toThrow('options.address');
+    const client = createClient({ baseUrl: 'http://127.0.0.1:1' });
+    expect(() => client.send('GET', 'healthz')).toThrow('path must start with "/"');
+    return Promise.all([
+      expect(client.call('predict', [], { retries: -1 })).rejects.toThrow('options.retries'),
+      expect(client.call('predict', [], { timeoutMs: 0 })).rejects.toThrow('options.timeoutMs'),
+    ]);
   });
 
   it('has a code for every failure of its own', () => {

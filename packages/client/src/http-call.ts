@@ -11,12 +11,16 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Aborts the request (and its retries). */
   signal?: AbortSignal;
-  /** Extra headers for this request. */
+  /** Extra headers for this request (a `content-type` here wins over the one the body implies). */
   headers?: Record<string, string>;
+  /** Overrides the client's `retries` (after a 503) for this request; 0 sends it once. */
+  retries?: number;
 }
 
 /** A complete answer: status, headers, parsed body, the request id and how many attempts it took. */
 export interface ClientResponse<T = unknown> {
+  /** True for a 2xx status (always, except from `client.send()`). */
+  ok: boolean;
   status: number;
   headers: Headers;
   body: T;
@@ -71,12 +75,25 @@ export function toHttpError(status: number, body: unknown, requestId: string, me
 /**
  * Sends one request with the client's key, headers and timeout; retries 503 answers (waiting
  * their Retry-After, bounded) up to `retries` times; resolves with the parsed JSON (or text) body
- * of a 2xx answer and rejects with an MlserveError otherwise.
+ * of a 2xx answer and rejects with an MlserveError otherwise, unless `throwHttpErrors` is false:
+ * then any answered status resolves (only network failures, timeouts and aborts reject).
  */
-export async function httpCall<T>(o: ResolvedClientOptions, method: string, path: string, body: unknown, request: RequestOptions = {}): Promise<ClientResponse<T>> {
+export async function httpCall<T>(
+  o: ResolvedClientOptions,
+  method: string,
+  path: string,
+  body: unknown,
+  request: RequestOptions = {},
+  throwHttpErrors = true,
+): Promise<ClientResponse<T>> {
+  const retries = request.retries ?? o.retries;
+  if (!Number.isInteger(retries) || retries < 0) throw new RangeError('options.retries must be an integer >= 0');
   const requestId = request.requestId ?? randomUUID();
   const url = `${o.baseUrl}${path}`;
-  const headers: Record<string, string> = { accept: 'application/json', ...o.headers, ...request.headers, 'x-request-id': requestId };
+  // Lower-cased, so a caller's `Content-Type` replaces the implied one instead of doubling it.
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const [name, value] of Object.entries({ ...o.headers, ...request.headers })) headers[name.toLowerCase()] = value;
+  headers['x-request-id'] = requestId;
   if (o.apiKey !== undefined) headers.authorization = `Bearer ${o.apiKey}`;
   let payload: string | undefined;
   if (body !== undefined) {
@@ -84,6 +101,7 @@ export async function httpCall<T>(o: ResolvedClientOptions, method: string, path
     headers['content-type'] ??= typeof body === 'string' ? 'text/plain' : 'application/json';
   }
   const timeoutMs = request.timeoutMs ?? o.timeoutMs;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError('options.timeoutMs must be an integer >= 1');
   for (let attempt = 1; ; attempt++) {
     if (request.signal?.aborted) throw createClientError('MLS_ERR_CLIENT_ABORTED', `${method} ${url} was aborted`, { details: { requestId } });
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -111,11 +129,11 @@ export async function httpCall<T>(o: ResolvedClientOptions, method: string, path
         throw createClientError('MLS_ERR_CLIENT_RESPONSE', `${method} ${url} answered ${res.status} with invalid JSON`, { details: { requestId, status: res.status }, cause: err });
       }
     }
-    if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T, requestId, attempts: attempt };
-    if (res.status === 503 && attempt <= o.retries) {
+    if (res.status === 503 && attempt <= retries) {
       await sleep(retryDelayMs(res.headers.get('retry-after'), attempt, o.maxRetryDelayMs), request.signal);
       continue;
     }
+    if (res.ok || !throwHttpErrors) return { ok: res.ok, status: res.status, headers: res.headers, body: parsed as T, requestId, attempts: attempt };
     throw toHttpError(res.status, parsed, requestId, method, url);
   }
 }

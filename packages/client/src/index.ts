@@ -1,5 +1,6 @@
 export { createClient, MlserveClient } from './client';
 export type { ServiceHealth } from './client';
+export type { ApiMap, ApiTypes, OpenApiApis, UntypedApis } from './api-types';
 export { kDefaultClientOptions } from './options';
 export type { ClientOptions } from './options';
 export { retryDelayMs } from './http-call';

@@ -36,12 +36,15 @@ describe('mlserve check', () => {
 
   it('ticks every required item of the breast cancer model and writes the figures', async () => {
     await importModel({ home: tmp.dir, file: kArtifacts, name: 'breast_cancer_model', stdout: captureWriter() });
+    // The request count ends the load test; the time bound only caps it on a busy machine.
     const stdout = captureWriter();
-    const result = await check({ home: tmp.dir, cwd: tmp.dir, target: 'breast_cancer_model', loadRequests: 300, loadSeconds: 2, stdout });
+    const result = await check({ home: tmp.dir, cwd: tmp.dir, target: 'breast_cancer_model', loadRequests: 300, loadSeconds: 20, stdout });
     expect(result.passed).toBe(true);
     const text = readFileSync(path.join(tmp.dir, 'deployment_checklist.md'), 'utf8');
     expect(stdout.text().trim()).toBe(text.trim());
     expect(text).toMatch(/- \[x\] Model loads\n/);
+    expect(text).toMatch(/ {2}- served at http:\/\/127\.0\.0\.1:\d+: \/healthz ready \(breast_cancer_model ready\)\n/);
+    expect(text).toContain('a body that is not JSON: HTTP 400');
     expect(text).toMatch(/- \[x\] Outputs match the reference outputs stored at export\n {2}- 5 \/ 5 rows agree/);
     expect(text).toMatch(/100 row\(s\): [0-9.]+ ms per call, [0-9.]+ ms per sample/);
     expect(text).toMatch(/- \[x\] Boundary cases answer 4xx/);

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createClient } from '@mlserve/client';
 import type { ReferenceSample } from '@mlserve/core';
 import { ModelStore, type StoredModel } from '@mlserve/model-store';
 import { getBentoInfo, readBentoManifest } from '../../bento-store';
@@ -115,10 +116,17 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     svc.api('predict', { input, output: json() }, (rows, apiCtx) => monitor.predict(rows, apiCtx));
     const { url } = await svc.listen(0, '127.0.0.1');
     close = () => svc.close();
-    const post = async (body: unknown) => {
-      const res = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-      return { status: res.status, body: (await res.json().catch(() => undefined)) as unknown };
-    };
+    // Every request goes through @mlserve/client, as a user's program would; `send` resolves refusals too.
+    const client = createClient({ baseUrl: url, timeoutMs: 10_000 });
+    const post = (body: unknown) => client.send('POST', '/predict', body, { headers: { 'content-type': 'application/json' } });
+    const health = await client.health();
+    items[0]!.details.push(
+      `served at ${url}: /healthz ${health.ready ? 'ready' : 'NOT ready'} (${health.runners.map((r) => `${r.name} ${r.ready ? 'ready' : 'not ready'}`).join(', ')})`,
+    );
+    if (!health.ready) {
+      items[0]!.result = 'fail';
+      return await finish();
+    }
 
     // Sample rows: the reference rows stored at export, else the example derived from the schema.
     const samples = stats?.samples ?? [];
@@ -185,7 +193,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       details: answers.map((a) => `${a.status >= 400 && a.status < 500 ? 'ok  ' : 'BAD '} ${a.c.name}: HTTP ${a.status}`),
     });
 
-    const load = await runLoadTest(`${url}/predict`, JSON.stringify(rows[0]), { concurrency: 8, maxRequests: loadRequests, maxMs: loadSeconds * 1000 });
+    const load = await runLoadTest(client, '/predict', JSON.stringify(rows[0]), { concurrency: 8, maxRequests: loadRequests, maxMs: loadSeconds * 1000 });
     items.push({
       title: 'Short load test (loopback, 8 concurrent clients)',
       required: true,

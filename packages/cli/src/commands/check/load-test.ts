@@ -1,3 +1,6 @@
+import { isMlserveError } from '@mlserve/errors';
+import type { MlserveClient } from '@mlserve/client';
+
 /** What a bounded load test measured. */
 export interface LoadTestResult {
   requests: number;
@@ -10,26 +13,34 @@ export interface LoadTestResult {
 }
 
 /**
- * POSTs `body` to `url` from `concurrency` loops until `maxRequests` were sent or `maxMs` passed
- * (whichever first): a short, bounded load test on loopback. Non-2xx answers count as errors.
+ * POSTs `body` (JSON text) to `path` through `client` from `concurrency` loops until `maxRequests`
+ * were sent or `maxMs` passed (whichever first): a short, bounded load test on loopback. Nothing is
+ * retried, so an overloaded service shows as its 503s; non-2xx answers count as errors, and so do
+ * requests that got no answer (`network`, `timeout`).
  */
-export async function runLoadTest(url: string, body: string, options: { concurrency: number; maxRequests: number; maxMs: number }): Promise<LoadTestResult> {
+export async function runLoadTest(
+  client: MlserveClient,
+  path: string,
+  body: string,
+  options: { concurrency: number; maxRequests: number; maxMs: number },
+): Promise<LoadTestResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let sent = 0;
   let errors = 0;
   const start = performance.now();
+  const send = { retries: 0, headers: { 'content-type': 'application/json' } };
   const loop = async () => {
     while (sent < options.maxRequests && performance.now() - start < options.maxMs) {
       sent++;
       const t0 = performance.now();
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        await res.arrayBuffer();
+        const res = await client.send('POST', path, body, send);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status < 200 || res.status >= 300) errors++;
-      } catch {
-        statuses.network = (statuses.network ?? 0) + 1;
+        if (!res.ok) errors++;
+      } catch (err) {
+        const kind = isMlserveError(err) && err.code === 'MLS_ERR_CLIENT_TIMEOUT' ? 'timeout' : 'network';
+        statuses[kind] = (statuses[kind] ?? 0) + 1;
         errors++;
       }
       latencies.push(performance.now() - t0);
