@@ -81,6 +81,8 @@ export class ModelRepository {
     await this.#busy.get(name)?.done;
     if (this.#models.get(name) !== undefined) return;
     if (!(await this.#source.list()).includes(name)) throw createServiceError('MLS_ERR_HTTP_NOT_FOUND', `The model repository has no model "${name}"`);
+    // Another load (or unload) of the name may have started while the list was read: wait for it, and look again.
+    if (this.#busy.has(name)) return this.load(name);
     await this.#track(name, 'LOADING', async () => {
       const runner = await this.#source.load(name);
       if (runner.name !== name) {
