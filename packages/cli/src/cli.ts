@@ -175,7 +175,11 @@ const kCommands = {
           },
           'grpc-port': { type: 'number', describe: 'Also serve the Open Inference Protocol (V2) over gRPC on this port (0 picks a free one)' },
           'model-repository': { type: 'string', describe: 'Serve the exported models of this directory (one per entry: exporter dir, .onnx, .mlmodel), instead of a target' },
-          'model-control-mode': { type: 'string', choices: ['none', 'explicit'], describe: 'none: serve every model at start; explicit: serve --load-model ones, load/unload at /v2/repository' },
+          'model-control-mode': {
+            type: 'string',
+            choices: ['none', 'explicit'],
+            describe: 'none: serve every model at start; explicit: serve --load-model ones, load/unload at /v2/repository',
+          },
           'load-model': { type: 'string', array: true, describe: 'With --model-control-mode explicit: a model served at start (repeatable)' },
           'api-key': { type: 'string', array: true, describe: 'An API key the service accepts (repeatable; default: $MLSERVE_API_KEYS)' },
         }),

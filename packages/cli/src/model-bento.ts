@@ -21,7 +21,8 @@ export interface ModelProject {
 export async function writeModelProject(tags: readonly string[], home: string, modelServiceEntry: string, buildFile?: string): Promise<ModelProject> {
   const settings = buildFile === undefined ? {} : (parseYaml(await readFile(buildFile, 'utf8')) as Record<string, unknown>);
   // Globs are relative to the build file, and the generated service has no files to add: refused rather than dropped.
-  if (settings.include !== undefined) throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${buildFile}: \`include\` needs a \`service\`; a build file of models alone packs only its models`);
+  if (settings.include !== undefined)
+    throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${buildFile}: \`include\` needs a \`service\`; a build file of models alone packs only its models`);
   delete settings.models;
   delete settings.exclude;
   const store = new ModelStore({ root: home });

@@ -49,7 +49,11 @@ export async function scanModelRepository(dir: string): Promise<RepositoryEntry[
     const kind = await detectModelFile(file).catch(() => 'unknown' as const);
     const invalid = (reason: string): RepositoryEntry => ({ name, path: file, kind: 'invalid', reason });
     if (kind !== 'directory' && kind !== 'onnx' && kind !== 'archive') {
-      entries.push(invalid(`${entry} is not a model: expected an exporter output directory, a .onnx file or a .mlmodel archive${kind === 'pickle' ? ' (pickles are never loaded: export it first)' : ''}`));
+      entries.push(
+        invalid(
+          `${entry} is not a model: expected an exporter output directory, a .onnx file or a .mlmodel archive${kind === 'pickle' ? ' (pickles are never loaded: export it first)' : ''}`,
+        ),
+      );
     } else if (kind === 'directory' && !(await stat(path.join(file, 'model.onnx')).catch(() => undefined))) {
       entries.push(invalid(`${entry} is not a model: a directory must be an exporter output directory (model.onnx, pipeline.json, metadata.json)`));
     } else if (!isValidName(name)) {

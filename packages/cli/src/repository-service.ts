@@ -17,7 +17,10 @@ import { declarePredict, kDefaultModelServiceOptions, predictApiName, type Model
 export async function createRepositoryService(mode: ModelRepositoryMode, options: Pick<ModelServiceOptions, 'home' | 'maxBatchSize'> = {}): Promise<Service> {
   const { dir, controlMode } = mode;
   if (controlMode === 'explicit' && apiKeysOf(process.env).length === 0) {
-    throw createCliError('MLS_ERR_CLI_USAGE', '--model-control-mode explicit needs API keys, so that not anyone can load and unload models: pass --api-key KEY or set MLSERVE_API_KEYS');
+    throw createCliError(
+      'MLS_ERR_CLI_USAGE',
+      '--model-control-mode explicit needs API keys, so that not anyone can load and unload models: pass --api-key KEY or set MLSERVE_API_KEYS',
+    );
   }
   const entries = await scanModelRepository(dir);
   let initial: RepositoryEntry[];

@@ -13,7 +13,12 @@ const kTinyTensor = { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32',
 async function call(url: string, body?: unknown, key: string | null = kKey): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   if (key !== null) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
 }
@@ -173,7 +178,10 @@ describe('mlserve serve --model-repository', () => {
 
   it.each([
     [['--model-repository', 'no-such-dir'], /no such directory .*no-such-dir.*\[MLS_ERR_CLI_FILE_NOT_FOUND\]/],
-    [['--model-repository', '<repo>', '--model-control-mode', 'explicit'], /--model-control-mode explicit needs API keys.*--api-key KEY or set MLSERVE_API_KEYS.*\[MLS_ERR_CLI_USAGE\]/],
+    [
+      ['--model-repository', '<repo>', '--model-control-mode', 'explicit'],
+      /--model-control-mode explicit needs API keys.*--api-key KEY or set MLSERVE_API_KEYS.*\[MLS_ERR_CLI_USAGE\]/,
+    ],
     [['--model-repository', '<repo>', '--load-model', 'tiny'], /--load-model needs --model-control-mode explicit.*\[MLS_ERR_CLI_USAGE\]/],
     [['tiny', '--load-model', 'tiny'], /--load-model applies to --model-repository.*\[MLS_ERR_CLI_USAGE\]/],
     [['--model-repository', '<repo>', '--model-control-mode', 'explicit', '--api-key', 'k', '--load-model', 'nope'], /has no model "nope"; it has archived, bare, tiny, titanic/],

@@ -20,7 +20,8 @@ const usage = (message: string) => createCliError('MLS_ERR_CLI_USAGE', message);
 /** Checks the repository and API-key options together; `extra`: what else was given (a target, reload, API workers). */
 export function checkRepositoryOptions(o: RepositoryServeOptions, extra: { target?: string; reload?: boolean; apiWorkers?: number }): void {
   for (const key of o.apiKeys ?? []) {
-    if (typeof key !== 'string' || key.trim() === '' || key.includes(',')) throw usage('--api-key must be a non-empty key without commas (MLSERVE_API_KEYS separates keys with commas)');
+    if (typeof key !== 'string' || key.trim() === '' || key.includes(','))
+      throw usage('--api-key must be a non-empty key without commas (MLSERVE_API_KEYS separates keys with commas)');
   }
   if (o.modelRepository === undefined) {
     if (o.modelControlMode !== undefined) throw usage('--model-control-mode applies to --model-repository DIR');
