@@ -48,7 +48,7 @@ export async function createRepositoryService(mode: ModelRepositoryMode, options
     await Promise.allSettled(runners.map((r) => r.close()));
     throw err;
   }
-  let svc: Service;
+  // The hooks run after createService() below returned: `svc` is set by then.
   const source: ModelRepositorySource = {
     // Read again at each call, as Triton polls its repository in explicit mode: an entry added later can be loaded.
     list: async () => (await scanModelRepository(dir)).map((e) => e.name),
@@ -58,7 +58,7 @@ export async function createRepositoryService(mode: ModelRepositoryMode, options
       svc.removeApi(predictApiName(name));
     },
   };
-  svc = createService('models_service', {
+  const svc: Service = createService('models_service', {
     runners,
     description: `The models of the model repository ${dir} (control mode ${controlMode}), served by mlserve.`,
     ...(controlMode === 'explicit' ? { modelRepository: source } : {}),
