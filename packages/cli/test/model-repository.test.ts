@@ -170,7 +170,7 @@ describe('mlserve serve --model-repository', () => {
     }, 90_000);
 
     it('refuses to start when an entry is not a model', async () => {
-      const result = await runBin(['serve', '--model-repository', repo, '--port', '0'], { env });
+      const result = await runBin(['serve', '--model-repository', repo, '--port', '0'], { env, timeoutMs: 60_000 });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/notes\.txt is not a model.*\[MLS_ERR_CLI_INPUT_FORMAT\]/);
     });
@@ -188,7 +188,7 @@ describe('mlserve serve --model-repository', () => {
     [['--model-repository', '<repo>', '--model-control-mode', 'explicit', '--api-key', 'k', '--api-workers', '2'], /--api-workers must be 1.*\[MLS_ERR_CLI_USAGE\]/],
     [['--model-repository', '<repo>', 'tiny'], /give no target.*\[MLS_ERR_CLI_USAGE\]/],
   ])('refuses `serve %j` with a clear error', async (args, message) => {
-    const result = await runBin(['serve', ...args.map((a) => (a === '<repo>' ? repo : a)), '--port', '0'], { env, cwd: tmp.dir });
+    const result = await runBin(['serve', ...args.map((a) => (a === '<repo>' ? repo : a)), '--port', '0'], { env, cwd: tmp.dir, timeoutMs: 60_000 });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
