@@ -86,5 +86,11 @@ export function checkBuildFile(raw: unknown): string[] {
   if (validate(raw)) return [];
   // `propertyNames` reports its inner pattern error too; the key's own message is clearer.
   const named = (validate.errors ?? []).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined));
-  return [...new Set(named.map(formatError))];
+  // The root `anyOf` (a service, or a list of models) fails with one error per branch: said once.
+  const isChoice = (e: ErrorObject) => e.schemaPath.startsWith('#/anyOf');
+  const messages = named.filter((e) => !isChoice(e)).map(formatError);
+  if (named.some(isChoice) && typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    messages.unshift('`service` is required (e.g. service: src/service.ts:svc), or a non-empty `models` list to serve with the generic model service');
+  }
+  return [...new Set(messages)];
 }

@@ -4,6 +4,12 @@ import { parseBuildFile, kDefaultBuildFile, readBuildFile } from './build-file';
 import { kBuildFileSchema } from './build-file-schema';
 
 describe('the build file', () => {
+  it('takes a list of models without a service: the generic model service serves them', () => {
+    const build = parseBuildFile({ models: ['tiny:latest', { tag: 'bare:v1' }], name: 'models' });
+    expect(build).toMatchObject({ models: ['tiny:latest', 'bare:v1'], name: 'models' });
+    expect(build).not.toHaveProperty('service');
+  });
+
   it('needs only the service entry, and fills in the defaults', () => {
     const build = parseBuildFile({ service: 'src/service.ts:svc' });
     expect(build).toMatchObject({ service: 'src/service.ts:svc', labels: {}, include: [], exclude: [], models: [] });
@@ -35,6 +41,7 @@ describe('the build file', () => {
 
   it('names what is wrong', () => {
     expect(() => parseBuildFile({}, 'mlserve.yaml')).toThrow(/mlserve.yaml: `service` is required/);
+    expect(() => parseBuildFile({ models: [] }, 'mlserve.yaml')).toThrow(/`service` is required \(e.g. service: src\/service.ts:svc\), or a non-empty `models` list/);
     expect(() => parseBuildFile({ service: 's.ts', name: 'bad name!' })).toThrow(/`name` must be/);
     expect(() => parseBuildFile({ service: 's.ts', models: [3] })).toThrow(/models\[0\] must be a string/);
     expect(() => parseBuildFile('nope')).toThrow(expect.objectContaining({ code: 'MLS_ERR_CLI_BUILD_FILE' }));

@@ -5,8 +5,8 @@ import { createCliError } from './errors';
 
 /** The parsed build file (`mlserve.yaml`), in camelCase. Its schema: `@mlserve/cli/schema/mlserve.schema.json`. */
 export interface BuildFile {
-  /** `path/to/service.ts[:export]`, relative to the build file. */
-  service: string;
+  /** `path/to/service.ts[:export]`, relative to the build file; absent: the generic model service of `models`. */
+  service?: string;
   name?: string;
   description?: string;
   labels: Record<string, string>;
@@ -45,7 +45,7 @@ export const kDefaultBuildFile = {
 
 type Scalar = string | number | boolean;
 interface RawBuildFile {
-  service: string;
+  service?: string;
   name?: string;
   description?: string;
   labels?: Record<string, Scalar>;
@@ -83,7 +83,7 @@ export function parseBuildFile(raw: unknown, file = 'mlserve.yaml'): BuildFile {
   const k8s = r.kubernetes ?? {};
   const autoscaling = k8s.autoscaling ?? {};
   const build: BuildFile = {
-    service: r.service,
+    ...(r.service === undefined ? {} : { service: r.service }),
     labels: strings(r.labels),
     include: list(r.include),
     exclude: list(r.exclude),

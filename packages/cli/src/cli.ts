@@ -152,11 +152,11 @@ const kCommands = {
   },
   serve: defineCommand({
     name: 'serve',
-    usage: 'serve <target> [more..]',
-    describe: 'Serve a service file, a bento directory, a bento tag, or one or more model tags',
+    usage: 'serve [target] [more..]',
+    describe: 'Serve a service file, a project or bento directory (default: .), a bento tag, one or more model tags, or a model repository',
     builder: (c) =>
       c
-        .positional('target', { type: 'string', demandOption: true, describe: 'service.ts[:svc] | service.js[:svc] | bento dir | bento tag | model tag' })
+        .positional('target', { type: 'string', describe: 'service.ts[:svc] | service.js[:svc] | project dir | bento dir | bento tag | model tag (default: .)' })
         .positional('more', { type: 'string', array: true, describe: 'More model tags, served together' })
         .options({
           port: { alias: 'p', type: 'number', default: 3000, describe: 'Port to listen on (0 picks a free one)' },
@@ -174,11 +174,19 @@ const kCommands = {
             describe: "Level of the service's JSON logs on stdout (default: $MLSERVE_LOG_LEVEL or info)",
           },
           'grpc-port': { type: 'number', describe: 'Also serve the Open Inference Protocol (V2) over gRPC on this port (0 picks a free one)' },
+          'model-repository': { type: 'string', describe: 'Serve the exported models of this directory (one per entry: exporter dir, .onnx, .mlmodel), instead of a target' },
+          'model-control-mode': {
+            type: 'string',
+            choices: ['none', 'explicit'],
+            describe: 'none: serve every model at start; explicit: serve --load-model ones, load/unload at /v2/repository',
+          },
+          'load-model': { type: 'string', array: true, describe: 'With --model-control-mode explicit: a model served at start (repeatable)' },
+          'api-key': { type: 'string', array: true, describe: 'An API key the service accepts (repeatable; default: $MLSERVE_API_KEYS)' },
         }),
     toOptions: (a) => ({
       ...common(a),
       target: a.target,
-      targets: a.more?.length ? [a.target, ...a.more] : undefined,
+      targets: a.more?.length ? [a.target as string, ...a.more] : undefined,
       port: a.port,
       host: a.host,
       reload: a.reload,
@@ -186,6 +194,10 @@ const kCommands = {
       apiWorkers: a.apiWorkers,
       logLevel: a.logLevel,
       grpcPort: a.grpcPort,
+      modelRepository: a.modelRepository,
+      modelControlMode: a.modelControlMode,
+      loadModels: a.loadModel,
+      apiKeys: a.apiKey,
     }),
     load: async () => (await import('./commands/serve/index')).serve,
   }),

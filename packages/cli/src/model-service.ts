@@ -2,6 +2,7 @@ import { ModelStore, type StoredModel } from '@mlserve/model-store';
 import { createRunner, type Runner } from '@mlserve/runner';
 import { createService, json, records, type IODescriptor, type Service } from '@mlserve/service';
 import { createCliError } from './errors';
+import type { ModelRepositoryMode } from './model-repository';
 
 /** Options of {@link createModelService}. */
 export interface ModelServiceOptions {
@@ -9,6 +10,8 @@ export interface ModelServiceOptions {
   home?: string;
   /** Largest batch one runner sends to a worker. */
   maxBatchSize?: number;
+  /** Serve the models of a model repository directory instead of `tags` (`mlserve serve --model-repository DIR`). */
+  repository?: ModelRepositoryMode;
 }
 
 /** Defaults of {@link ModelServiceOptions}. */
@@ -55,16 +58,27 @@ function featureRows(model: StoredModel): { input: IODescriptor<unknown>; toRows
   };
 }
 
-/** Declares `POST <route>` answering `runner.predict()` for one stored model. */
-function declarePredict(svc: Service, model: StoredModel, runner: Runner, apiName: string, route: string): void {
+/** The API name of a model's `/<name>/predict` route: `<name>_predict` (API names start with a letter or `_`). */
+export function predictApiName(modelName: string): string {
+  return `${modelName}_predict`.replace(/^[^A-Za-z_]/, '_$&');
+}
+
+/**
+ * Declares `POST <route>` answering `runner.predict()` for one stored model: `/<name>/predict`
+ * (API `<name>_predict`) unless `single`, then `/predict` (API `predict`).
+ */
+export function declarePredict(svc: Service, model: StoredModel, runner: Runner, single = false): void {
+  const apiName = single ? 'predict' : predictApiName(model.name);
+  const route = single ? '/predict' : `/${model.name}/predict`;
   const output = json({ schema: kPredictionSchema });
   const description = `Predictions of ${model.tag}${model.classes ? ` (classes: ${model.classes.join(', ')})` : ''}: one record or an array of them.`;
+  const common = { route, output, description, model: model.name };
   if (model.pipeline) {
-    svc.api(apiName, { route, input: records(model.pipeline), output, description }, (rows) => runner.predict(rows));
+    svc.api(apiName, { ...common, input: records(model.pipeline) }, (rows) => runner.predict(rows));
     return;
   }
   const features = featureRows(model);
-  svc.api(apiName, { route, input: features.input, output, description }, async (value) => {
+  svc.api(apiName, { ...common, input: features.input }, async (value) => {
     const { rows, single } = features.toRows(value);
     const predictions = await runner.predict(rows);
     return single ? predictions[0] : predictions;
@@ -76,9 +90,11 @@ function declarePredict(svc: Service, model: StoredModel, runner: Runner, apiNam
  * model `POST /predict` (one model) or `POST /<name>/predict` (several) taking raw records
  * validated against the pipeline's schema (or rows of the model's features when it has no
  * pipeline), answering `runner.predict()`'s `{ label, index, probabilities }`, with docs, health,
- * metrics and batching as for a hand-written service.
+ * metrics and batching as for a hand-written service. With `options.repository`, the models of a
+ * model repository directory instead (see `createRepositoryService()`).
  */
 export async function createModelService(tags: readonly string[], options: ModelServiceOptions = {}): Promise<Service> {
+  if (options.repository) return (await import('./repository-service')).createRepositoryService(options.repository, options);
   if (tags.length === 0) throw createCliError('MLS_ERR_CLI_USAGE', 'Name at least one model tag to serve');
   const store = new ModelStore(options.home ? { root: options.home } : {});
   const models: StoredModel[] = [];
@@ -90,9 +106,6 @@ export async function createModelService(tags: readonly string[], options: Model
   const runners = models.map((model) => createRunner(model, { maxBatchSize: options.maxBatchSize ?? kDefaultModelServiceOptions.maxBatchSize }));
   const name = models.length === 1 ? `${models[0]!.name}_service` : 'models_service';
   const svc = createService(name.replace(/^[^A-Za-z_]/, '_$&'), { runners, description: `Predictions of ${models.map((m) => m.tag).join(', ')}, served by mlserve.` });
-  models.forEach((model, i) => {
-    const single = models.length === 1;
-    declarePredict(svc, model, runners[i]!, single ? 'predict' : `${model.name}_predict`, single ? '/predict' : `/${model.name}/predict`);
-  });
+  models.forEach((model, i) => declarePredict(svc, model, runners[i]!, models.length === 1));
   return svc;
 }

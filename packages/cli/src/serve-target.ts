@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readBentoManifest, getBentoInfo } from './bento-store';
 import { readBuildFile } from './build-file';
 import { createCliError } from './errors';
+import type { ModelRepositoryMode } from './model-repository';
 import { isModelTag, resolveModelTargets } from './model-target';
 
 /** What `mlserve serve <target>` resolved to. */
@@ -18,6 +19,8 @@ export interface ServeTarget {
   bentoDir?: string;
   /** For model tags: the tags, served by a service built from the stored models. */
   models?: string[];
+  /** For `--model-repository DIR`: the directory and control mode (kind `model`, no tags). */
+  repository?: ModelRepositoryMode;
 }
 
 async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
@@ -41,6 +44,8 @@ export async function resolveServeTarget(target: string, cwd: string, home: stri
     if (await kindOf(path.join(whole, 'bento.yaml'))) return bentoTarget(whole);
     if (await kindOf(path.join(whole, 'mlserve.yaml'))) {
       const build = await readBuildFile(path.join(whole, 'mlserve.yaml'));
+      // A build file of models alone serves them with the generic model service.
+      if (build.service === undefined) return resolveModelTargets(build.models, home);
       const { file, exportName } = splitModuleSpec(build.service);
       return { kind: 'file', file: path.resolve(whole, file), exportName, watchDir: whole };
     }

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelStore } from '@mlserve/model-store';
 import { createRunner } from '@mlserve/runner';
@@ -77,6 +78,27 @@ describe('mlserve serve <model tag>', () => {
     } finally {
       expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
     }
+  }, 90_000);
+
+  it('serves and builds the models an mlserve.yaml lists without a service', async () => {
+    const project = path.join(tmp.dir, 'models-project');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'mlserve.yaml'), 'name: listed_models\nmodels:\n  - tiny:latest\n  - bare\nlabels:\n  owner: tests\n');
+    const proc = spawnCli(['serve', '--port', '0'], { env, cwd: project });
+    try {
+      const url = await waitForUrl(proc);
+      expect(await postJson(`${url}/tiny/predict`, rows.slice(0, 2))).toEqual({ status: 200, body: await expected('tiny', rows.slice(0, 2)) });
+      expect((await postJson(`${url}/bare/predict`, [[0.5, -1.2, 0, 1]])).status).toBe(200);
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+    const out = path.join(tmp.dir, 'listed-bento');
+    const built = await runBin(['build', '--output', out, '--no-lock', '--json'], { env, cwd: project, timeoutMs: 60_000 });
+    expect(built.code).toBe(0);
+    const manifest = JSON.parse(built.stdout).manifest as { name: string; labels: Record<string, string>; models: Array<{ name: string }>; apis: Array<{ route: string }> };
+    expect(manifest).toMatchObject({ name: 'listed_models', labels: { owner: 'tests' } });
+    expect(manifest.models.map((m) => m.name).sort()).toEqual(['bare', 'tiny']);
+    expect(manifest.apis.map((a) => a.route).sort()).toEqual(['/bare/predict', '/tiny/predict']);
   }, 90_000);
 
   it('says what it looked for when the tag names nothing', async () => {

@@ -121,12 +121,12 @@ function beginRequest(host: DispatchHost, req: IncomingMessage, res: ServerRespo
   const header = req.headers['x-request-id'];
   const id = typeof header === 'string' && kRequestIdRe.test(header) ? header : randomUUID();
   const api = req.method === 'POST' ? host.routes.apiAt(path) : undefined;
-  const state: RequestState = { id, start: performance.now(), inProgress: api?.name ?? 'other', api: undefined, label: undefined, admitted: 0 };
+  const state: RequestState = { id, start: performance.now(), inProgress: api?.name ?? 'other', api: undefined, label: undefined, model: api?.model, admitted: 0 };
   attachState(req, state);
   res.setHeader('x-request-id', id);
   if (host.lifecycle.isShuttingDown) res.setHeader('connection', 'close');
   host.lifecycle.requestStarted();
-  host.metrics.startRequest(state.inProgress);
+  host.metrics.startRequest(state.inProgress, state.model);
   res.on('close', onClose);
   if (host.cors !== undefined && applyCors(host.cors, req, res)) return undefined;
   if (host.keyCheck !== undefined && !host.isPublic(path) && !host.keyCheck(req)) {
@@ -145,7 +145,7 @@ function endRequest(host: DispatchHost, req: IncomingMessage, res: ServerRespons
   const ms = performance.now() - state.start;
   const routePath = (req as StatefulRequest).route?.path;
   const label = state.api ?? state.label ?? (typeof routePath === 'string' ? routePath : 'unmatched');
-  host.metrics.endRequest(state.inProgress, label, req.method ?? 'GET', res.statusCode, ms / 1000);
+  host.metrics.endRequest(state.inProgress, label, req.method ?? 'GET', res.statusCode, ms / 1000, state.model);
   host.lifecycle.requestEnded();
   if (state.admitted > 0) host.admission?.release(state.admitted);
   if (!host.logger.isLevelEnabled('info')) return;

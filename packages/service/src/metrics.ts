@@ -2,35 +2,50 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { RunnerBatchEvent, RunnerLike } from './types';
 
 interface RequestCounts {
-  readonly labels: { api: string; method: string; status: string };
+  readonly labels: RequestLabels;
   count: number;
   readonly duration: { observe(v: number): void };
 }
 
+type RequestLabels = { api: string; method: string; status: string; model?: string };
+type RunnerLabels = { runner: string; model?: string };
+/** What the metrics read of a runner. */
+type MeteredRunner = Pick<RunnerLike, 'name' | 'isReady' | 'stats' | 'model' | 'on' | 'off'>;
+
+/** A runner's metric labels: its name, and its model's name when the runner knows it. */
+function runnerLabels(r: MeteredRunner): RunnerLabels {
+  const model = r.model?.name;
+  return typeof model === 'string' && model !== '' ? { runner: r.name, model } : { runner: r.name };
+}
+
 /**
  * The Prometheus metrics of one service, in its own Registry so that several services in one
- * process never clash. Names are prefixed `mlserve_`.
+ * process never clash. Names are prefixed `mlserve_`. Request series carry a `model` label when the
+ * API (or V2 endpoint) serves one model; runner series carry the runner's model, so that a server
+ * of several models can be watched model by model.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  readonly #duration: Histogram<'api' | 'method' | 'status'>;
-  readonly #batchSize: Histogram<'runner'>;
-  readonly #inference: Histogram<'runner'>;
-  readonly #queueWait: Histogram<'runner'>;
+  readonly #duration: Histogram<'api' | 'method' | 'status' | 'model'>;
+  readonly #batchSize: Histogram<'runner' | 'model'>;
+  readonly #inference: Histogram<'runner' | 'model'>;
+  readonly #queueWait: Histogram<'runner' | 'model'>;
   // Label hashing is the costly part of prom-client: request counts are kept in plain numbers and
   // handed to it when scraped, histogram children are cached per label set.
   readonly #requests = new Map<string, RequestCounts>();
-  readonly #inProgress = new Map<string, number>();
-  readonly #listeners: Array<() => void> = [];
+  readonly #inProgress = new Map<string, { n: number; model: string | undefined }>();
+  // Runners come and go with the model repository: each with its labels and how to stop listening to it.
+  readonly #runners = new Map<MeteredRunner, { labels: RunnerLabels; off: () => void }>();
 
   constructor(runners: RunnerLike[], options: { processMetrics: boolean }) {
     const registers = [this.registry];
     const requests = this.#requests;
     const inProgress = this.#inProgress;
+    const served = this.#runners;
     new Counter({
       name: 'mlserve_http_requests_total',
-      help: 'HTTP requests answered, by API (or route), method and status.',
-      labelNames: ['api', 'method', 'status'],
+      help: 'HTTP requests answered, by API (or route), method, status and model.',
+      labelNames: ['api', 'method', 'status', 'model'],
       registers,
       collect() {
         this.reset();
@@ -39,83 +54,103 @@ export class ServiceMetrics {
     });
     this.#duration = new Histogram({
       name: 'mlserve_http_request_duration_seconds',
-      help: 'Time from request to response, by API (or route), method and status.',
-      labelNames: ['api', 'method', 'status'],
+      help: 'Time from request to response, by API (or route), method, status and model.',
+      labelNames: ['api', 'method', 'status', 'model'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     new Gauge({
       name: 'mlserve_http_requests_in_progress',
       help: 'Requests being served, by API (other for non-API routes).',
-      labelNames: ['api'],
+      labelNames: ['api', 'model'],
       registers,
       collect() {
-        for (const [api, n] of inProgress) this.set({ api }, n);
+        for (const [api, { n, model }] of inProgress) this.set(model === undefined ? { api } : { api, model }, n);
       },
     });
     this.#batchSize = new Histogram({
       name: 'mlserve_runner_batch_size',
       help: 'Rows per batch a runner sent to a worker.',
-      labelNames: ['runner'],
+      labelNames: ['runner', 'model'],
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
       registers,
     });
     this.#inference = new Histogram({
       name: 'mlserve_runner_inference_duration_seconds',
       help: 'Time a batch spent in inference.',
-      labelNames: ['runner'],
+      labelNames: ['runner', 'model'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
     this.#queueWait = new Histogram({
       name: 'mlserve_runner_queue_wait_seconds',
       help: 'Time a batch waited in the runner queue.',
-      labelNames: ['runner'],
+      labelNames: ['runner', 'model'],
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
     new Gauge({
       name: 'mlserve_runner_queue_rows',
       help: 'Rows waiting in each runner queue.',
-      labelNames: ['runner'],
+      labelNames: ['runner', 'model'],
       registers,
       collect() {
-        for (const r of runners) {
+        // Reset first: an unloaded runner's series goes away with it.
+        this.reset();
+        for (const [r, { labels }] of served) {
           const rows = typeof r.stats === 'function' ? r.stats().queueRows : undefined;
-          this.set({ runner: r.name }, typeof rows === 'number' ? rows : 0);
+          this.set(labels, typeof rows === 'number' ? rows : 0);
         }
       },
     });
     new Gauge({
       name: 'mlserve_runner_ready',
       help: '1 when the runner is ready.',
-      labelNames: ['runner'],
+      labelNames: ['runner', 'model'],
       registers,
       collect() {
-        for (const r of runners) this.set({ runner: r.name }, r.isReady ? 1 : 0);
+        this.reset();
+        for (const [r, { labels }] of served) this.set(labels, r.isReady ? 1 : 0);
       },
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'mlserve_' });
-    for (const r of runners) {
-      if (typeof r.on !== 'function') continue;
-      const listener = (batch: RunnerBatchEvent) => this.observeBatch(r.name, batch);
-      r.on('batch', listener);
-      this.#listeners.push(() => r.off?.('batch', listener));
+    for (const r of runners) this.addRunner(r);
+  }
+
+  /** Reports `runner` (its gauges, and its batches once it emits them); a no-op when already reported. */
+  addRunner(runner: MeteredRunner): void {
+    if (this.#runners.has(runner)) return;
+    const labels = runnerLabels(runner);
+    let off = (): void => undefined;
+    if (typeof runner.on === 'function') {
+      const listener = (batch: RunnerBatchEvent) => this.observeBatch(labels, batch);
+      runner.on('batch', listener);
+      off = () => runner.off?.('batch', listener);
     }
+    this.#runners.set(runner, { labels, off });
   }
 
-  /** Counts a request as started. */
-  startRequest(api: string): void {
-    this.#inProgress.set(api, (this.#inProgress.get(api) ?? 0) + 1);
+  /** Stops reporting `runner` (an unloaded model): its gauges go; its histograms keep what they counted. */
+  removeRunner(runner: MeteredRunner): void {
+    this.#runners.get(runner)?.off();
+    this.#runners.delete(runner);
   }
 
-  /** Counts a request as answered. */
-  endRequest(inProgressApi: string, api: string, method: string, status: number, seconds: number): void {
-    this.#inProgress.set(inProgressApi, this.#inProgress.get(inProgressApi)! - 1);
-    const key = `${api}\u0000${method}\u0000${status}`;
+  /** Counts a request as started; `model`: the model its API serves, if one. */
+  startRequest(api: string, model?: string): void {
+    const entry = this.#inProgress.get(api);
+    if (entry === undefined) this.#inProgress.set(api, { n: 1, model });
+    else entry.n++;
+  }
+
+  /** Counts a request as answered; `model`: the model it was for, if one. */
+  endRequest(inProgressApi: string, api: string, method: string, status: number, seconds: number, model?: string): void {
+    this.#inProgress.get(inProgressApi)!.n--;
+    const key = `${api}\u0000${method}\u0000${status}\u0000${model ?? ''}`;
     let counts = this.#requests.get(key);
     if (counts === undefined) {
-      const labels = { api, method, status: String(status) };
+      const labels: RequestLabels = { api, method, status: String(status) };
+      if (model !== undefined) labels.model = model;
       counts = { labels, count: 0, duration: this.#duration.labels(labels) };
       this.#requests.set(key, counts);
     }
@@ -123,15 +158,15 @@ export class ServiceMetrics {
     counts.duration.observe(seconds);
   }
 
-  /** Records one batch of a runner. */
-  observeBatch(runner: string, batch: RunnerBatchEvent): void {
-    if (typeof batch?.size === 'number') this.#batchSize.observe({ runner }, batch.size);
-    if (typeof batch?.inferenceMs === 'number') this.#inference.observe({ runner }, batch.inferenceMs / 1000);
-    if (typeof batch?.queueWaitMs === 'number') this.#queueWait.observe({ runner }, batch.queueWaitMs / 1000);
+  /** Records one batch of a runner (`labels`: `{ runner, model? }`). */
+  observeBatch(labels: RunnerLabels, batch: RunnerBatchEvent): void {
+    if (typeof batch?.size === 'number') this.#batchSize.observe(labels, batch.size);
+    if (typeof batch?.inferenceMs === 'number') this.#inference.observe(labels, batch.inferenceMs / 1000);
+    if (typeof batch?.queueWaitMs === 'number') this.#queueWait.observe(labels, batch.queueWaitMs / 1000);
   }
 
   /** Stops listening to runner events. */
   detach(): void {
-    for (const off of this.#listeners.splice(0)) off();
+    for (const { off } of this.#runners.values()) off();
   }
 }

@@ -11,6 +11,8 @@ export interface ApiDefinition<TInput = unknown> {
   readonly output: IODescriptor;
   readonly description: string | undefined;
   readonly handler: ApiHandler<TInput>;
+  /** The model the API serves (the `model` label of its request metrics), if one. */
+  readonly model?: string | undefined;
 }
 
 /** What the OpenAPI document is built from. */

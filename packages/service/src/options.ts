@@ -204,6 +204,8 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
   if (repo !== undefined) {
     if (typeof repo !== 'object' || repo === null || typeof repo.list !== 'function' || typeof repo.load !== 'function')
       throw new TypeError('options.modelRepository must be { list(), load(name) }');
+    for (const hook of ['loaded', 'unloaded'] as const)
+      if (repo[hook] !== undefined && typeof repo[hook] !== 'function') throw new TypeError(`options.modelRepository.${hook} must be a function`);
     if (apiKeys.length === 0) throw new TypeError('options.modelRepository needs options.apiKeys: loading and unloading models must not be open to anyone');
   }
   if (options.version !== undefined && typeof options.version !== 'string') throw new TypeError('options.version must be a string');

@@ -12,6 +12,8 @@ export interface RequestState {
   api: string | undefined;
   /** The built-in endpoint served, when no API was. */
   label: string | undefined;
+  /** The model the request was for (the `model` metrics label), when its API or V2 path names one. */
+  model: string | undefined;
   /** Rows admission counted for this request, released when it ends. */
   admitted: number;
 }

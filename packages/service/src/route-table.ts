@@ -52,6 +52,11 @@ export class RouteTable {
     this.#apis.set(api.route, api);
   }
 
+  /** Removes the API route at `path` (requests already routed to it keep their API). */
+  removeApi(path: string): void {
+    this.#apis.delete(path);
+  }
+
   /** The API at `path` (any method), for labelling requests before they are routed. */
   apiAt(path: string): ApiDefinition | undefined {
     return this.#apis.get(path);

@@ -18,7 +18,7 @@ import { Admission } from './admission';
 import { swaggerUiAssets, swaggerUiMiddleware } from './swagger-ui';
 import type { ApiHandler, RunnerLike } from './types';
 import { addV2ToOpenApi } from './v2/openapi-paths';
-import { V2ModelSet } from './v2/model-view';
+import { V2ModelSet, type V2RunnerLike } from './v2/model-view';
 import { createV2Handler, kV2PublicPaths } from './v2/rest-routes';
 import { V2GrpcServer } from './v2/grpc-server';
 import { kRepositoryExtension, ModelRepository } from './v2/repository';
@@ -36,6 +36,8 @@ export interface ApiOptions<TInput> {
   route?: string;
   /** Shown in the OpenAPI document and Swagger UI. */
   description?: string;
+  /** The model this API serves: the `model` label of its request metrics (none by default). */
+  model?: string;
 }
 
 const kServiceBrand = Symbol.for('mlserve.service');
@@ -122,7 +124,18 @@ export class Service {
       budget: new TurnBudget(o.turnBudgetMs),
     };
     this.#v2Models = new V2ModelSet(o.v2 ? o.runners : []);
-    this.#repository = o.v2 && o.modelRepository !== undefined ? new ModelRepository(this.#v2Models, o.modelRepository) : undefined;
+    // A model loaded or unloaded at run time changes the metrics' runners and the OpenAPI document.
+    const events = {
+      added: (runner: V2RunnerLike) => {
+        this.#metrics.addRunner(runner);
+        this.#openapi = undefined;
+      },
+      removed: (runner: V2RunnerLike) => {
+        this.#metrics.removeRunner(runner);
+        this.#openapi = undefined;
+      },
+    };
+    this.#repository = o.v2 && o.modelRepository !== undefined ? new ModelRepository(this.#v2Models, o.modelRepository, events) : undefined;
     const extensions = this.#repository === undefined ? [] : [kRepositoryExtension];
     const v2 = o.v2
       ? createV2Handler({ ...host, name, version: o.version, models: this.#v2Models, extensions, repository: this.#repository, isReady: () => this.isReady })
@@ -188,15 +201,31 @@ export class Service {
     const route = options.route ?? `/${name}`;
     if (typeof route !== 'string' || !kRouteRe.test(route)) throw new TypeError('options.route must be a path such as "/predict" (letters, digits, "-", "_", ".", "~", "/")');
     if (options.description !== undefined && typeof options.description !== 'string') throw new TypeError('options.description must be a string');
+    if (options.model !== undefined && (typeof options.model !== 'string' || options.model === '')) throw new TypeError('options.model must be a non-empty string');
     if (this.#apis.some((a) => a.name === name)) throw new TypeError(`An API named "${name}" is already declared`);
     if (this.#routes.isTaken(route)) throw new TypeError(`options.route "${route}" is already taken`);
     if (this.#options.v2 && (route === '/v2' || route.startsWith('/v2/')))
       throw new TypeError(`options.route "${route}" is under /v2, where the V2 endpoints are (or set the service option v2: false)`);
-    const api: ApiDefinition<TInput> = { name, route, method: 'POST', input: options.input, output: options.output, description: options.description, handler };
+    const { input, output, description, model } = options;
+    const api: ApiDefinition<TInput> = { name, route, method: 'POST', input, output, description, handler, ...(model === undefined ? {} : { model }) };
     this.#apis.push(api as ApiDefinition);
     this.#routes.addApi(api as ApiDefinition);
     this.#openapi = undefined;
     return this;
+  }
+
+  /**
+   * Removes an API declared with `api()`, at run time too (a model unloaded from the model
+   * repository): its route answers 404 from then on, requests already routed to it finish, and
+   * the OpenAPI document drops it. Returns false when no API has that name.
+   */
+  removeApi(name: string): boolean {
+    const index = this.#apis.findIndex((a) => a.name === name);
+    if (index === -1) return false;
+    const [api] = this.#apis.splice(index, 1);
+    this.#routes.removeApi(api!.route);
+    this.#openapi = undefined;
+    return true;
   }
 
   /**

@@ -196,9 +196,12 @@ export class V2GrpcServer {
     return (call, rawCallback) => {
       const start = performance.now();
       metrics.startRequest('other');
+      // The model label only for a served model (ModelInfer names it model_name, the others name).
+      const named = (call.request as { model_name?: unknown; name?: unknown } | undefined)?.model_name ?? (call.request as { name?: unknown } | undefined)?.name;
+      const model = typeof named === 'string' && this.#host.models.get(named) !== undefined ? named : undefined;
       const callback = (err: grpc.ServiceError | null, value?: Res) => {
         const status = err === null ? 200 : (kHttpStatuses.get(err.code) ?? 500);
-        metrics.endRequest('other', label, 'GRPC', status, (performance.now() - start) / 1000);
+        metrics.endRequest('other', label, 'GRPC', status, (performance.now() - start) / 1000, model);
         rawCallback(err, value);
       };
       try {

@@ -13,6 +13,19 @@ export interface ModelRepositorySource {
   list(): Promise<string[]> | string[];
   /** A runner for `name`; the repository starts it and answers the load once it is ready. */
   load(name: string): Promise<V2LoadableRunner> | V2LoadableRunner;
+  /**
+   * Called when a loaded runner is ready, just before it is served: where the model's own APIs are
+   * declared (`svc.api()`, e.g. `/<name>/predict`). A throw fails the load and closes the runner.
+   */
+  loaded?(name: string, runner: V2LoadableRunner): Promise<void> | void;
+  /** Called when `name` stops being served, before its runner closes: where its APIs are removed (`svc.removeApi()`). */
+  unloaded?(name: string): Promise<void> | void;
+}
+
+/** What the service does when the repository serves or drops a runner (metrics, OpenAPI document). */
+export interface ModelRepositoryEvents {
+  added(runner: V2RunnerLike): void;
+  removed(runner: V2RunnerLike): void;
 }
 
 /** One row of `POST /v2/repository/index`. */
@@ -38,10 +51,12 @@ export class ModelRepository {
   readonly #busy = new Map<string, { state: 'LOADING' | 'UNLOADING'; done: Promise<void> }>();
   readonly #unloaded = new Map<string, string>();
   readonly #loaded = new Set<V2LoadableRunner>();
+  readonly #events: ModelRepositoryEvents | undefined;
 
-  constructor(models: V2ModelSet, source: ModelRepositorySource) {
+  constructor(models: V2ModelSet, source: ModelRepositorySource, events?: ModelRepositoryEvents) {
     this.#models = models;
     this.#source = source;
+    this.#events = events;
   }
 
   /** True when the runner named `name` was unloaded (it no longer counts for readiness). */
@@ -66,16 +81,25 @@ export class ModelRepository {
     await this.#busy.get(name)?.done;
     if (this.#models.get(name) !== undefined) return;
     if (!(await this.#source.list()).includes(name)) throw createServiceError('MLS_ERR_HTTP_NOT_FOUND', `The model repository has no model "${name}"`);
+    // Another load (or unload) of the name may have started while the list was read: wait for it, and look again.
+    if (this.#busy.has(name)) return this.load(name);
     await this.#track(name, 'LOADING', async () => {
       const runner = await this.#source.load(name);
       if (runner.name !== name) {
         await runner.close();
         throw createServiceError('MLS_ERR_INTERNAL', `The model repository loaded "${name}" as a runner named "${runner.name}"`);
       }
-      await runner.ready();
+      try {
+        await runner.ready();
+        await this.#source.loaded?.(name, runner);
+      } catch (err) {
+        await runner.close().catch(() => undefined);
+        throw err;
+      }
       this.#loaded.add(runner);
       this.#models.add(runner);
       this.#unloaded.delete(name);
+      this.#events?.added(runner);
     });
   }
 
@@ -86,7 +110,9 @@ export class ModelRepository {
     if (model === undefined) throw createServiceError('MLS_ERR_HTTP_NOT_FOUND', `Model "${name}" is not loaded`);
     this.#models.remove(name);
     this.#unloaded.set(name, 'unloaded');
+    this.#events?.removed(model.runner);
     await this.#track(name, 'UNLOADING', async () => {
+      await this.#source.unloaded?.(name);
       const runner = model.runner as Partial<V2LoadableRunner>;
       if (typeof runner.close === 'function') await runner.close();
       this.#loaded.delete(runner as V2LoadableRunner);

@@ -193,11 +193,13 @@ export function createV2Handler(host: V2Host): V2Handler {
       const repository = host.repository;
       if (route.kind === 'unknown' || (route.kind.startsWith('repository') && repository === undefined)) throw notFound(`No route for ${method} ${path}`);
       const wanted = route.kind === 'infer' || route.kind.startsWith('repository') ? 'POST' : 'GET';
-      if (state !== undefined)
-        state.label =
-          route.kind === 'infer' || route.kind === 'model-metadata' || route.kind === 'model-ready'
-            ? `/v2/models/${host.models.get(route.name) ? route.name : '{unknown}'}/${route.kind}`
-            : `/v2/${route.kind.replace('-', '/')}`;
+      if (state !== undefined) {
+        const isModelPath = route.kind === 'infer' || route.kind === 'model-metadata' || route.kind === 'model-ready';
+        const known = isModelPath && host.models.get(route.name) !== undefined;
+        state.label = isModelPath ? `/v2/models/${known ? route.name : '{unknown}'}/${route.kind}` : `/v2/${route.kind.replace('-', '/')}`;
+        // Only a served model's name: a label per unknown name would let any client grow the series without bound.
+        if (known) state.model = route.name;
+      }
       if (wanted === 'POST' ? method !== 'POST' : !isGet) {
         res.setHeader('allow', wanted === 'POST' ? 'POST' : 'GET, HEAD');
         throw createServiceError('MLS_ERR_HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; allowed: ${wanted === 'POST' ? 'POST' : 'GET, HEAD'}`);

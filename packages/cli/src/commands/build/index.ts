@@ -101,6 +101,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const buildFilePath = path.resolve(ctx.cwd, options.file ?? 'mlserve.yaml');
   const buildDir = path.dirname(buildFilePath);
   const spec: BuildFile = await readBuildFile(buildFilePath);
+  if (spec.service === undefined) {
+    // A build file of models alone: the generic model service of its models, with its other settings.
+    const project = await writeModelProject(spec.models, ctx.home, path.join(path.dirname(options.cliEntry ?? findCliEntry()), 'model-service.js'), buildFilePath);
+    return build({ ...options, models: undefined, file: project.file }).finally(() => project.cleanup());
+  }
   const { file: serviceRel, exportName } = splitModuleSpec(spec.service);
   const serviceFile = path.resolve(buildDir, serviceRel);
   const progress = createProgress(options.quiet || ctx.json ? { write: () => true } : ctx.stderr, 'Building bento', 6);

@@ -12,7 +12,9 @@ export async function serveInProcess(err: Writer, target: ServeTarget, port: num
   // Fail fast on a taken port, before loading models and starting workers (cluster workers share it).
   if (port !== 0 && !cluster.isWorker) await checkPort(port, host);
   const svc =
-    target.kind === 'model' ? await (await import('../../model-service')).createModelService(target.models!, { home }) : await loadService(target.file, target.exportName);
+    target.kind === 'model'
+      ? await (await import('../../model-service')).createModelService(target.models!, { home, repository: target.repository })
+      : await loadService(target.file, target.exportName);
   let listening: { port: number; host: string; url: string };
   try {
     listening = await svc.listen(port, host);

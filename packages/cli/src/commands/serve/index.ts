@@ -10,6 +10,7 @@ import { runCluster } from './cluster';
 import { childEnv, type ServeHandle } from './handle';
 import { serveInProcess } from './in-process';
 import { superviseChild } from './supervise';
+import { checkRepositoryOptions, repositoryArgs, repositoryTarget, type RepositoryServeOptions } from './repository-target';
 
 export type { ServeHandle } from './handle';
 
@@ -17,9 +18,9 @@ export type { ServeHandle } from './handle';
 export const kLogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Options of `mlserve serve <target>`. */
-export interface ServeOptions extends CommandOptions {
-  /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, a bento tag, or a model tag. */
-  target: string;
+export interface ServeOptions extends CommandOptions, RepositoryServeOptions {
+  /** `file.ts[:export]`, `file.js[:export]`, a bento directory, a project directory, a bento tag, or a model tag; default `.` (none with `modelRepository`). */
+  target?: string;
   /** Several model tags served together by one generic service (`mlserve serve a:latest b:latest`). */
   targets?: string[];
   /** Defaults to 3000; 0 picks a free port. */
@@ -60,6 +61,7 @@ function validate(options: ServeOptions): void {
   const grpc = options.grpcPort;
   if (grpc !== undefined && (!Number.isInteger(grpc) || grpc < 0 || grpc > 65535))
     throw createCliError('MLS_ERR_CLI_USAGE', `--grpc-port must be an integer between 0 and 65535, got ${grpc}`);
+  checkRepositoryOptions(options, options);
 }
 
 /**
@@ -72,11 +74,17 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   validate(options);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 3000;
-  const target = (options.targets?.length ?? 0) > 1 ? await resolveModelTargets(options.targets!, ctx.home) : await resolveServeTarget(options.target, ctx.cwd, ctx.home);
+  const target =
+    options.modelRepository !== undefined
+      ? repositoryTarget(options, ctx.cwd)
+      : (options.targets?.length ?? 0) > 1
+        ? await resolveModelTargets(options.targets!, ctx.home)
+        : await resolveServeTarget(options.target ?? '.', ctx.cwd, ctx.home);
   // Through the environment, so the processes started below inherit them.
   if (options.logLevel) process.env.MLSERVE_LOG_LEVEL = options.logLevel;
   if (options.workers) process.env.MLSERVE_RUNNER_WORKERS = String(options.workers);
   if (options.grpcPort !== undefined) process.env.MLSERVE_GRPC_PORT = String(options.grpcPort);
+  if (options.apiKeys?.length) process.env.MLSERVE_API_KEYS = options.apiKeys.join(',');
 
   let lent: NodeJS.ProcessEnv | undefined;
   if (target.bentoDir && needsLending(target.bentoDir)) {
@@ -93,7 +101,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (options.reload || lent || apiWorkers > 1) {
     // Children must all get the same port, so port 0 is resolved once here; a taken port fails here, clearly.
     const fixedPort = await checkPort(port, host);
-    const served = target.kind === 'model' ? target.models! : [target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`];
+    const served = target.repository
+      ? repositoryArgs(target.repository)
+      : target.kind === 'model'
+        ? target.models!
+        : [target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`];
     const args = ['serve', ...served, '--port', String(fixedPort), '--host', host];
     const cliPath = options.cliPath ?? process.argv[1] ?? '';
     if (options.reload || lent) {
