@@ -4,7 +4,10 @@
 // /v2/models/<m>/infer` (the rows preprocessed by the client into FP32 tensors) and V2 gRPC
 // `ModelInfer` (the same tensors as `fp32_contents`). Used by `pnpm bench` and `bench:v2`.
 
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load.mjs';
 import { loadPreprocessing, toMatrix } from '../contenders/preprocess.mjs';
@@ -22,13 +25,80 @@ export const kProtocols = [
   { id: 'v2-grpc', label: 'V2 gRPC (ModelInfer, fp32_contents)' },
 ];
 
-/** A gRPC client of the service's `.proto`, from the service package's own dependencies: the bench adds none. */
-export function grpcInferenceClient(repo, address) {
+function loadInferenceProto(repo) {
   const serviceRequire = createRequire(join(repo, 'packages', 'service', 'package.json'));
   const grpc = serviceRequire('@grpc/grpc-js');
   const protoLoader = serviceRequire('@grpc/proto-loader');
   const definition = protoLoader.loadSync(join(repo, 'packages', 'service', 'proto', 'open_inference_grpc.proto'), { keepCase: true, longs: Number, defaults: true });
+  return { grpc, definition };
+}
+
+/** A gRPC client of the service's `.proto`, from the service package's own dependencies: the bench adds none. */
+export function grpcInferenceClient(repo, address) {
+  const { grpc, definition } = loadInferenceProto(repo);
   return new (grpc.loadPackageDefinition(definition).inference.GRPCInferenceService)(address, grpc.credentials.createInsecure());
+}
+
+/** True when nghttp2's `h2load` is on PATH (Debian: nghttp2-client). */
+export function hasH2load() {
+  return spawnSync('h2load', ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** `request` as the body of a unary gRPC call: the 5-byte message prefix (not compressed, length) and the protobuf bytes. */
+export function grpcFrame(repo, request) {
+  const message = loadInferenceProto(repo).definition['inference.GRPCInferenceService'].ModelInfer.requestSerialize(request);
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  message.copy(frame, 5);
+  return frame;
+}
+
+/**
+ * gRPC load from h2load (C, like wrk): `connections` concurrent streams on one HTTP/2 connection
+ * (as a grpc-js channel multiplexes its calls), each posting the same framed ModelInfer request,
+ * for `seconds`. h2load sees HTTP statuses, not gRPC trailers, so the caller checks the request
+ * once with a real gRPC client first. Latencies come from h2load's per-request log.
+ */
+export async function h2loadGrpcLoad({ address, frame, connections, seconds }) {
+  const dir = mkdtempSync(join(tmpdir(), 'mlserve-bench-h2-'));
+  try {
+    const body = join(dir, 'body.bin');
+    const logFile = join(dir, 'requests.tsv');
+    writeFileSync(body, frame);
+    const args = ['-D', String(seconds), '-c', '1', '-m', String(connections), '-d', body, '--log-file', logFile];
+    args.push('-H', 'content-type: application/grpc', '-H', 'te: trailers', `http://${address}/inference.GRPCInferenceService/ModelInfer`);
+    const { stdout, code } = await new Promise((resolve, reject) => {
+      const child = spawn('h2load', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('error', reject);
+      child.on('close', (c) => resolve({ stdout: out, code: c }));
+    });
+    const finished = /finished in ([\d.]+)s/.exec(stdout);
+    const counts = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(stdout);
+    if (code !== 0 || !finished || !counts) throw new Error(`h2load failed (exit ${code}): ${stdout}`);
+    const rows = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
+    const latencies = rows
+      .filter((r) => r[1] === '200')
+      .map((r) => Number(r[2]) / 1000)
+      .sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+    const durationSec = Number(finished[1]);
+    const succeeded = Number(counts[3]);
+    return {
+      tool: 'h2load',
+      requests: succeeded,
+      rps: succeeded / durationSec,
+      latencyMs: { p50: at(0.5), p99: at(0.99), mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), max: latencies.at(-1) ?? NaN },
+      errors: { total: Number(counts[4]) + Number(counts[5]) + Number(counts[6]) + (rows.length - latencies.length) },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -105,15 +175,23 @@ export async function measureProtocols({
   settle = async () => {},
   log = () => {},
 }) {
-  const client = grpcInferenceClient(repo, `127.0.0.1:${handle.grpcPort}`);
+  const address = `127.0.0.1:${handle.grpcPort}`;
+  const client = grpcInferenceClient(repo, address);
+  const h2load = hasH2load();
   const entries = [];
   try {
     for (const w of workloads) {
       const bodies = await protocolBodies({ baseUrl: handle.baseUrl, records, pipelineJson, rows: w.rows });
+      // h2load repeats one request; a real gRPC call checks first that it is answered, not refused in a trailer.
+      const frame = h2load ? grpcFrame(repo, bodies.grpc[0]) : undefined;
+      if (h2load) {
+        const err = await new Promise((res) => client.ModelInfer(bodies.grpc[0], (e) => res(e)));
+        if (err) throw new Error(`the gRPC request h2load would repeat failed: ${err.message}`);
+      }
       const runOf = {
         own: (s) => runLoad({ tool, baseUrl: handle.baseUrl, path: '/predict', bodies: bodies.own, connections: w.connections, seconds: s }),
         'v2-rest': (s) => runLoad({ tool, baseUrl: handle.baseUrl, path: `/v2/models/${bodies.model}/infer`, bodies: bodies.rest, connections: w.connections, seconds: s }),
-        'v2-grpc': (s) => grpcLoad(client, bodies.grpc, w.connections, s),
+        'v2-grpc': h2load ? (s) => h2loadGrpcLoad({ address, frame, connections: w.connections, seconds: s }) : (s) => grpcLoad(client, bodies.grpc, w.connections, s),
       };
       // A short warm-up of each way in (JIT, gRPC channel, connection pools) before the first round.
       for (const p of kProtocols) if (warmupSeconds > 0) await runOf[p.id](warmupSeconds);
@@ -142,7 +220,7 @@ export async function measureProtocols({
           latencyMs: { p50: median(rs.map((r) => r.latencyMs.p50)), p99: median(rs.map((r) => r.latencyMs.p99)) },
           errors: { total: rs.reduce((n, r) => n + r.errors.total, 0) },
           roundsRps: rs.map((r) => Math.round(r.rps)),
-          ...(p.id === 'v2-grpc' ? { clientCpuUsPerRequest: median(rs.map((r) => r.clientCpuUsPerRequest)) } : {}),
+          ...(p.id === 'v2-grpc' ? { tool: rs[0].tool ?? 'grpc-js', ...(h2load ? {} : { clientCpuUsPerRequest: median(rs.map((r) => r.clientCpuUsPerRequest)) }) } : {}),
         };
       };
       const own = summary(kProtocols[0]);

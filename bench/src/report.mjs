@@ -150,7 +150,12 @@ export function protocolNote(result) {
   const grpc = result.protocols.filter((p) => p.clientCpuUsPerRequest !== undefined).map((p) => `${p.workloadLabel} ${p.clientCpuUsPerRequest.toFixed(0)} µs`);
   return [
     rounds.length > 0 ? `single row, c=64, req/s of each interleaved round: ${rounds.join('; ')}.` : '',
-    grpc.length > 0 ? `gRPC load: a closed loop of @grpc/grpc-js calls in the harness (wrk cannot speak gRPC), costing ${grpc.join(', ')} of harness CPU per call.` : '',
+    grpc.length > 0
+      ? `gRPC load: a closed loop of @grpc/grpc-js calls in the harness (h2load, from nghttp2-client, is not installed), costing ${grpc.join(', ')} of harness CPU per call.`
+      : '',
+    result.protocols.some((p) => p.tool === 'h2load')
+      ? 'gRPC load: h2load (nghttp2, C), one HTTP/2 connection with c concurrent streams, repeating one checked ModelInfer request.'
+      : '',
   ]
     .filter(Boolean)
     .join(' ');
