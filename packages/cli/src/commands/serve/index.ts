@@ -77,6 +77,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (options.logLevel) process.env.MLSERVE_LOG_LEVEL = options.logLevel;
   if (options.workers) process.env.MLSERVE_RUNNER_WORKERS = String(options.workers);
   if (options.grpcPort !== undefined) process.env.MLSERVE_GRPC_PORT = String(options.grpcPort);
+  // The service's runners load their models while the rest of the service is built (see @mlserve/runner).
+  process.env.MLSERVE_RUNNER_START ??= 'eager';
 
   let lent: NodeJS.ProcessEnv | undefined;
   if (target.bentoDir && needsLending(target.bentoDir)) {
