@@ -24,13 +24,28 @@ function createAjv(allErrors: boolean): Ajv2020 {
 /** One shared ajv per allErrors setting: each schema compiled by a new instance would load its keywords and formats again. */
 const kSharedAjv = new Map<boolean, Ajv2020>();
 
-/** Compiles a JSON Schema once, with every error reported (ajv `allErrors`) unless told otherwise. */
+/**
+ * A validator of a JSON Schema, every error reported (ajv `allErrors`) unless told otherwise. The
+ * schema is checked against the 2020-12 meta-schema at once (an invalid one throws here); ajv
+ * compiles it on the first validation (tens of ms each at start-up, for schemas such as a service's
+ * outputs that may never be validated), except a schema with references, compiled at once so that
+ * one pointing nowhere throws here too.
+ */
 export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFunction {
+  const text = JSON.stringify(schema);
   // A schema carrying an `$id` gets an ajv of its own: two with the same `$id` must not collide.
-  const ajv = JSON.stringify(schema).includes('"$id"') ? createAjv(allErrors) : (kSharedAjv.get(allErrors) ?? kSharedAjv.set(allErrors, createAjv(allErrors)).get(allErrors)!);
+  const ajv = text.includes('"$id"') ? createAjv(allErrors) : (kSharedAjv.get(allErrors) ?? kSharedAjv.set(allErrors, createAjv(allErrors)).get(allErrors)!);
   const stripped = stripDialect(schema);
   checkSchema(ajv, stripped);
-  return ajv.compile(stripped);
+  if (/"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/.test(text)) return ajv.compile(stripped);
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= ajv.compile(stripped);
+    const valid = compiled(data) as boolean;
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction;
+  return validate;
 }
 
 /** Throws, as ajv's own check does (`schema is invalid: data/type must be ...`), when a schema does not match the 2020-12 meta-schema. */
