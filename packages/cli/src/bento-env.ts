@@ -3,14 +3,25 @@ import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Set in the environment of a process that serves a bento with dependencies lent by this CLI. */
+/** Set in the environment of a process that serves a bento with dependencies lent by this CLI (and inherited by the processes it starts). */
 export const kEnvLent = 'MLSERVE_LENT_DEPENDENCIES';
 
-/** Resolves bare imports that fail from the bento against fallback package directories instead. */
-const kResolveHook = `
+/** The module a bento's code imports instead of `node:module`: its createRequire falls back to the lenders. */
+const kLentModuleUrl = 'mlserve-lent:module';
+
+/**
+ * Loader hooks (module.register) for a bento served in this process with lent dependencies:
+ * - bare imports that fail from the bento resolve from the lender directories instead;
+ * - the bento's own modules import `createRequire` from a module whose require() and
+ *   require.resolve() fall back to the lenders the same way (the bundled @mlserve packages
+ *   require onnxruntime-node, swagger-ui-express... with createRequire(import.meta.url)).
+ */
+const kHooks = `
 let parents = [];
-export async function initialize(data) { parents = data.parents; }
+let bentoUrl = '';
+export async function initialize(data) { parents = data.parents; bentoUrl = data.bentoUrl; }
 export async function resolve(specifier, context, next) {
+  if (specifier === '${kLentModuleUrl}') return { url: '${kLentModuleUrl}', shortCircuit: true };
   try {
     return await next(specifier, context);
   } catch (err) {
@@ -20,6 +31,42 @@ export async function resolve(specifier, context, next) {
     }
     throw err;
   }
+}
+export async function load(url, context, next) {
+  if (url === '${kLentModuleUrl}') return { format: 'module', source: lentModuleSource(), shortCircuit: true };
+  const result = await next(url, context);
+  if (!bentoUrl || !url.startsWith(bentoUrl) || result.format !== 'module' || result.source == null) return result;
+  const source = String(result.source).replace(/(\\bfrom\\s*)(["'])(?:node:)?module\\2/g, '$1"${kLentModuleUrl}"');
+  return { ...result, source };
+}
+function lentModuleSource() {
+  return \`import * as real from 'node:module';
+export * from 'node:module';
+export default real.default;
+const parents = \${JSON.stringify(parents)};
+const missing = (err) => err?.code === 'MODULE_NOT_FOUND';
+function withFallback(own, lenders, pick) {
+  return (id, options) => {
+    try { return pick(own)(id, options); } catch (err) {
+      if (!missing(err)) throw err;
+      for (const lender of lenders) {
+        try { return pick(lender)(id, options); } catch (e) { if (!missing(e)) throw e; }
+      }
+      throw err;
+    }
+  };
+}
+export function createRequire(from) {
+  const own = real.createRequire(from);
+  const lenders = parents.map((p) => real.createRequire(new URL(p)));
+  const require = withFallback(own, lenders, (r) => r);
+  require.resolve = withFallback(own, lenders, (r) => r.resolve);
+  require.resolve.paths = own.resolve.paths;
+  require.cache = own.cache;
+  require.main = own.main;
+  require.extensions = own.extensions;
+  return require;
+}\`;
 }`;
 
 function findOwnPackageDir(): string | undefined {
@@ -75,16 +122,23 @@ function nodeModulesPaths(dir: string): string[] {
 }
 
 /**
- * The environment of a child process that serves a bento with dependencies lent from `dirs`:
- * NODE_PATH makes `require()` (the runner's worker threads, createRequire in the packages) find them;
- * ESM imports go through the resolve hook that `registerLentResolution` installs in that child.
+ * NODE_PATH for the lender directories' node_modules (and their parents'): threads and processes
+ * started after it is set resolve `require()` from them too (the runner's worker threads).
  */
-export function lendingEnv(dirs: string[]): NodeJS.ProcessEnv {
-  const paths = [...new Set(dirs.flatMap(nodeModulesPaths))].filter((d) => existsSync(d));
-  return { NODE_PATH: [...paths, process.env.NODE_PATH].filter(Boolean).join(path.delimiter), [kEnvLent]: '1' };
+export function lendingNodePath(dirs: string[]): string {
+  const paths = dirs.flatMap(nodeModulesPaths).filter((d) => existsSync(d));
+  return [...new Set([...paths, ...(process.env.NODE_PATH ?? '').split(path.delimiter)])].filter(Boolean).join(path.delimiter);
 }
 
-/** Lets the bento's ESM imports that fail resolve from the lender directories instead (module.register, public since Node 20.6). */
-export function registerLentResolution(dirs: string[]): void {
-  register(`data:text/javascript,${encodeURIComponent(kResolveHook)}`, { data: { parents: dirs.map((d) => pathToFileURL(path.join(d, 'package.json')).href) } });
+/**
+ * Lends this CLI's dependencies to the bento at `bentoDir`, served in this process: its imports and
+ * its modules' require() resolve from the lender directories when the bento has no copy
+ * (module.register hooks, public since Node 20.6), and worker threads started from now on find
+ * them through NODE_PATH (read at each thread's start).
+ */
+export function lendDependencies(dirs: string[], bentoDir: string): void {
+  process.env.NODE_PATH = lendingNodePath(dirs);
+  process.env[kEnvLent] = '1';
+  const bentoUrl = pathToFileURL(path.resolve(bentoDir) + path.sep).href;
+  register(`data:text/javascript,${encodeURIComponent(kHooks)}`, { data: { parents: dirs.map((d) => pathToFileURL(path.join(d, 'package.json')).href), bentoUrl } });
 }

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import kBuildFileSchema from '../schema/mlserve.schema.json';
 
@@ -8,9 +8,15 @@ type SchemaNode = { properties?: Record<string, SchemaNode>; $ref?: string; patt
 
 // `patternErrorMessage` is the key VS Code's and yaml-language-server's validators show for a
 // failed pattern; registered so that ajv's strict mode accepts it and the CLI says the same.
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-ajv.addKeyword('patternErrorMessage');
-const validate = ajv.compile(kBuildFileSchema);
+// Compiled on first use: `mlserve serve` of a service file imports this module but never reads an mlserve.yaml.
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
+  ajv.addKeyword('patternErrorMessage');
+  compiled = ajv.compile(kBuildFileSchema);
+  return compiled;
+}
 
 function resolve(node: SchemaNode): SchemaNode {
   if (!node.$ref) return node;
@@ -83,6 +89,7 @@ function formatError(e: ErrorObject): string {
 
 /** Checks a parsed build file against the published schema; returns one message per problem (empty when valid). */
 export function checkBuildFile(raw: unknown): string[] {
+  const validate = validator();
   if (validate(raw)) return [];
   // `propertyNames` reports its inner pattern error too; the key's own message is clearer.
   const named = (validate.errors ?? []).filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined));

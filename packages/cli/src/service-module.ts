@@ -1,11 +1,20 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isService, type Service } from '@mlserve/service';
+import type { Service } from '@mlserve/service';
 import { compileService } from './compiled-service';
 import { createCliError } from './errors';
 
 const kTypeScriptExtensions = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/**
+ * @mlserve/service's `isService`, by the brand it reads (a `Symbol.for`, shared by every copy):
+ * importing the package for it would load this CLI's copy of the service stack next to the one
+ * a bento bundles.
+ */
+function isService(value: unknown): value is Service {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('mlserve.service')] === true;
+}
 
 /**
  * One line for a load error. esbuild's (through tsx) starts with "Transform failed with N error(s):"

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
@@ -65,11 +65,16 @@ describe('a built bento', () => {
       const listed = await runBin(['bentos', 'list', '--json'], { env });
       expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'tiny_service', path: source })]);
 
-      // In place, by tag: the bento has no node_modules, so the CLI lends its own installation.
+      // In place, by tag: the bento has no node_modules, so the CLI lends its own installation, in
+      // its own process (imports, the bundle's require() and the runner's worker threads).
       const inPlace = spawnCli(['serve', 'tiny_service', '--port', '0'], { env });
       try {
         const url = await waitForUrl(inPlace);
+        // The URL is printed once the model is loaded: ready at once, and it answers.
+        expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready', runners: [expect.objectContaining({ ready: true })] });
         expect((await postJson(`${url}/predict`, { length: 5, width: 3, color: 'red' })).body).toMatchObject({ marker: 'v1' });
+        expect((await fetch(`${url}/docs/swagger-ui.css`)).status).toBe(200);
+        expect(childProcessesOf(inPlace.child.pid!)).toEqual([]);
       } finally {
         expect(await stopCli(inPlace)).toEqual({ code: 0, signal: null });
       }
@@ -104,3 +109,18 @@ describe('a built bento', () => {
     }
   }, 300_000);
 });
+
+/** The pids of the live processes whose parent is `pid` (from /proc). */
+function childProcessesOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { readOnnxGraph, toServingModel } from './onnx-graph';
 
@@ -71,5 +73,47 @@ describe('toServingModel', () => {
     expect(probabilities.elemType).toBe(onnx.TensorProto.DataType.FLOAT);
     expect(probabilities.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 2]);
     expect(graph.node.map((n) => n.opType)).toEqual(['LinearClassifier']);
+  });
+});
+
+describe('reading the wire format directly', () => {
+  const fixtures = ['zipmap.onnx', 'forest.onnx', 'skl_multiclass_strings.onnx', 'skl_regressor.onnx', 'two_inputs.onnx', 'string_input.onnx'];
+
+  it.each(fixtures)('reads %s as onnx-proto decodes it', (name) => {
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', '..', 'runner', 'test', 'fixtures', name)));
+    const model = onnx.ModelProto.decode(bytes);
+    const graph = model.graph as onnx.GraphProto;
+    const initializers = new Set(graph.initializer.map((t) => t.name));
+    const info = readOnnxGraph(bytes);
+    expect(info.producer).toBe(`${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim());
+    expect(info.inputs).toEqual(graph.input.map((i) => i.name).filter((n) => !initializers.has(n)));
+    expect(info.outputs).toEqual(graph.output.map((o) => ({ name: o.name, tensor: Boolean(o.type?.tensorType) })));
+  });
+
+  it('keeps the fields it does not know in the serving copy, and the copy decodes as the original minus the ZipMap', () => {
+    const bytes = zipMapModel();
+    // Field 99 of ModelProto, unknown to onnx-proto: a newer ONNX's field must survive the copy.
+    const withUnknown = new Uint8Array([...bytes, 0x9a, 0x06, 0x02, 0x68, 0x69]);
+    const served = toServingModel(withUnknown, readOnnxGraph(withUnknown).zipMaps);
+    expect([...served.subarray(served.length - 5)]).toEqual([0x9a, 0x06, 0x02, 0x68, 0x69]);
+    const graph = onnx.ModelProto.decode(served).graph as onnx.GraphProto;
+    expect(graph.node.map((n) => n.opType)).toEqual(['LinearClassifier']);
+    expect(graph.input.map((i) => i.name)).toEqual(['input']);
+  });
+
+  it('reads int64 class labels, negative ones included', () => {
+    const model = onnx.ModelProto.create({
+      graph: {
+        node: [{ opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', output: ['label', 'scores'], attribute: [{ name: 'classlabels_int64s', ints: [-1, 0, 7] }] }],
+        output: [{ name: 'label', type: { tensorType: { elemType: 7 } } }],
+      },
+    });
+    expect(readOnnxGraph(onnx.ModelProto.encode(model).finish()).classifiers).toEqual([{ opType: 'TreeEnsembleClassifier', outputs: ['label', 'scores'], classes: [-1, 0, 7] }]);
+  });
+
+  it('throws on a truncated model and on one without a graph', () => {
+    const bytes = zipMapModel();
+    expect(() => readOnnxGraph(bytes.subarray(0, bytes.length - 3))).toThrow(/past the end|truncated/);
+    expect(() => readOnnxGraph(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8 })).finish())).toThrow('the file holds no ONNX graph');
   });
 });

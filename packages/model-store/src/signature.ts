@@ -51,7 +51,7 @@ function featureNamesFor(inputs: TensorSpec[], hints: SignatureHints): string[] 
 }
 
 /**
- * Reads the graph (with onnx-proto), loads the model as served in onnxruntime (single-threaded, no
+ * Reads the graph (its protobuf fields, see @mlserve/core), loads the model as served in onnxruntime (single-threaded, no
  * graph optimisation: only the signature is read) and returns its inputs, outputs and task. A
  * ZipMap output is served as the probability tensor that feeds it: the signature lists that tensor
  * and records the ZipMap in `zipMaps` (the stored file stays the user's bytes; the runner derives

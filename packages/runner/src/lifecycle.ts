@@ -13,8 +13,8 @@ export interface LifecycleHost {
   readonly model: RunnerModelInfo;
   readonly options: Readonly<ResolvedRunnerOptions>;
   readonly metrics: RunnerMetrics;
-  /** Model bytes to load instead of the file (a derived serving graph), read before the workers start. */
-  servingModel(): Promise<Uint8Array | undefined>;
+  /** Model bytes to load instead of the file (a derived serving graph), read before the workers start (synchronously: see `start`). */
+  servingModel(): Uint8Array | undefined;
   /** Takes the session's signature once every worker loaded it; throws to fail the start. */
   loaded(signature: ModelSignature): void;
   /** Emits 'ready' or 'close'. */
@@ -72,7 +72,9 @@ export class Lifecycle {
       if (!inProcess && workerFile !== undefined && !existsSync(workerFile)) {
         throw createRunnerError('MLS_ERR_RUNNER_MODEL_LOAD', `runner "${host.name}" cannot start: options.workerFile not found: ${workerFile}`, { details: { workerFile } });
       }
-      const modelBytes = await host.servingModel();
+      // No await before the executor exists: a runner started eagerly spawns its workers within
+      // its constructor, so they load the session while the service is still being built.
+      const modelBytes = host.servingModel();
       const executor: Executor = inProcess
         ? new InProcessExecutor({ modelPath, modelBytes, sessionOptions })
         : new PoolExecutor({

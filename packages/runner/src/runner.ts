@@ -13,6 +13,18 @@ import { type ModelSignature, type TensorInput, type TensorOutput, type TensorSp
 import { type ServingGraph, mergeSignature, readServingGraph } from './serving-graph';
 
 /**
+ * True when `MLSERVE_RUNNER_START=eager` (set by `mlserve serve`): runners start their workers as
+ * they are created instead of at `ready()`, so the model loads while the service is being built
+ * and its schemas compiled. Throws naming the variable for any other value.
+ */
+function startsEagerly(): boolean {
+  const value = process.env.MLSERVE_RUNNER_START;
+  if (value === undefined || value === '' || value === 'lazy') return false;
+  if (value === 'eager') return true;
+  throw new RangeError(`MLSERVE_RUNNER_START must be 'eager' or 'lazy', got "${value}"`);
+}
+
+/**
  * Runs one ONNX model behind an adaptive batching queue. When worker slots are free, queued rows
  * go out at once (up to maxBatchSize rows a batch, concatenated along dim 0; a burst is split over
  * the free slots); results are split back so each caller gets exactly its rows.
@@ -62,8 +74,8 @@ export class Runner extends EventEmitter {
         model: this.model,
         options: this.options,
         metrics: this.#metrics,
-        servingModel: async () => {
-          this.#graph = await readServingGraph(this.model.modelPath);
+        servingModel: () => {
+          this.#graph = readServingGraph(this.model.modelPath);
           return this.#graph?.bytes;
         },
         loaded: (signature) => this.#loaded(signature),
@@ -71,6 +83,10 @@ export class Runner extends EventEmitter {
       },
       this.#scheduler,
     );
+    if (startsEagerly()) {
+      // Failures are kept and reported by the ready() that listen() or predict() calls.
+      this.ready().catch(() => undefined);
+    }
   }
 
   /** True once every worker holds its session. */

@@ -1,5 +1,5 @@
 import { type ModelTask, type OnnxGraphInfo, deriveTask, readOnnxGraph, toServingModel } from '@mlserve/core';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { ModelSignature } from './tensor';
 
 /** What the runner read from the model file before starting its workers. */
@@ -13,13 +13,14 @@ export interface ServingGraph {
  * Reads the model's graph (class labels, estimator nodes, ZipMap outputs) and, for a ZipMap
  * classifier, derives the serving graph that returns the probability tensor feeding the ZipMap:
  * the file on disk stays as the user gave it. Undefined when the file cannot be read as ONNX:
- * ONNX Runtime then says why when the workers load it.
+ * ONNX Runtime then says why when the workers load it. Synchronous, so that a runner's start
+ * reaches its workers' spawn within the call that started it (see `MLSERVE_RUNNER_START`).
  */
-export async function readServingGraph(modelPath: string): Promise<ServingGraph | undefined> {
+export function readServingGraph(modelPath: string): ServingGraph | undefined {
   let file: Uint8Array;
   let info: OnnxGraphInfo;
   try {
-    file = await readFile(modelPath);
+    file = readFileSync(modelPath);
     info = readOnnxGraph(file);
   } catch {
     return undefined;

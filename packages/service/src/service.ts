@@ -292,7 +292,7 @@ export class Service {
     const result = await this.#lifecycle.listen(port, host, options);
     const grpcPort = this.#options.grpcPort;
     if (grpcPort === undefined || (this.#v2Models.size === 0 && this.#repository === undefined)) return result;
-    const grpc = (this.#grpc = new V2GrpcServer(this.#grpcHost));
+    const grpc = (this.#grpc = await V2GrpcServer.create(this.#grpcHost));
     try {
       const bound = await grpc.listen(grpcPort, this.#options.grpcHost ?? host);
       Promise.all(this.#options.runners.map((r) => r.ready())).then(

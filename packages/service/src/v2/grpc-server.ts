@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as Grpc from '@grpc/grpc-js';
 import { isMlserveError, toErrorBody } from '@mlserve/errors';
-import { HealthImplementation } from 'grpc-health-check';
+import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Admission } from '../admission';
 import type { DeadlineQueue } from '@mlserve/core';
@@ -45,36 +44,74 @@ export function protoFilePath(): string {
   }
 }
 
+interface GrpcModules {
+  grpc: typeof Grpc;
+  protoLoader: typeof import('@grpc/proto-loader');
+  HealthImplementation: typeof HealthImplementation;
+  /** The gRPC status of each HTTP status the service's errors carry. */
+  grpcCodes: Map<number, Grpc.status>;
+  /** The HTTP status a gRPC status is counted under in the metrics. */
+  httpStatuses: Map<number, number>;
+}
+
+// gRPC and protobufjs are ~120 modules: loaded when a service first serves gRPC, never at the start of one that does not.
+let loaded: Promise<GrpcModules> | undefined;
+let modules: GrpcModules | undefined;
+
+/** Loads @grpc/grpc-js, @grpc/proto-loader and grpc-health-check once; the functions below need them loaded. */
+export function loadGrpcModules(): Promise<GrpcModules> {
+  loaded ??= Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader'), import('grpc-health-check')]).then(([grpcNs, protoLoaderNs, health]) => {
+    // A CommonJS package imported from ESM may put its exports under `default`.
+    const grpc = ((grpcNs as { default?: typeof Grpc }).default ?? grpcNs) as typeof Grpc;
+    const protoLoader = ((protoLoaderNs as { default?: unknown }).default ?? protoLoaderNs) as GrpcModules['protoLoader'];
+    const s = grpc.status;
+    modules = {
+      grpc,
+      protoLoader,
+      HealthImplementation: ((health as { default?: { HealthImplementation?: unknown } }).default?.HealthImplementation ?? health.HealthImplementation) as typeof HealthImplementation,
+      grpcCodes: grpcCodesOf(s),
+      httpStatuses: httpStatusesOf(s),
+    };
+    return modules;
+  });
+  return loaded;
+}
+
+function loadedModules(): GrpcModules {
+  if (modules === undefined) throw new Error('@mlserve/service: the gRPC modules are not loaded (await loadGrpcModules() first)');
+  return modules;
+}
+
 /** Loads the protocol's service definition (longs as numbers, bytes as Buffers, field names as in the .proto). */
-export function loadInferenceProto(): grpc.GrpcObject {
+export async function loadInferenceProto(): Promise<Grpc.GrpcObject> {
+  const { grpc, protoLoader } = await loadGrpcModules();
   const definition = protoLoader.loadSync(protoFilePath(), { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
   return grpc.loadPackageDefinition(definition);
 }
 
-// The gRPC status of each HTTP status the service's errors carry.
-const kGrpcCodes = new Map<number, grpc.status>([
-  [400, grpc.status.INVALID_ARGUMENT],
-  [401, grpc.status.UNAUTHENTICATED],
-  [404, grpc.status.NOT_FOUND],
-  [408, grpc.status.DEADLINE_EXCEEDED],
-  [413, grpc.status.RESOURCE_EXHAUSTED],
-  [415, grpc.status.INVALID_ARGUMENT],
-  [503, grpc.status.UNAVAILABLE],
-  [504, grpc.status.DEADLINE_EXCEEDED],
+const grpcCodesOf = (status: typeof Grpc.status) => new Map<number, Grpc.status>([
+  [400, status.INVALID_ARGUMENT],
+  [401, status.UNAUTHENTICATED],
+  [404, status.NOT_FOUND],
+  [408, status.DEADLINE_EXCEEDED],
+  [413, status.RESOURCE_EXHAUSTED],
+  [415, status.INVALID_ARGUMENT],
+  [503, status.UNAVAILABLE],
+  [504, status.DEADLINE_EXCEEDED],
 ]);
 
-// The HTTP status a gRPC status is counted under in the metrics.
-const kHttpStatuses = new Map<number, number>([
-  [grpc.status.INVALID_ARGUMENT, 400],
-  [grpc.status.UNAUTHENTICATED, 401],
-  [grpc.status.NOT_FOUND, 404],
-  [grpc.status.RESOURCE_EXHAUSTED, 413],
-  [grpc.status.UNAVAILABLE, 503],
-  [grpc.status.DEADLINE_EXCEEDED, 504],
+const httpStatusesOf = (status: typeof Grpc.status) => new Map<number, number>([
+  [status.INVALID_ARGUMENT, 400],
+  [status.UNAUTHENTICATED, 401],
+  [status.NOT_FOUND, 404],
+  [status.RESOURCE_EXHAUSTED, 413],
+  [status.UNAVAILABLE, 503],
+  [status.DEADLINE_EXCEEDED, 504],
 ]);
 
 /** Turns an error into a gRPC status error; 5xx other than 503/504 keep their real message in the log. */
-export function toGrpcError(logger: Logger, err: unknown): grpc.ServiceError {
+export function toGrpcError(logger: Logger, err: unknown): Grpc.ServiceError {
+  const { grpc, grpcCodes } = loadedModules();
   const body = toErrorBody(err);
   let message = body.message;
   if (!isMlserveError(err)) logger.error({ err }, 'unhandled error in a gRPC call');
@@ -84,7 +121,7 @@ export function toGrpcError(logger: Logger, err: unknown): grpc.ServiceError {
   }
   const metadata = new grpc.Metadata();
   metadata.set('mlserve-error-code', body.code);
-  return Object.assign(new Error(message), { code: kGrpcCodes.get(body.statusCode) ?? grpc.status.INTERNAL, details: message, metadata }) as grpc.ServiceError;
+  return Object.assign(new Error(message), { code: grpcCodes.get(body.statusCode) ?? grpc.status.INTERNAL, details: message, metadata }) as Grpc.ServiceError;
 }
 
 interface GrpcInferInput {
@@ -131,16 +168,24 @@ export function fromGrpcRequest(request: GrpcInferRequest): V2InferRequest {
  */
 export class V2GrpcServer {
   readonly #host: V2GrpcHost;
-  readonly #server: grpc.Server;
-  readonly #health = new HealthImplementation({ '': 'NOT_SERVING', [kGrpcServiceName]: 'NOT_SERVING' });
+  readonly #server: Grpc.Server;
+  readonly #health: HealthImplementation;
   #port: number | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(host: V2GrpcHost) {
+  /** Loads gRPC (see {@link loadGrpcModules}) and builds the server. */
+  static async create(host: V2GrpcHost): Promise<V2GrpcServer> {
+    const proto = (await loadInferenceProto()) as unknown as { inference: { GRPCInferenceService: { service: Grpc.ServiceDefinition } } };
+    return new V2GrpcServer(host, proto.inference.GRPCInferenceService.service);
+  }
+
+  /** Use {@link V2GrpcServer.create}. */
+  constructor(host: V2GrpcHost, service: Grpc.ServiceDefinition) {
+    const { grpc, HealthImplementation } = loadedModules();
     this.#host = host;
+    this.#health = new HealthImplementation({ '': 'NOT_SERVING', [kGrpcServiceName]: 'NOT_SERVING' });
     this.#server = new grpc.Server({ 'grpc.max_receive_message_length': host.maxMessageBytes, 'grpc.max_send_message_length': -1 });
-    const proto = loadInferenceProto() as unknown as { inference: { GRPCInferenceService: { service: grpc.ServiceDefinition } } };
-    this.#server.addService(proto.inference.GRPCInferenceService.service, this.#implementation());
+    this.#server.addService(service, this.#implementation());
     this.#health.addToServer(this.#server);
   }
 
@@ -152,7 +197,7 @@ export class V2GrpcServer {
   /** Binds `host:port` (0: a free port, insecure credentials) and resolves with the port. */
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, loadedModules().grpc.ServerCredentials.createInsecure(), (err, bound) => {
         if (err) return reject(err);
         this.#port = bound;
         this.updateHealth();
@@ -190,17 +235,18 @@ export class V2GrpcServer {
   }
 
   /** Checks the API key, then answers with `answer()` (a value or a promise), mapping errors to gRPC statuses. */
-  #unary<Req, Res>(method: string, answer: (request: Req) => Res | Promise<Res>, open = false): grpc.handleUnaryCall<Req, Res> {
+  #unary<Req, Res>(method: string, answer: (request: Req) => Res | Promise<Res>, open = false): Grpc.handleUnaryCall<Req, Res> {
     const label = `grpc:${method}`;
     const metrics = this.#host.metrics;
+    const { httpStatuses } = loadedModules();
     return (call, rawCallback) => {
       const start = performance.now();
       metrics.startRequest('other');
       // The model label only for a served model (ModelInfer names it model_name, the others name).
       const named = (call.request as { model_name?: unknown; name?: unknown } | undefined)?.model_name ?? (call.request as { name?: unknown } | undefined)?.name;
       const model = typeof named === 'string' && this.#host.models.get(named) !== undefined ? named : undefined;
-      const callback = (err: grpc.ServiceError | null, value?: Res) => {
-        const status = err === null ? 200 : (kHttpStatuses.get(err.code) ?? 500);
+      const callback = (err: Grpc.ServiceError | null, value?: Res) => {
+        const status = err === null ? 200 : (httpStatuses.get(err.code) ?? 500);
         metrics.endRequest('other', label, 'GRPC', status, (performance.now() - start) / 1000, model);
         rawCallback(err, value);
       };
@@ -221,7 +267,7 @@ export class V2GrpcServer {
     };
   }
 
-  #implementation(): grpc.UntypedServiceImplementation {
+  #implementation(): Grpc.UntypedServiceImplementation {
     const host = this.#host;
     return {
       ServerLive: this.#unary('ServerLive', () => ({ live: true }), true),

@@ -1,14 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import type { BatchEvent, Runner } from '@mlserve/runner';
 import { createTinyRunner } from '../../test/helpers';
 import { createAllTypesRunner, kSamples } from '../../test/v2-fixtures';
 import { createService, type Service } from '../index';
-import { loadInferenceProto } from './grpc-server';
+import { protoFilePath } from './grpc-server';
 
 type Client = grpc.Client & Record<string, (request: unknown, metadata: grpc.Metadata, callback: (err: grpc.ServiceError | null, res: any) => void) => void>;
 
 function connect(port: number): { client: Client; call: (method: string, request: unknown, metadata?: grpc.Metadata) => Promise<any>; health: (service: string) => Promise<any> } {
-  const proto = loadInferenceProto() as any;
+  const proto = grpc.loadPackageDefinition(protoLoader.loadSync(protoFilePath(), { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true })) as any;
   const client = new proto.inference.GRPCInferenceService(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as Client;
   const call = (method: string, request: unknown, metadata = new grpc.Metadata()) =>
     new Promise<any>((resolve, reject) => client[method]!(request, metadata, (err, res) => (err ? reject(err) : resolve(res))));

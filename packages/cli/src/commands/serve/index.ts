@@ -3,7 +3,7 @@ import { createContext, type CommandOptions } from '../../context';
 import type { CrashLoopOptions } from '../../crash-loop';
 import { createCliError } from '../../errors';
 import { checkPort } from '../../net';
-import { findLenderDirs, kEnvLent, lendingEnv, needsLending, registerLentResolution } from '../../bento-env';
+import { findLenderDirs, lendDependencies, needsLending } from '../../bento-env';
 import { resolveModelTargets } from '../../model-target';
 import { resolveServeTarget } from '../../serve-target';
 import { runCluster } from './cluster';
@@ -65,8 +65,8 @@ function validate(options: ServeOptions): void {
 }
 
 /**
- * Serves a service: in this process; or in a child process — restarted on source changes with
- * `reload`, or with this CLI's dependencies lent to a bento that has none installed; or, with
+ * Serves a service: in this process (a bento without node_modules too, with this CLI's dependencies
+ * lent to it); or in a child process restarted on source changes with `reload`; or, with
  * `apiWorkers > 1`, in node:cluster workers sharing one port.
  */
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
@@ -85,20 +85,20 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (options.workers) process.env.MLSERVE_RUNNER_WORKERS = String(options.workers);
   if (options.grpcPort !== undefined) process.env.MLSERVE_GRPC_PORT = String(options.grpcPort);
   if (options.apiKeys?.length) process.env.MLSERVE_API_KEYS = options.apiKeys.join(',');
+  // The service's runners load their models while the rest of the service is built (see @mlserve/runner).
+  process.env.MLSERVE_RUNNER_START ??= 'eager';
 
-  let lent: NodeJS.ProcessEnv | undefined;
   if (target.bentoDir && needsLending(target.bentoDir)) {
     const dirs = findLenderDirs();
     if (!dirs) {
       const where = path.relative(ctx.cwd, target.bentoDir) || '.';
       throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `The bento's dependencies are not installed: run \`cd ${where} && ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev\``);
     }
-    // NODE_PATH is read once when a process starts, so a process started with it serves the bento.
-    if (process.env[kEnvLent]) registerLentResolution(dirs);
-    else lent = lendingEnv(dirs);
+    // In this process (no second Node start); the processes started below (reload, API workers) lend the same way.
+    lendDependencies(dirs, target.bentoDir);
   }
   const apiWorkers = options.apiWorkers ?? 1;
-  if (options.reload || lent || apiWorkers > 1) {
+  if (options.reload || apiWorkers > 1) {
     // Children must all get the same port, so port 0 is resolved once here; a taken port fails here, clearly.
     const fixedPort = await checkPort(port, host);
     const served = target.repository
@@ -108,9 +108,9 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
         : [target.kind === 'bento' ? target.bentoDir! : `${target.file}:${target.exportName}`];
     const args = ['serve', ...served, '--port', String(fixedPort), '--host', host];
     const cliPath = options.cliPath ?? process.argv[1] ?? '';
-    if (options.reload || lent) {
+    if (options.reload) {
       if (apiWorkers > 1) args.push('--api-workers', String(apiWorkers));
-      const env = childEnv(ctx.home, 'child', lent);
+      const env = childEnv(ctx.home, 'child');
       return superviseChild({ err: ctx.stderr, target, cliPath, args, env, host, port: fixedPort, watchDir: options.reload ? target.watchDir : undefined });
     }
     return runCluster(ctx.stderr, target, cliPath, args, host, fixedPort, apiWorkers, ctx.home, options.crashLoop);
