@@ -7,7 +7,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'bench/results/**', '**/*.d.ts', '**/templates/**', '**/.turbo/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      'bench/results/**',
+      '**/*.d.ts',
+      '**/templates/**',
+      '**/.turbo/**',
+      'packages/service/src/generated/meta-schema-validator.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -89,10 +89,19 @@ function attributeNamed(bytes: Uint8Array, node: NodeView, name: string): WireFi
  */
 function classLabels(bytes: Uint8Array, node: NodeView): Array<string | number> | undefined {
   const strings = attributeNamed(bytes, node, 'classlabels_strings');
-  const labels = strings ? readFields(bytes, strings.valueStart, strings.end).filter((f) => f.field === kAttribute.strings).map((f) => text(bytes, f)) : [];
+  const labels = strings
+    ? readFields(bytes, strings.valueStart, strings.end)
+        .filter((f) => f.field === kAttribute.strings)
+        .map((f) => text(bytes, f))
+    : [];
   if (labels.length > 0) return labels;
   const ints = attributeNamed(bytes, node, 'classlabels_int64s') ?? attributeNamed(bytes, node, 'classlabels_ints');
-  const numbers = ints ? integers(bytes, readFields(bytes, ints.valueStart, ints.end).filter((f) => f.field === kAttribute.ints)) : [];
+  const numbers = ints
+    ? integers(
+        bytes,
+        readFields(bytes, ints.valueStart, ints.end).filter((f) => f.field === kAttribute.ints),
+      )
+    : [];
   return numbers.length > 0 ? numbers : undefined;
 }
 
@@ -179,7 +188,12 @@ export function toServingModel(bytes: Uint8Array, zipMaps: readonly ZipMapOutput
     const known = entries.find((e) => e.field === kGraph.valueInfo && nameOf(e) === zipMap.probabilities);
     const replacement = hasOutput
       ? []
-      : [{ field: kGraph.output, bytes: lengthDelimited(kGraph.output, known?.source ? payload(graph, known.source) : floatMatrixInfo(zipMap.probabilities, zipMap.classes.length)) }];
+      : [
+          {
+            field: kGraph.output,
+            bytes: lengthDelimited(kGraph.output, known?.source ? payload(graph, known.source) : floatMatrixInfo(zipMap.probabilities, zipMap.classes.length)),
+          },
+        ];
     entries = [...entries.slice(0, index), ...replacement, ...entries.slice(index + 1)].filter((e) => !isZipMapNode(e));
   }
   const newGraph = lengthDelimited(kModel.graph, concatBytes(entries.map((e) => e.bytes)));

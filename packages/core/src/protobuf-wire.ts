@@ -126,7 +126,7 @@ export function integers(bytes: Uint8Array, fields: readonly WireField[]): numbe
   for (const f of fields) {
     if (f.wireType === 0) out.push(f.varint);
     else if (f.wireType === 2) {
-      for (let pos = f.valueStart; pos < f.end; ) {
+      for (let pos = f.valueStart; pos < f.end;) {
         const [value, next] = readVarint(bytes, pos, f.end);
         out.push(value);
         pos = next;

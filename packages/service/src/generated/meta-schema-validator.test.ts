@@ -1,12 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { compileSchema } from '../validation';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generate } = require('../../scripts/generate-meta-validator.cjs') as { generate: () => string };
 
 describe('the precompiled meta-schema validator', () => {
   it('is what the installed ajv generates (regenerate with node scripts/generate-meta-validator.cjs)', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const current = (require('node:fs') as typeof import('node:fs')).readFileSync(require.resolve('./meta-schema-validator.ts'), 'utf8');
+    const current = readFileSync(require.resolve('./meta-schema-validator.ts'), 'utf8');
     expect(current).toBe(generate());
   });
 

@@ -68,7 +68,8 @@ export function loadGrpcModules(): Promise<GrpcModules> {
     modules = {
       grpc,
       protoLoader,
-      HealthImplementation: ((health as { default?: { HealthImplementation?: unknown } }).default?.HealthImplementation ?? health.HealthImplementation) as typeof HealthImplementation,
+      HealthImplementation: ((health as { default?: { HealthImplementation?: unknown } }).default?.HealthImplementation ??
+        health.HealthImplementation) as typeof HealthImplementation,
       grpcCodes: grpcCodesOf(s),
       httpStatuses: httpStatusesOf(s),
     };
@@ -89,25 +90,27 @@ export async function loadInferenceProto(): Promise<Grpc.GrpcObject> {
   return grpc.loadPackageDefinition(definition);
 }
 
-const grpcCodesOf = (status: typeof Grpc.status) => new Map<number, Grpc.status>([
-  [400, status.INVALID_ARGUMENT],
-  [401, status.UNAUTHENTICATED],
-  [404, status.NOT_FOUND],
-  [408, status.DEADLINE_EXCEEDED],
-  [413, status.RESOURCE_EXHAUSTED],
-  [415, status.INVALID_ARGUMENT],
-  [503, status.UNAVAILABLE],
-  [504, status.DEADLINE_EXCEEDED],
-]);
+const grpcCodesOf = (status: typeof Grpc.status) =>
+  new Map<number, Grpc.status>([
+    [400, status.INVALID_ARGUMENT],
+    [401, status.UNAUTHENTICATED],
+    [404, status.NOT_FOUND],
+    [408, status.DEADLINE_EXCEEDED],
+    [413, status.RESOURCE_EXHAUSTED],
+    [415, status.INVALID_ARGUMENT],
+    [503, status.UNAVAILABLE],
+    [504, status.DEADLINE_EXCEEDED],
+  ]);
 
-const httpStatusesOf = (status: typeof Grpc.status) => new Map<number, number>([
-  [status.INVALID_ARGUMENT, 400],
-  [status.UNAUTHENTICATED, 401],
-  [status.NOT_FOUND, 404],
-  [status.RESOURCE_EXHAUSTED, 413],
-  [status.UNAVAILABLE, 503],
-  [status.DEADLINE_EXCEEDED, 504],
-]);
+const httpStatusesOf = (status: typeof Grpc.status) =>
+  new Map<number, number>([
+    [status.INVALID_ARGUMENT, 400],
+    [status.UNAUTHENTICATED, 401],
+    [status.NOT_FOUND, 404],
+    [status.RESOURCE_EXHAUSTED, 413],
+    [status.UNAVAILABLE, 503],
+    [status.DEADLINE_EXCEEDED, 504],
+  ]);
 
 /** Turns an error into a gRPC status error; 5xx other than 503/504 keep their real message in the log. */
 export function toGrpcError(logger: Logger, err: unknown): Grpc.ServiceError {
