@@ -100,7 +100,7 @@ describe('runner options', () => {
       expect(runner.options.inlineMaxRows).toBe(0);
       expect(runner.options.workers).toBe(Math.min(2, autoWorkers(0)));
       expect(createRunner(file, { inlineMaxRows: 4 }).options.inlineMaxRows).toBe(4);
-      expect(createRunner(model).options.inlineMaxRows).toBe(0);
+      expect(createRunner(model).options.inlineMaxRows).toBe(8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -40,10 +40,13 @@ export interface RunnerOptions {
   /** Run the session on the calling thread instead of a worker pool (tiny models, debugging). */
   inProcess?: boolean;
   /**
-   * Requests of at most this many rows run on a session on the calling thread when nothing is
-   * queued or running: no worker hop when the runner is idle (one request at a time). Default 0
-   * (off): inference on the calling thread blocks it, so a steady stream of requests can find the
-   * runner idle every time and never be batched. Opt in for a service that sees one request at a time.
+   * The idle path: a batch of at most this many rows runs on a session of the calling thread when
+   * the runner is idle — nothing queued or running, the event loop waited for I/O since the last
+   * batch, that batch was small too, and the model's measured cost keeps the batch under 1 ms —
+   * so a client sending one request at a time never waits for a worker, while requests arriving
+   * together still batch to the workers. 0 turns it off. Default 8; 0 with a custom `workerFile`
+   * (whose worker may do what the calling thread's session would not) and for a model file over
+   * 64 MB (the calling thread's session would be one more copy in memory).
    */
   inlineMaxRows?: number;
   /** ONNX Runtime session options, merged over the defaults (one intra-op and one inter-op thread). */
@@ -75,7 +78,7 @@ export const kDefaultRunnerOptions = Object.freeze({
   timeoutMs: 30_000,
   batchWaitMs: 0,
   inProcess: false,
-  inlineMaxRows: 0,
+  inlineMaxRows: 8,
   sessionOptions: Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1 }) as Readonly<SessionOptions>,
 });
 
@@ -164,7 +167,7 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined, modelBy
   }
   let size: number | undefined;
   const sizeOnce = modelBytes && ((): number => (size ??= modelBytes()));
-  const inlineMaxRows = options.inlineMaxRows ?? kDefaultRunnerOptions.inlineMaxRows;
+  const inlineMaxRows = options.inlineMaxRows ?? (options.workerFile !== undefined || (sizeOnce?.() ?? 0) > kLargeModelBytes ? 0 : kDefaultRunnerOptions.inlineMaxRows);
   if (!Number.isSafeInteger(inlineMaxRows) || inlineMaxRows < 0) throw new RangeError('options.inlineMaxRows must be an integer >= 0');
   return {
     name: options.name,

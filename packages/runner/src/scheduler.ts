@@ -2,6 +2,7 @@ import { DeadlineQueue } from '@mlserve/core';
 import { performance } from 'node:perf_hooks';
 import { type Item, Job, type Outputs, chunkRows, mergeInputs, mergeKey, splitOutputs } from './batch';
 import { BatchQueue } from './batch-queue';
+import { IdlePath } from './idle-path';
 import { Reruns } from './reruns';
 import { createRunnerError } from './errors';
 import type { Executor } from './executor';
@@ -45,6 +46,8 @@ export class Scheduler {
   #executor: Executor | undefined;
   /** The executor's calling-thread session, when inlineMaxRows allows the idle path. */
   #runInline: Executor['runInline'];
+  /** Decides when a batch takes the idle path. */
+  #idlePath: IdlePath | undefined;
   #inFlight = 0;
   /** When a worker last became free after all were busy: a request that came later never waited for one. */
   #freeSince = 0;
@@ -83,7 +86,9 @@ export class Scheduler {
   attach(executor: Executor): void {
     this.#executor = executor;
     this.#capacity = executor.capacity;
-    this.#runInline = this.#host.options.inlineMaxRows > 0 ? executor.runInline : undefined;
+    const { inlineMaxRows } = this.#host.options;
+    this.#runInline = inlineMaxRows > 0 ? executor.runInline : undefined;
+    this.#idlePath = this.#runInline && new IdlePath(inlineMaxRows);
   }
 
   /** Sizes batches for the model's signature, once the sessions are loaded. */
@@ -104,7 +109,7 @@ export class Scheduler {
     this.#latency?.clear();
     const executor = this.#executor;
     this.#executor = undefined;
-    this.#runInline = undefined;
+    this.#runInline = this.#idlePath = undefined;
     return executor;
   }
 
@@ -135,6 +140,7 @@ export class Scheduler {
     }
     counters.rows += rows;
     const now = performance.now();
+    this.#idlePath?.arrived(now, this.#timeouts.size > 0);
     const key = this.#fixedShapes ? '' : mergeKey(tensors);
     let job!: Job;
     const promise = new Promise<Outputs>((resolve, reject) => {
@@ -176,7 +182,7 @@ export class Scheduler {
 
   /** Sends queued work to free workers until either runs out. */
   #pump(): void {
-    const { batchWaitMs, maxLatencyMs, inlineMaxRows } = this.#host.options;
+    const { batchWaitMs, maxLatencyMs } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
     for (let rerun; this.#inFlight < this.#capacity && this.#executor && (rerun = this.#reruns.take(this.#inFlight));) this.#dispatch(rerun.items, rerun.afterCrash);
@@ -196,10 +202,10 @@ export class Scheduler {
           return;
         }
       }
-      // Idle: nothing runs and the few rows queued (the callers of one turn) would wait for a
-      // worker to wake up longer than their inference takes here. Under load a worker is busy, so
-      // requests still batch to the workers.
-      if (this.#runInline && this.#inFlight === 0 && queue.rows <= inlineMaxRows) {
+      // Idle: nothing runs, no caller overlapped another lately, and the few rows queued would wait
+      // for a worker to wake up longer than their inference takes here (see IdlePath). Under load
+      // callers overlap, so requests batch to the workers.
+      if (this.#idlePath && this.#inFlight === 0 && this.#idlePath.admits(queue.rows, now)) {
         const batch = queue.take(maxBatchSize, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
         if (batch.length === 0) break;
         this.#dispatch(batch, false, true);
@@ -261,6 +267,7 @@ export class Scheduler {
     if (this.#inFlight === this.#capacity) this.#freeSince = now;
     this.#inFlight--;
     this.#inFlightRows -= rows;
+    this.#idlePath?.ended(rows, result?.ok ? result.runMs : undefined);
     const inferenceMs = now - started;
     metrics.counters.batches++;
     metrics.batchSize.observe(rows);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { nonTensorOutputMessage } from '@mlserve/core';
 import * as ort from 'onnxruntime-node';
 import { type ModelSignature, type TensorType, type TypedArray, type WireOutput, type WireTensor, kTransferMinBytes, toWireOutputData } from './tensor';
@@ -8,8 +9,11 @@ export type SessionOptions = ort.InferenceSession.SessionOptions;
 /** What a session host reports once its session exists. */
 export type LoadResult = { ok: true; signature: ModelSignature } | { ok: false; message: string };
 
-/** The result of one batch: outputs by name, or the message of ONNX Runtime's error. */
-export type RunResult = { ok: true; outputs: Record<string, WireOutput> } | { ok: false; message: string };
+/**
+ * The result of one batch: outputs by name and how long ONNX Runtime took (`runMs`, which the idle
+ * path learns the model's cost from), or the message of ONNX Runtime's error.
+ */
+export type RunResult = { ok: true; outputs: Record<string, WireOutput>; runMs: number } | { ok: false; message: string };
 
 /**
  * One ONNX Runtime session, created once and kept for the life of its thread (session churn leaks
@@ -49,6 +53,7 @@ export class SessionHost {
       feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
     }
     let results: ort.InferenceSession.ReturnType;
+    const started = performance.now();
     try {
       results = await this.#session!.run(feeds);
     } catch (err) {
@@ -59,7 +64,7 @@ export class SessionHost {
       const t = results[name]!;
       outputs[name] = { type: t.type as TensorType, data: toWireOutputData(t.data), dims: t.dims as number[] };
     }
-    return { ok: true, outputs };
+    return { ok: true, outputs, runMs: performance.now() - started };
   }
 
   /** Frees the native session (used by in-process runners; a worker's session ends with its thread). */
