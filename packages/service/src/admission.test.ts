@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
 import { get, post, start } from '../test/helpers';
+import { Admission } from './admission';
 import { createService, json, records, type RunnerLike, type Service } from './index';
 
 /** A runner whose queue the test fills by hand: admission reads only stats(), options and 'batch' events. */
@@ -104,5 +105,20 @@ describe('admission before work', () => {
       runner.queueRows = 0;
       await off.close();
     }
+  });
+});
+
+describe('admission and runners loaded at run time', () => {
+  it('counts a runner added after construction and forgets it once removed', () => {
+    const admission = new Admission([]);
+    const loaded = new QueueRunner();
+    loaded.queueRows = 100;
+    expect(admission.admit(1)).toBeUndefined();
+    admission.release(1);
+    admission.addRunner(loaded);
+    expect(admission.admit(1)).toMatchObject({ reason: expect.stringContaining('queue_runner') });
+    admission.removeRunner(loaded);
+    expect(admission.admit(1)).toBeUndefined();
+    expect(loaded.listenerCount('batch')).toBe(0);
   });
 });

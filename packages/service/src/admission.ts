@@ -9,6 +9,9 @@ export interface Refusal {
 // Until a request has been decoded, a row is assumed to take this many bytes of JSON.
 const kInitialBytesPerRow = 64;
 const kSmoothing = 0.1;
+/** What admission reads of a runner. */
+type AdmittedRunner = Pick<RunnerLike, 'name' | 'stats' | 'options' | 'on' | 'off'>;
+
 interface RunnerLoad {
   held: number;
   inFlightRows: number;
@@ -25,29 +28,43 @@ interface RunnerLoad {
  * everything, so a single large request is left to the runner's own limits.
  */
 export class Admission {
-  readonly #runners: readonly RunnerLike[];
-  readonly #listeners: Array<() => void> = [];
+  /** The runners admitted for, each with what stops listening to its batches. */
+  readonly #runners = new Map<AdmittedRunner, () => void>();
   #bytesPerRow = kInitialBytesPerRow;
   #learned = false;
   /** Rows per ms each runner drained, smoothed over its batches. */
-  readonly #rate = new Map<RunnerLike, number>();
+  readonly #rate = new Map<AdmittedRunner, number>();
   #admittedRows = 0;
-  readonly #loads = new Map<RunnerLike, RunnerLoad>();
+  readonly #loads = new Map<AdmittedRunner, RunnerLoad>();
   readonly #forget = () => this.#loads.clear();
 
-  constructor(runners: readonly RunnerLike[]) {
-    this.#runners = runners.filter((r) => typeof r.stats === 'function');
-    for (const runner of this.#runners) {
-      if (typeof runner.on !== 'function' || typeof runner.off !== 'function') continue;
-      const onBatch = (batch: RunnerBatchEvent) => {
-        if (!(batch.size > 0) || !(typeof batch.inferenceMs === 'number' && batch.inferenceMs > 0)) return;
-        const rate = batch.size / batch.inferenceMs;
-        const previous = this.#rate.get(runner);
-        this.#rate.set(runner, previous === undefined ? rate : previous + kSmoothing * (rate - previous));
-      };
-      runner.on('batch', onBatch);
-      this.#listeners.push(() => runner.off!('batch', onBatch));
+  constructor(runners: readonly AdmittedRunner[]) {
+    for (const runner of runners) this.addRunner(runner);
+  }
+
+  /** Admits for `runner` too (a model loaded at run time); a runner without stats() is left to its own limits. */
+  addRunner(runner: AdmittedRunner): void {
+    if (typeof runner.stats !== 'function' || this.#runners.has(runner)) return;
+    if (typeof runner.on !== 'function' || typeof runner.off !== 'function') {
+      this.#runners.set(runner, () => {});
+      return;
     }
+    const onBatch = (batch: RunnerBatchEvent) => {
+      if (!(batch.size > 0) || !(typeof batch.inferenceMs === 'number' && batch.inferenceMs > 0)) return;
+      const rate = batch.size / batch.inferenceMs;
+      const previous = this.#rate.get(runner);
+      this.#rate.set(runner, previous === undefined ? rate : previous + kSmoothing * (rate - previous));
+    };
+    runner.on('batch', onBatch);
+    this.#runners.set(runner, () => runner.off!('batch', onBatch));
+  }
+
+  /** Stops admitting for `runner` (a model unloaded at run time). */
+  removeRunner(runner: AdmittedRunner): void {
+    this.#runners.get(runner)?.();
+    this.#runners.delete(runner);
+    this.#rate.delete(runner);
+    this.#loads.delete(runner);
   }
 
   /** Rows a body of `bytes` is expected to carry. */
@@ -64,7 +81,7 @@ export class Admission {
 
   /** Admits `rows` (returns undefined, and counts them until {@link release}) or refuses them. */
   admit(rows: number): Refusal | undefined {
-    for (const runner of this.#runners) {
+    for (const runner of this.#runners.keys()) {
       const { held, inFlightRows, workers } = this.#loadOf(runner);
       const load = Math.max(held, this.#admittedRows);
       if (load === 0) continue;
@@ -84,7 +101,7 @@ export class Admission {
     return undefined;
   }
 
-  #loadOf(runner: RunnerLike): RunnerLoad {
+  #loadOf(runner: AdmittedRunner): RunnerLoad {
     // A runner's stats() snapshots its histograms: read once per event-loop turn, not per request.
     const cached = this.#loads.get(runner);
     if (cached !== undefined) return cached;
@@ -102,6 +119,7 @@ export class Admission {
 
   /** Stops listening to the runners. */
   detach(): void {
-    for (const off of this.#listeners.splice(0)) off();
+    for (const off of this.#runners.values()) off();
+    this.#runners.clear();
   }
 }

@@ -92,7 +92,8 @@ export class Service {
     this.app.disable('x-powered-by');
     this.app.use('/docs', ...swaggerUiMiddleware());
     for (const [path, endpoint] of createBuiltInEndpoints(this)) this.#routes.addBuiltIn(path, endpoint);
-    const admission = o.admission && o.runners.length > 0 ? new Admission(o.runners) : undefined;
+    // Also without runners: a model repository may load some at run time.
+    const admission = o.admission ? new Admission(o.runners) : undefined;
     this.#lifecycle = new Lifecycle({
       name,
       logger: this.logger,
@@ -128,10 +129,14 @@ export class Service {
     const events = {
       added: (runner: V2RunnerLike) => {
         this.#metrics.addRunner(runner);
+        admission?.addRunner(runner);
+        this.#grpc?.updateHealth();
         this.#openapi = undefined;
       },
       removed: (runner: V2RunnerLike) => {
         this.#metrics.removeRunner(runner);
+        admission?.removeRunner(runner);
+        this.#grpc?.updateHealth();
         this.#openapi = undefined;
       },
     };
