@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as Grpc from '@grpc/grpc-js';
@@ -58,21 +59,19 @@ interface GrpcModules {
 let loaded: Promise<GrpcModules> | undefined;
 let modules: GrpcModules | undefined;
 
-/** Loads @grpc/grpc-js, @grpc/proto-loader and grpc-health-check once; the functions below need them loaded. */
+/**
+ * Loads @grpc/grpc-js, @grpc/proto-loader and grpc-health-check once; the functions below need them loaded.
+ * With require(), not import(): all three are CommonJS, and a dynamic import() in this package's
+ * CommonJS build fails under jest's module sandbox in the tests of anyone who serves gRPC.
+ */
 export function loadGrpcModules(): Promise<GrpcModules> {
-  loaded ??= Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader'), import('grpc-health-check')]).then(([grpcNs, protoLoaderNs, health]) => {
-    // A CommonJS package imported from ESM may put its exports under `default`.
-    const grpc = ((grpcNs as { default?: typeof Grpc }).default ?? grpcNs) as typeof Grpc;
-    const protoLoader = ((protoLoaderNs as { default?: unknown }).default ?? protoLoaderNs) as GrpcModules['protoLoader'];
+  loaded ??= Promise.resolve().then(() => {
+    const lazyRequire = createRequire(__filename);
+    const grpc = lazyRequire('@grpc/grpc-js') as typeof Grpc;
+    const protoLoader = lazyRequire('@grpc/proto-loader') as GrpcModules['protoLoader'];
+    const { HealthImplementation } = lazyRequire('grpc-health-check') as { HealthImplementation: GrpcModules['HealthImplementation'] };
     const s = grpc.status;
-    modules = {
-      grpc,
-      protoLoader,
-      HealthImplementation: ((health as { default?: { HealthImplementation?: unknown } }).default?.HealthImplementation ??
-        health.HealthImplementation) as typeof HealthImplementation,
-      grpcCodes: grpcCodesOf(s),
-      httpStatuses: httpStatusesOf(s),
-    };
+    modules = { grpc, protoLoader, HealthImplementation, grpcCodes: grpcCodesOf(s), httpStatuses: httpStatusesOf(s) };
     return modules;
   });
   return loaded;
