@@ -1,5 +1,5 @@
 import { roundFloat32 } from '@mlserve/runner';
-import { findOneHotIssues, fromOneHot, kOneHotSurvivorExample, kOneHotVictimExample } from './passenger';
+import { findOneHotIssues, fromOneHot, hasOneHotColumn, kOneHotColumns, kOneHotSurvivorExample, kOneHotVictimExample, kRawExample } from './passenger';
 
 describe('fromOneHot', () => {
   it('turns the seed one-hot bodies back into the CSV columns', () => {
@@ -9,6 +9,14 @@ describe('fromOneHot', () => {
 
   it('reads no port set as a missing Embarked, as pd.get_dummies encodes it', () => {
     expect(fromOneHot({ ...kOneHotVictimExample, Embarked_S: 0 }).Embarked).toBeNull();
+  });
+});
+
+describe('hasOneHotColumn', () => {
+  it('tells the one-hot form by any one of kOneHotColumns, and the raw form by none', () => {
+    for (const column of kOneHotColumns) expect(hasOneHotColumn({ ...kRawExample, [column]: 0 })).toBe(true);
+    expect(hasOneHotColumn(kRawExample)).toBe(false);
+    expect(hasOneHotColumn(kOneHotVictimExample)).toBe(true);
   });
 });
 

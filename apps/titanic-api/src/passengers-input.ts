@@ -1,5 +1,5 @@
 import { createValidationError, decodeRecordList, json, kDefaultRecordsOptions, type IODescriptor, type JSONSchema } from '@mlserve/service';
-import { findOneHotIssues, fromOneHot, kOneHotColumns, kOneHotPassengerSchema, kRawExample, type OneHotPassenger, type RawPassenger } from './passenger';
+import { findOneHotIssues, fromOneHot, hasOneHotColumn, kOneHotPassengerSchema, kRawExample, type OneHotPassenger, type RawPassenger } from './passenger';
 
 /**
  * The input of `POST /predict`: one passenger or a non-empty list, each in the raw CSV form (the
@@ -25,7 +25,7 @@ export function passengers(rawSchema: JSONSchema): IODescriptor<RawPassenger[]> 
   };
 
   const decodeOne = (item: unknown): RawPassenger => {
-    const isOneHot = typeof item === 'object' && item !== null && kOneHotColumns.some((column) => column in item);
+    const isOneHot = typeof item === 'object' && item !== null && hasOneHotColumn(item);
     if (!isOneHot) return raw.decode(item).value as RawPassenger;
     oneHot.decode(item);
     const contradictions = findOneHotIssues(item as OneHotPassenger, '');

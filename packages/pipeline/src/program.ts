@@ -2,6 +2,7 @@ import type { MlserveError } from '@mlserve/errors';
 import { type Node, inputsOf } from './column';
 import { createDomainError, createMissingError, createRecordError, createTypeError, createUnknownError, hasKey } from './input-errors';
 import { applyFunction, kFunctions } from './numpy-function';
+import { type RowWriter, compileRowWriter } from './row-writer';
 
 const enum Op {
   RawNumber,
@@ -55,8 +56,11 @@ export class Program {
   readonly num: Float64Array;
   readonly str: Array<string | null>;
   private readonly instrs: Instr[];
+  /** The generated row writer, compiled on the first write (fitting only runs the interpreter); null: none. */
+  private writer: RowWriter | null | undefined = undefined;
 
-  constructor(outputs: readonly Node[]) {
+  /** `interpreted`: never generate a row writer (tests compare the two). */
+  constructor(outputs: readonly Node[], options: { interpreted?: boolean } = {}) {
     const seen = new Set<Node>();
     const visit = (node: Node): void => {
       if (seen.has(node)) return;
@@ -76,6 +80,7 @@ export class Program {
     this.outputs = Int32Array.from(outputs, (node) => reg.get(node)!);
     this.num = new Float64Array(this.nodes.length);
     this.str = new Array<string | null>(this.nodes.length).fill(null);
+    if (options.interpreted === true) this.writer = null;
   }
 
   /** Computes every node for one record into `num`/`str`; throws input errors naming `row`. */
@@ -200,24 +205,31 @@ export class Program {
 
   /** Runs one record and writes the outputs, as float32, at `data[offset...]`. */
   write(record: unknown, row: number, data: Float32Array, offset: number): void {
+    if (this.writer === undefined) this.writer = compileRowWriter(this.nodes, this.outputs, createOutputError) ?? null;
+    if (this.writer !== null) {
+      this.writer(record, row, data, offset);
+      return;
+    }
     this.run(record, row);
     const num = this.num;
     const outputs = this.outputs;
     for (let j = 0; j < outputs.length; j++) {
       const x = num[outputs[j]!]!;
-      if (x !== x) throw this.createOutputError(record, row, outputs[j]!);
+      if (x !== x) throw createOutputError(this.nodes[outputs[j]!]!, record, row, num[this.instrs[outputs[j]!]!.input]!);
       data[offset + j] = x;
     }
   }
+}
 
-  /** The error for a NaN output: a missing value, or an unknown category that an OrdinalEncoder coded as NaN. */
-  private createOutputError(record: unknown, row: number, reg: number): MlserveError {
-    const node = this.nodes[reg]!;
-    const value = (record as Record<string, unknown>)[node.source];
-    const present = typeof value === 'string' || (typeof value === 'number' && value === value);
-    if (node.op === 'ordinal' && present && this.num[this.instrs[reg]!.input]! < 0) return createUnknownError(row, node.input, value);
-    return createMissingError(record, row, node.source);
-  }
+/**
+ * The error for a NaN output: a missing value, or an unknown category that an OrdinalEncoder coded
+ * as NaN (`input`: the category index its encoder found, -1 for an unknown one).
+ */
+function createOutputError(node: Node, record: unknown, row: number, input: number): MlserveError {
+  const value = (record as Record<string, unknown>)[node.source];
+  const present = typeof value === 'string' || (typeof value === 'number' && value === value);
+  if (node.op === 'ordinal' && present && input < 0) return createUnknownError(row, node.input, value);
+  return createMissingError(record, row, node.source);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { fixture } from '../test/helpers';
 import { type Runner, type RunnerPipeline, createRunner } from './index';
+import { toPredictions } from './predict';
 
 /** A stand-in for a fitted @mlserve/pipeline Pipeline: reads columns x and y, fails on 'bad'. */
 const pipeline: RunnerPipeline = {
@@ -78,5 +79,56 @@ describe('runner.predict()', () => {
   it('refuses at ready() classes that do not match the number of probabilities', async () => {
     const runner = open({ modelPath: fixture('linear.onnx'), classes: ['a', 'b'] }, { workers: 1 });
     await expect(runner.ready()).rejects.toMatchObject({ code: 'MLS_ERR_RUNNER_MODEL_LOAD', message: expect.stringMatching(/3 probabilities per row but 2 classes/) });
+  });
+});
+
+describe('toPredictions', () => {
+  const probabilities = (rows: number[][]) => ({ type: 'float32' as const, data: Float32Array.from(rows.flat()), dims: [rows.length, rows[0]!.length] });
+
+  it('answers { label, index, probabilities } in that key order, the label from the model mapped through classes', () => {
+    const outputs = {
+      label: { type: 'int64' as const, data: [1, 0], dims: [2] },
+      probabilities: probabilities([
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ]),
+    };
+    const task = { kind: 'classification' as const, labelRule: 'model' as const, classes: [0, 1], label: 'label', probabilities: 'probabilities' };
+    const predictions = toPredictions(outputs, task, { classes: ['died', 'survived'], graphLabels: [0, 1] });
+    expect(predictions).toEqual([
+      { label: 'survived', index: 1, probabilities: [0.25, 0.75] },
+      { label: 'died', index: 0, probabilities: [0.5, 0.5] },
+    ]);
+    expect(Object.keys(predictions[0]!)).toEqual(['label', 'index', 'probabilities']);
+  });
+
+  it('answers labels no class list names as the model wrote them', () => {
+    const outputs = { label: { type: 'string' as const, data: ['x', 'b', 'z'], dims: [3] } };
+    const task = { kind: 'classification' as const, labelRule: 'model' as const, label: 'label' };
+    expect(toPredictions(outputs, task, { classes: undefined, graphLabels: ['a', 'b'] })).toEqual([
+      { label: 'x', index: -1 },
+      { label: 'b', index: 1 },
+      { label: 'z', index: -1 },
+    ]);
+    const numbers = { label: { type: 'float32' as const, data: Float32Array.of(7, -2, 1.5), dims: [3] } };
+    expect(toPredictions(numbers, task, { classes: ['a', 'b'], graphLabels: undefined })).toEqual([
+      { label: 7, index: 7 },
+      { label: -2, index: -2 },
+      { label: 1.5, index: 1.5 },
+    ]);
+  });
+
+  it('takes argmax of three or more probabilities, first of equals winning', () => {
+    const outputs = {
+      probabilities: probabilities([
+        [0.25, 0.5, 0.25],
+        [0.5, 0.5, 0],
+      ]),
+    };
+    const task = { kind: 'classification' as const, labelRule: 'argmax' as const, probabilities: 'probabilities' };
+    expect(toPredictions(outputs, task, { classes: ['a', 'b', 'c'], graphLabels: undefined })).toEqual([
+      { label: 'b', index: 1, probabilities: [0.25, 0.5, 0.25] },
+      { label: 'a', index: 0, probabilities: [0.5, 0.5, 0] },
+    ]);
   });
 });

@@ -85,33 +85,41 @@ function toClasses(outputs: Record<string, TensorOutput>, task: ClassificationTa
     throw createRunnerError('MLS_ERR_RUNNER_NOT_CLASSIFIER', `the model returns ${width} probabilities per row but has ${classes.length} classes`);
   }
   const graphLabels = lookup.graphLabels ?? task.classes;
+  const byArgmax = task.labelRule === 'argmax' || !labels;
+  const rankedData = ranked?.data as ArrayLike<number> | undefined;
+  const labelData = labels?.data as ArrayLike<string | number> | undefined;
+  const probabilityData = probabilities?.data as ArrayLike<number> | undefined;
+  // The answer for a class position, worked out once per position rather than once per row.
+  const labelOf = (index: number): string | number => classes?.[index] ?? (graphLabels?.[index] as string | number | undefined) ?? index;
+  const known = Array.from({ length: Math.max(width, classes?.length ?? 0, graphLabels?.length ?? 0) }, (_, index) => labelOf(index));
   const predictions: Array<Prediction | LabelPrediction> = new Array(rows);
   for (let i = 0; i < rows; i++) {
     let index: number;
-    if (task.labelRule === 'argmax' || !labels) {
-      const data = ranked!.data as ArrayLike<number>;
+    let label: string | number;
+    if (byArgmax) {
+      const base = i * width;
       index = 0;
-      for (let j = 1; j < width; j++) if (data[i * width + j]! > data[i * width + index]!) index = j;
+      for (let j = 1; j < width; j++) if (rankedData![base + j]! > rankedData![base + index]!) index = j;
+      label = known[index]!;
     } else {
-      const value = (labels.data as ArrayLike<string | number>)[i]!;
+      const value = labelData![i]!;
       const found = graphLabels ? graphLabels.indexOf(value) : -1;
       index = found !== -1 ? found : typeof value === 'number' ? value : -1;
-      if (index === -1 || (classes === undefined && typeof value !== 'number')) {
-        // A label the model writes but no class list names (say a string label without classes): answer it as it is.
-        predictions[i] = withProbabilities({ label: value, index }, probabilities, i, width);
-        continue;
-      }
+      // A label the model writes but no class list names (say a string label without classes): answered as it is.
+      if (index === -1 || (classes === undefined && typeof value !== 'number')) label = value;
+      else label = known[index] ?? labelOf(index);
     }
-    const label = classes?.[index] ?? (graphLabels?.[index] as string | number | undefined) ?? index;
-    predictions[i] = withProbabilities({ label, index }, probabilities, i, width);
+    // Object literals of one shape (no spread): V8 keeps one hidden class for every row.
+    predictions[i] = probabilityData === undefined ? { label, index } : { label, index, probabilities: rowOf(probabilityData, i, width) };
   }
   return predictions;
 }
 
-function withProbabilities(prediction: LabelPrediction, probabilities: TensorOutput | undefined, row: number, width: number): Prediction | LabelPrediction {
-  if (!probabilities) return prediction;
-  const data = probabilities.data as ArrayLike<number>;
+/** One row of a [rows, width] matrix as a plain array (a literal for the common binary case: packed doubles). */
+function rowOf(data: ArrayLike<number>, row: number, width: number): number[] {
+  const base = row * width;
+  if (width === 2) return [data[base]!, data[base + 1]!];
   const values = new Array<number>(width);
-  for (let j = 0; j < width; j++) values[j] = data[row * width + j]!;
-  return { ...prediction, probabilities: values };
+  for (let j = 0; j < width; j++) values[j] = data[base + j]!;
+  return values;
 }

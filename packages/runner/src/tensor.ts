@@ -158,6 +158,10 @@ export function toOutputData(type: TensorType, data: TypedArray | string[], star
   return start === 0 && end === typed.length ? typed : typed.subarray(start, end);
 }
 
+// int64 elements are read as two 32-bit words where the machine is little-endian (all Node targets
+// but s390x): reading a BigInt64Array element allocates a BigInt, one per row of a label output.
+const kLittleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /**
  * Turns int64/uint64 results into something JSON can carry: a Float64Array when every value is a
  * safe integer (exact, and transferable between threads), else decimal strings.
@@ -165,6 +169,18 @@ export function toOutputData(type: TensorType, data: TypedArray | string[], star
 export function toWireOutputData(data: unknown): TypedArray | string[] {
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     const out = new Float64Array(data.length);
+    if (kLittleEndian) {
+      const words = new Uint32Array(data.buffer, data.byteOffset, data.length * 2);
+      const signed = data instanceof BigInt64Array;
+      for (let i = 0; i < data.length; i++) {
+        const high = signed ? words[2 * i + 1]! | 0 : words[2 * i + 1]!;
+        // Exact while |v| < 2^53; beyond, it is past the safe range however it rounds.
+        const v = high * 4294967296 + words[2 * i]!;
+        if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) return Array.from(data, (x) => x.toString());
+        out[i] = v;
+      }
+      return out;
+    }
     for (let i = 0; i < data.length; i++) {
       const v = Number(data[i]);
       if (!Number.isSafeInteger(v)) return Array.from(data, (x) => x.toString());
