@@ -49,7 +49,7 @@ export async function createDiagnosisService(options: DiagnosisServiceOptions = 
   const card = createModelCard(model);
   const malignant = card.classes.indexOf('malignant');
   const benign = card.classes.indexOf('benign');
-  const runner = createRunner(model, { maxBatchSize: 64, ...options.runner });
+  const runner = createRunner(model, { ...options.runner });
   const svc = createService('breast_cancer_service', {
     description: `Breast tumour diagnoses of ${model.tag}.`,
     ...options.service,

@@ -32,7 +32,7 @@ export async function createTitanicService(options: TitanicServiceOptions = {}):
     throw createTitanicError('MLS_ERR_TITANIC_MODEL', `Model ${model.tag} has no pipeline.json; save it with src/save_model.ts`);
   }
   const survivedIndex = (model.classes ?? [0, 1]).findIndex((label) => String(label) === '1');
-  const runner = createRunner(model, { maxBatchSize: 64, ...options.runner });
+  const runner = createRunner(model, { ...options.runner });
   const svc = createService('titanic_service', {
     description: `Titanic survival predictions of ${model.tag}.`,
     ...options.service,

@@ -1,5 +1,5 @@
 import { ModelStore, type StoredModel } from '@mlserve/model-store';
-import { createRunner, type Runner } from '@mlserve/runner';
+import { createRunner, kDefaultRunnerOptions, type Runner } from '@mlserve/runner';
 import { createService, json, records, type IODescriptor, type Service } from '@mlserve/service';
 import { createCliError } from './errors';
 import type { ModelRepositoryMode } from './model-repository';
@@ -15,7 +15,7 @@ export interface ModelServiceOptions {
 }
 
 /** Defaults of {@link ModelServiceOptions}. */
-export const kDefaultModelServiceOptions = { maxBatchSize: 64 } as const;
+export const kDefaultModelServiceOptions = { maxBatchSize: kDefaultRunnerOptions.maxBatchSize } as const;
 
 type Row = Record<string, unknown> | number[];
 

@@ -47,7 +47,7 @@ describe('runner options', () => {
     const runner = createRunner(model, { sessionOptions: { graphOptimizationLevel: 'basic' } });
     expect(runner.options).toMatchObject({
       workers: kDefaultRunnerOptions.workers,
-      maxBatchSize: 64,
+      maxBatchSize: 512,
       maxLatencyMs: 10_000,
       maxQueue: 10_000,
       timeoutMs: 30_000,

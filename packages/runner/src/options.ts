@@ -71,7 +71,7 @@ export interface ResolvedRunnerOptions extends Required<Omit<RunnerOptions, 'nam
  */
 export const kDefaultRunnerOptions = Object.freeze({
   workers: Math.min(4, Math.max(1, availableParallelism() - 1)),
-  maxBatchSize: 64,
+  maxBatchSize: 512,
   batchesPerWorker: 2,
   maxLatencyMs: 10_000,
   maxQueue: 10_000,

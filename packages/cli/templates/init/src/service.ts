@@ -9,7 +9,7 @@ export const kModelTag = process.env.MODEL_TAG ?? '{{modelName}}:latest';
 const model = await new ModelStore().get(kModelTag);
 if (!model.pipeline) throw new Error(`${model.tag} has no pipeline.json: import the exporter's output directory`);
 
-const runner = createRunner(model, { maxBatchSize: 64 });
+const runner = createRunner(model);
 
 export const svc = createService('{{serviceName}}', { runners: [runner] });
 
