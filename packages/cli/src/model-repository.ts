@@ -91,11 +91,3 @@ export async function importEntry(store: ModelStore, entry: RepositoryEntry): Pr
     throw err;
   }
 }
-
-/** The API keys the service will accept, read as @mlserve/service reads them: `MLSERVE_API_KEYS`, comma separated. */
-export function apiKeysOf(env: NodeJS.ProcessEnv): string[] {
-  return (env.MLSERVE_API_KEYS ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-}

@@ -1,8 +1,8 @@
 import { ModelStore, type StoredModel } from '@mlserve/model-store';
 import { createRunner, type Runner } from '@mlserve/runner';
-import { createService, type ModelRepositorySource, type Service } from '@mlserve/service';
+import { apiKeysFromEnv, createService, type ModelRepositorySource, type Service } from '@mlserve/service';
 import { createCliError } from './errors';
-import { apiKeysOf, findEntry, importEntry, scanModelRepository, type ModelRepositoryMode, type RepositoryEntry } from './model-repository';
+import { findEntry, importEntry, scanModelRepository, type ModelRepositoryMode, type RepositoryEntry } from './model-repository';
 import { declarePredict, kDefaultModelServiceOptions, predictApiName, type ModelServiceOptions } from './model-service';
 
 /**
@@ -16,7 +16,7 @@ import { declarePredict, kDefaultModelServiceOptions, predictApiName, type Model
  */
 export async function createRepositoryService(mode: ModelRepositoryMode, options: Pick<ModelServiceOptions, 'home' | 'maxBatchSize'> = {}): Promise<Service> {
   const { dir, controlMode } = mode;
-  if (controlMode === 'explicit' && apiKeysOf(process.env).length === 0) {
+  if (controlMode === 'explicit' && apiKeysFromEnv().length === 0) {
     throw createCliError(
       'MLS_ERR_CLI_USAGE',
       '--model-control-mode explicit needs API keys, so that not anyone can load and unload models: pass --api-key KEY or set MLSERVE_API_KEYS',

@@ -4,7 +4,7 @@ export type { ApiOptions } from './service';
 export type { ListenOptions, ListenResult } from './lifecycle';
 export type { ApiMiddleware } from './middleware-chain';
 export type { ApiDefinition } from './openapi';
-export { kDefaultServiceOptions } from './options';
+export { apiKeysFromEnv, kDefaultServiceOptions } from './options';
 export type { CorsOptions, ServiceOptions } from './options';
 
 // IO descriptors, and the parts to compose your own

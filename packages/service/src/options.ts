@@ -139,6 +139,14 @@ function checkPositiveInteger(options: Record<string, unknown>, name: string): v
   if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) throw new RangeError(`options.${name} must be a positive integer`);
 }
 
+/** The API keys a service accepts by default: `MLSERVE_API_KEYS`, comma separated (what the CLI's `--api-key` sets). */
+export function apiKeysFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.MLSERVE_API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+}
+
 /** Validates options (errors name the option) and applies defaults and environment variables. */
 export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.ProcessEnv = process.env): ResolvedServiceOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
@@ -167,10 +175,7 @@ export function resolveServiceOptions(options: ServiceOptions, env: NodeJS.Proce
     }
     apiKeys = [...options.apiKeys];
   } else {
-    apiKeys = (env.MLSERVE_API_KEYS ?? '')
-      .split(',')
-      .map((k) => k.trim())
-      .filter((k) => k.length > 0);
+    apiKeys = apiKeysFromEnv(env);
   }
   for (const name of ['protectMetrics', 'protectDocs', 'processMetrics', 'admission', 'v2']) checkBoolean(o, name);
   for (const name of ['maxConnections', 'headersTimeoutMs', 'keepAliveTimeoutMs', 'turnBudgetMs']) checkPositiveInteger(o, name);

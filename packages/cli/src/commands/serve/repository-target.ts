@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createCliError } from '../../errors';
-import { apiKeysOf, kModelControlModes, type ModelControlMode, type ModelRepositoryMode } from '../../model-repository';
+import { kModelControlModes, type ModelControlMode, type ModelRepositoryMode } from '../../model-repository';
 import type { ServeTarget } from '../../serve-target';
 
 /** The options of `mlserve serve` for a model repository, and the API keys of any target. */
@@ -34,10 +34,7 @@ export function checkRepositoryOptions(o: RepositoryServeOptions, extra: { targe
   if (!kModelControlModes.some((m) => m === mode)) throw usage(`--model-control-mode must be one of ${kModelControlModes.join(', ')}, got "${mode}"`);
   if (mode === 'none' && o.loadModels?.length) throw usage('--load-model needs --model-control-mode explicit: in mode none every model of the repository is served at start');
   if (mode !== 'explicit') return;
-  const keys = o.apiKeys?.length ? o.apiKeys : apiKeysOf(process.env);
-  if (keys.length === 0) {
-    throw usage('--model-control-mode explicit needs API keys, so that not anyone can load and unload models: pass --api-key KEY or set MLSERVE_API_KEYS');
-  }
+  // The API keys (--api-key, or MLSERVE_API_KEYS) are checked where the service is made: createRepositoryService().
   // Each process would keep its own loaded models: a load would reach one of them only.
   if ((extra.apiWorkers ?? 1) > 1) throw usage('--model-control-mode explicit serves from one process: --api-workers must be 1');
   if (extra.reload) throw usage('--model-control-mode explicit cannot --reload: a restart would drop the models loaded at run time');
