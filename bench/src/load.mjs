@@ -102,7 +102,8 @@ async function runAutocannon({ baseUrl, path, bodies, connections, seconds, time
   };
 }
 
-function run(command, args, env) {
+/** Runs `command` to its end; resolves with its stdout, stderr and exit code. */
+export function run(command, args, env = process.env) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

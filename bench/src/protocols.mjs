@@ -4,12 +4,12 @@
 // /v2/models/<m>/infer` (the rows preprocessed by the client into FP32 tensors) and V2 gRPC
 // `ModelInfer` (the same tensors as `fp32_contents`). Used by `pnpm bench` and `bench:v2`.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from './load.mjs';
+import { run, runLoad } from './load.mjs';
 import { loadPreprocessing, toMatrix } from '../contenders/preprocess.mjs';
 
 /** The workloads the protocols are compared on (ids of run.mjs's workloads). */
@@ -67,13 +67,7 @@ export async function h2loadGrpcLoad({ address, frame, connections, seconds }) {
     writeFileSync(body, frame);
     const args = ['-D', String(seconds), '-c', '1', '-m', String(connections), '-d', body, '--log-file', logFile];
     args.push('-H', 'content-type: application/grpc', '-H', 'te: trailers', `http://${address}/inference.GRPCInferenceService/ModelInfer`);
-    const { stdout, code } = await new Promise((resolve, reject) => {
-      const child = spawn('h2load', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (c) => (out += c));
-      child.on('error', reject);
-      child.on('close', (c) => resolve({ stdout: out, code: c }));
-    });
+    const { stdout, code } = await run('h2load', args);
     const finished = /finished in ([\d.]+)s/.exec(stdout);
     const counts = /requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(stdout);
     if (code !== 0 || !finished || !counts) throw new Error(`h2load failed (exit ${code}): ${stdout}`);
@@ -82,23 +76,26 @@ export async function h2loadGrpcLoad({ address, frame, connections, seconds }) {
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split('\t'));
-    const latencies = rows
-      .filter((r) => r[1] === '200')
-      .map((r) => Number(r[2]) / 1000)
-      .sort((a, b) => a - b);
-    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+    const latencies = rows.filter((r) => r[1] === '200').map((r) => Number(r[2]) / 1000);
     const durationSec = Number(finished[1]);
     const succeeded = Number(counts[3]);
     return {
       tool: 'h2load',
       requests: succeeded,
       rps: succeeded / durationSec,
-      latencyMs: { p50: at(0.5), p99: at(0.99), mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), max: latencies.at(-1) ?? NaN },
+      latencyMs: latencySummary(latencies),
       errors: { total: Number(counts[4]) + Number(counts[5]) + Number(counts[6]) + (rows.length - latencies.length) },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** p50, p99, mean and max of latencies in ms (sorts them in place). */
+function latencySummary(latencies) {
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), max: latencies.at(-1) ?? NaN };
 }
 
 /**
@@ -126,12 +123,10 @@ export async function grpcLoad(client, requests, connections, seconds) {
   );
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return {
     requests: latencies.length,
     rps: latencies.length / elapsed,
-    latencyMs: { p50: at(0.5), p99: at(0.99), mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length), max: latencies.at(-1) ?? NaN },
+    latencyMs: latencySummary(latencies),
     errors: { total: errors },
     clientCpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, latencies.length + errors),
   };
