@@ -31,6 +31,7 @@ export function defineContenders(paths) {
       app,
       coldStartOnly: variant.bento === true,
       optIn: variant.optIn === true,
+      workloads: variant.workloads,
       missing() {
         if (!existsSync(join(appDir, 'src', 'service.ts'))) return `${appDir}/src/service.ts does not exist yet`;
         if (!existsSync(join(repo, 'packages', 'cli', 'dist'))) return `${repo}/packages/cli is not built (pnpm build)`;
@@ -112,7 +113,12 @@ export function defineContenders(paths) {
     v2Contender(mlserve('mlserve-v2', 'titanic', paths.titanicApp, paths.titanicArtifacts)),
     mlserve('mlserve-bento', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, { bento: true, label: 'mlserve (bento)' }),
     // Opt-in (--only): how throughput scales with runner workers and API worker processes.
-    mlserve('mlserve-w2', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, { serveArgs: ['--workers', '2'], label: 'mlserve --workers 2', optIn: true }),
+    // In every full run for the large-request workloads (where a second inference thread pays on two cores); opt in for the rest.
+    mlserve('mlserve-w2', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, {
+      serveArgs: ['--workers', '2'],
+      label: 'mlserve --workers 2',
+      workloads: ['rows100', 'rows1000'],
+    }),
     mlserve('mlserve-api2', 'titanic', paths.titanicApp, paths.titanicArtifacts, paths.repo, { serveArgs: ['--api-workers', '2'], label: 'mlserve --api-workers 2', optIn: true }),
     express('express-bc', 'breast', paths.breastArtifacts),
     mlserve('mlserve-bc', 'breast', paths.breastApp, paths.breastArtifacts),

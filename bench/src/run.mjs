@@ -52,8 +52,9 @@ if (opts.help) {
   --seconds N        seconds of load per run (default 10)
   --warmup N         seconds of warm-up load per contender (default 3)
   --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
-  --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-v2,mlserve-bento,express-bc,mlserve-bc,inprocess;
-                     opt-in: mlserve-w2 (--workers 2), mlserve-api2 (--api-workers 2), mlserve-base (with --baseline)
+  --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-v2,mlserve-bento,mlserve-w2,express-bc,mlserve-bc,inprocess
+                     (mlserve-w2, --workers 2, runs the rows workloads unless chosen here);
+                     opt-in: mlserve-api2 (--api-workers 2), mlserve-base (with --baseline)
   --workloads a,b    workloads by id: single-c1,single-c16,single-c64,single-c256,rows100,rows1000,bc-single-c64 (default all)
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --profile          run mlserve under --cpu-prof and summarize the profile
@@ -72,7 +73,7 @@ if (opts.help) {
 const quick = opts.quick;
 const seconds = Number(opts.seconds ?? (quick ? 2 : 10));
 const warmupSeconds = Number(opts.warmup ?? (quick ? 1 : 3));
-const coldStartRuns = quick ? 1 : 3;
+const coldStartRuns = quick ? 1 : 5;
 const repeats = Number(opts.repeats ?? (quick ? 1 : 5));
 const arrayConnections = 8;
 
@@ -121,6 +122,7 @@ const allWorkloads = [
   { id: 'rows1000', label: `1000 rows/request, c=${arrayConnections}`, app: 'titanic', rows: 1000, connections: arrayConnections },
   { id: 'bc-single-c64', label: 'breast cancer single row, c=64', app: 'breast', rows: 1, connections: 64 },
 ];
+const selected = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
 const pickedWorkloads = opts.workloads ? new Set(opts.workloads.split(',').map((s) => s.trim())) : null;
 const workloads = pickedWorkloads ? allWorkloads.filter((w) => pickedWorkloads.has(w.id)) : allWorkloads;
 // The V2 comparison's workloads (src/protocols.mjs), narrowed by --workloads like the others.
@@ -134,24 +136,15 @@ function bodiesFor(workload) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Starts a contender `coldStartRuns` times, each to its first `/readyz` 200, keeping the last
- * process up; then checks its answers. Resolves with the running handle.
+ * Starts a contender to its first `/readyz` 200 (its first cold start) and checks its answers.
+ * Resolves with the running handle.
  */
 async function bringUp(contender, result) {
   const entry = result.contenders[contender.id];
-  const runs = contender.app === 'breast' ? 1 : coldStartRuns;
   contender.prepare?.();
-  const coldStarts = [];
-  let handle = null;
-  for (let i = 0; i < runs; i++) {
-    if (handle) await stopProcess(handle);
-    handle = await contender.start();
-    coldStarts.push(handle.coldStartMs);
-  }
-  coldStarts.sort((a, b) => a - b);
-  entry.coldStartsMs = coldStarts;
-  entry.coldStartMs = coldStarts[Math.floor(coldStarts.length / 2)];
-  log(`${contender.label}: ready at ${handle.baseUrl} (cold start ${coldStarts.map((t) => t.toFixed(0)).join(', ')} ms)`);
+  const handle = await contender.start();
+  entry.coldStartsMs = [handle.coldStartMs];
+  log(`${contender.label}: ready at ${handle.baseUrl} (cold start ${handle.coldStartMs.toFixed(0)} ms)`);
   try {
     if (contender.app !== 'any') entry.answers = await askProbabilities(handle.baseUrl, parityRecords(dataset(contender.app)));
     entry.rssIdleBytes = treeRssBytes(handle.pid);
@@ -162,8 +155,35 @@ async function bringUp(contender, result) {
   return handle;
 }
 
+/**
+ * The rest of the `coldStartRuns` cold starts, in interleaved rounds (each round starts and stops
+ * every contender once, the breast-cancer ones aside), so a noisy stretch of the machine falls on
+ * every contender alike; each keeps the median of its starts.
+ */
+async function measureColdStarts(contenders, result) {
+  const timed = contenders.filter((c) => c.app !== 'breast' && result.contenders[c.id].coldStartsMs);
+  for (let round = 1; round < coldStartRuns; round++) {
+    for (const c of timed) {
+      const handle = await c.start();
+      result.contenders[c.id].coldStartsMs.push(handle.coldStartMs);
+      await stopProcess(handle);
+    }
+  }
+  for (const c of contenders) {
+    const entry = result.contenders[c.id];
+    if (!entry.coldStartsMs) continue;
+    entry.coldStartsMs.sort((a, b) => a - b);
+    entry.coldStartMs = entry.coldStartsMs[Math.floor(entry.coldStartsMs.length / 2)];
+  }
+  log(`cold starts (${coldStartRuns} interleaved rounds): ${timed.map((c) => `${c.id} ${result.contenders[c.id].coldStartMs.toFixed(0)} ms`).join(', ')}`);
+}
+
 // mlserve-v2 runs the protocol comparison instead (measureProtocols): its /predict would repeat mlserve's.
-const runsWorkload = (contender, w) => !contender.v2 && (contender.app === 'any' ? dataset(w.app) !== null : w.app === contender.app);
+// A contender with `workloads` runs only those, unless chosen with --only.
+const runsWorkload = (contender, w) =>
+  !contender.v2 &&
+  (!contender.workloads || selected?.has(contender.id) || contender.workloads.includes(w.id)) &&
+  (contender.app === 'any' ? dataset(w.app) !== null : w.app === contender.app);
 
 /** One timed run of workload `w` against a running contender, with its memory sampled. */
 async function measureRun(contender, handle, w, entry) {
@@ -302,7 +322,6 @@ async function main() {
     writeMarkdown(result);
     return;
   }
-  const selected = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
   const all = defineContenders(paths);
   if (opts.profile) {
     const target = all.find((c) => c.id === opts['profile-contender'] && ['mlserve', 'express', 'ceiling', 'mlserve-v2'].includes(c.id));
@@ -368,6 +387,7 @@ async function main() {
 
   if (!selected || selected.has('inprocess')) await measureInprocess(result);
   const up = [];
+  const brought = [];
   try {
     for (const c of contenders) {
       result.contenders[c.id] = { label: c.label };
@@ -379,19 +399,18 @@ async function main() {
       }
       try {
         const handle = await bringUp(c, result);
+        brought.push(c);
         // Measured for its cold start (and answers) only: it does not hold memory through the runs.
-        if (c.coldStartOnly) {
-          await stopProcess(handle);
-          c.cleanup?.();
-        } else {
-          up.push({ contender: c, handle });
-        }
+        if (c.coldStartOnly) await stopProcess(handle);
+        else up.push({ contender: c, handle });
       } catch (err) {
         c.cleanup?.();
         result.contenders[c.id].skipped = `failed: ${err.message.split('\n')[0]}`;
         log(`${c.label}: FAILED\n${err.message}`);
       }
     }
+    await measureColdStarts(brought, result);
+    for (const c of brought) if (c.coldStartOnly) c.cleanup?.();
     await measureAll(up, result);
   } finally {
     for (const { contender, handle } of up) {

@@ -73,6 +73,7 @@ const sample = {
   contenders: {
     mlserve: { label: 'mlserve', coldStartMs: 900, rssIdleBytes: 1, rssPeakBytes: 200 * 2 ** 20 },
     'mlserve-bento': { label: 'mlserve (bento)', coldStartMs: 1200 },
+    'mlserve-w2': { label: 'mlserve --workers 2' },
     express: { label: 'Express baseline', coldStartMs: 600 },
     fastapi: { label: 'FastAPI' },
     ceiling: { label: 'ceiling' },
@@ -84,6 +85,7 @@ const sample = {
     run('ceiling', 'single-c64', 16000, 6),
     run('mlserve', 'rows1000', 30, 300, 1000),
     run('express', 'rows1000', 20, 400, 1000),
+    run('mlserve-w2', 'rows1000', 40, 250, 1000),
     run('mlserve', 'rows100', 700, 30, 100),
     run('express', 'rows100', 200, 60, 100),
     run('mlserve', 'single-c1', 3000, 2),
@@ -100,7 +102,9 @@ test('targets are judged from the ratios of one run', () => {
     [
       ['mlserve 1000 rows/request c=8', false],
       ['mlserve 1000 rows/request c=8', false],
+      ['mlserve --workers 2, 1000 rows/request c=8', true],
       ['mlserve 100 rows/request c=8', true],
+      ['mlserve --workers 2, 100 rows/request c=8', null],
       ['mlserve single row c=1', false],
       ['mlserve single row c=1', true],
       ['mlserve single row c=64', true],
@@ -117,6 +121,7 @@ test('targets are judged from the ratios of one run', () => {
   assert.equal(byName('mlserve 1000 rows/request c=8: rows/s >= 80%').measured, 0.3);
   assert.equal(byName('mlserve 1000 rows/request c=8: rows/s >= 1.6x').measured, 1.5);
   assert.equal(byName('mlserve serve <bento>').measured, 2);
+  assert.equal(byName('mlserve --workers 2, 1000 rows').measured, 2);
 });
 
 test('a missing contender leaves its targets unjudged rather than failed', () => {

@@ -1,17 +1,31 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, posix } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { create, Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { createStoreError } from './errors';
 import { errnoCode, syncFile } from './fs-utils';
 import { kModelFiles } from './manifest';
 import type { FileDigest } from './types';
 
+type TarModule = typeof import('tar');
+let tarModule: TarModule | undefined;
+
+/**
+ * tar loads on the first import or export: a process that only serves models never needs it
+ * (about 30 ms of start-up). require(), not import(): CommonJS users under jest cannot import().
+ */
+function loadTar(): TarModule {
+  tarModule ??= createRequire(__filename)('tar') as TarModule;
+  return tarModule;
+}
+
 /** Writes a gzipped tar of `files` (names inside `dir`) to `file`, with portable headers (no uid, user names or mtimes of this machine). */
 export async function createArchive(dir: string, files: string[], file: string): Promise<void> {
+  const { create } = loadTar();
   await create({ gzip: true, file, cwd: dir, portable: true, noDirRecurse: true }, files);
   await syncFile(file);
 }
@@ -94,6 +108,7 @@ export async function extractArchive(file: string, dir: string, options: Extract
     wake?.();
   };
 
+  const { Parser } = loadTar();
   const parser = new Parser({ strict: true, maxMetaEntrySize: 64 * 1024 });
   parser.on('error', (err: Error) => fail(refusal(file, err.message)));
   parser.on('entry', (entry: ReadEntry) => {

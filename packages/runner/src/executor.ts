@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { createRunnerError } from './errors';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';
+import { type PoolSpec, poolOptions, takeWarmPool } from './warm-pool';
 import type { WorkerData, WorkerTask } from './worker-protocol';
 
 /**
@@ -21,6 +22,8 @@ export interface Executor {
    * path: no worker hop). Never rejects, like a worker's result.
    */
   runInline?(inputs: Record<string, WireTensor>): Promise<RunResult>;
+  /** True once the calling thread's session of runInline() is loaded. */
+  readonly inlineReady?: boolean;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -41,13 +44,20 @@ export function resolveWorkerFile(dir: string = __dirname): string {
   return found;
 }
 
+/** What the calling thread's session of the idle path is made from. */
+type InlineModel = { modelPath: string; sessionOptions: SessionOptions; modelBytes?: Uint8Array | undefined };
+
 /** Batches run in worker threads, one ONNX Runtime session each. */
 export class PoolExecutor implements Executor {
   readonly capacity: number;
   readonly #workers: number;
   readonly #pool: Piscina<WorkerTask, RunResult | LoadResult>;
   /** The calling thread's own session, for batches run inline when the pool is idle. */
-  readonly #inline: SessionHost | undefined;
+  readonly #inlineModel: InlineModel | undefined;
+  #inline: SessionHost | undefined;
+  #inlineReady = false;
+  /** The model the load tasks bring, when the pool was a warm one started without it. */
+  #warmModel: WorkerData | undefined;
   /** Called when a worker fails outside of any task (piscina's 'error'). */
   onWorkerError: (err: Error) => void = () => {};
 
@@ -63,21 +73,17 @@ export class PoolExecutor implements Executor {
     inline?: boolean;
   }) {
     this.#workers = options.workers;
-    if (options.inline) this.#inline = new SessionHost(options.modelPath, options.sessionOptions, options.modelBytes);
+    if (options.inline) this.#inlineModel = options;
     this.capacity = options.workers * options.batchesPerWorker;
     const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };
-    this.#pool = new Piscina({
-      filename: options.workerFile,
-      name: 'default',
-      minThreads: options.workers,
-      maxThreads: options.workers,
-      // Sessions are created once per worker and never recycled: workers never idle out.
-      idleTimeout: Infinity,
-      // A worker runs its batches one after the other; the next one waits in its message port.
-      concurrentTasksPerWorker: options.batchesPerWorker,
-      recordTiming: false,
-      workerData,
-    });
+    const spec: PoolSpec = { workerFile: options.workerFile, workers: options.workers, batchesPerWorker: options.batchesPerWorker };
+    const warm = takeWarmPool(spec);
+    if (warm) {
+      // Workers started from now on (after a crash) read the model from workerData like any pool's.
+      Object.assign(warm.workerData, workerData);
+      this.#warmModel = workerData;
+    }
+    this.#pool = warm?.pool ?? new Piscina(poolOptions(spec, workerData));
     this.#pool.on('error', (err: Error) => this.onWorkerError(err));
   }
 
@@ -91,7 +97,7 @@ export class PoolExecutor implements Executor {
     const tasks: Array<Promise<LoadResult>> = [];
     for (let i = 0; i < this.#workers; i++) {
       tasks.push(
-        this.#pool.run({ op: 'load', barrier, total: this.#workers }).then(
+        this.#pool.run({ op: 'load', barrier, total: this.#workers, model: this.#warmModel }).then(
           (result) => {
             if (!(result as LoadResult).ok) release();
             return result as LoadResult;
@@ -103,9 +109,23 @@ export class PoolExecutor implements Executor {
         ),
       );
     }
-    if (this.#inline) tasks.push(this.#inline.loaded);
     const settled = await Promise.allSettled(tasks);
-    return settled.map((s) => (s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` }));
+    const results = settled.map((s): LoadResult =>
+      s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` },
+    );
+    if (this.#inlineModel && results.every((r) => r.ok)) this.#loadInline(this.#inlineModel);
+    return results;
+  }
+
+  /**
+   * The idle path's session on this thread loads after the workers' sessions, not beside them: the
+   * runner is ready as soon as its workers are, and the idle path waits until this one exists.
+   */
+  #loadInline(model: InlineModel): void {
+    const host = (this.#inline = new SessionHost(model.modelPath, model.sessionOptions, model.modelBytes));
+    void host.loaded.then((r) => {
+      if (r.ok && this.#inline === host) this.#inlineReady = true;
+    });
   }
 
   run(inputs: Record<string, WireTensor>, transferList: ArrayBuffer[]): Promise<RunResult> {
@@ -113,18 +133,31 @@ export class PoolExecutor implements Executor {
   }
 
   get runInline(): ((inputs: Record<string, WireTensor>) => Promise<RunResult>) | undefined {
-    const inline = this.#inline;
-    return inline && ((inputs) => inline.run(inputs));
+    if (!this.#inlineModel) return undefined;
+    return (inputs) => this.#inline!.run(inputs);
+  }
+
+  get inlineReady(): boolean {
+    return this.#inlineReady;
   }
 
   async close(): Promise<void> {
     await this.#pool.close();
-    await this.#inline?.release();
+    await this.#releaseInline();
   }
 
   async destroy(): Promise<void> {
     await this.#pool.destroy();
-    await this.#inline?.release();
+    await this.#releaseInline();
+  }
+
+  async #releaseInline(): Promise<void> {
+    const host = this.#inline;
+    this.#inline = undefined;
+    this.#inlineReady = false;
+    // A session still loading is released once it exists.
+    await host?.loaded;
+    await host?.release();
   }
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import type { Outputs } from './batch';
 import { createRunnerError } from './errors';
+import { resolveWorkerFile } from './executor';
 import { Lifecycle } from './lifecycle';
 import { type ModelRefLike, type RunnerModelInfo, type RunnerModelSource, type RunnerPipeline, resolveModelSource } from './model-source';
 import { type ResolvedRunnerOptions, type RunnerOptions, resolveRunnerOptions } from './options';
@@ -10,6 +11,7 @@ import { feedSchema, recordsToFeeds } from './record-feed';
 import { Scheduler } from './scheduler';
 import { type BatchEvent, RunnerMetrics, type RunnerStats } from './stats';
 import { type ModelSignature, type TensorInput, type TensorOutput, type TensorSpec, type WireTensor, normalizeInput } from './tensor';
+import { startWarmPool } from './warm-pool';
 import { type ServingGraph, mergeSignature, readServingGraph } from './serving-graph';
 
 /**
@@ -23,6 +25,21 @@ function startsEagerly(): boolean {
   if (value === 'eager') return true;
   throw new RangeError(`MLSERVE_RUNNER_START must be 'eager' or 'lazy', got "${value}"`);
 }
+
+/**
+ * Under `mlserve serve`, the worker threads of the first runner start as soon as this package
+ * loads, while the rest of the service is still loading (see warm-pool.ts).
+ */
+function warmUpWhenEager(): void {
+  try {
+    if (!startsEagerly()) return;
+    const defaults = resolveRunnerOptions(undefined, () => 0);
+    startWarmPool({ workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker });
+  } catch {
+    // A bad MLSERVE_RUNNER_* value is reported by the runner that reads it; an unbuilt worker, by its ready().
+  }
+}
+warmUpWhenEager();
 
 /**
  * Runs one ONNX model behind an adaptive batching queue. When worker slots are free, queued rows

@@ -44,9 +44,7 @@ export class Scheduler {
   /** Jobs whose rows have not reached a worker yet, with their maxLatencyMs deadline. */
   readonly #latency: DeadlineQueue<Job> | undefined;
   #executor: Executor | undefined;
-  /** The executor's calling-thread session, when inlineMaxRows allows the idle path. */
-  #runInline: Executor['runInline'];
-  /** Decides when a batch takes the idle path. */
+  /** Decides when a batch takes the idle path (on the executor's calling-thread session, once loaded). */
   #idlePath: IdlePath | undefined;
   #inFlight = 0;
   /** When a worker last became free after all were busy: a request that came later never waited for one. */
@@ -87,8 +85,7 @@ export class Scheduler {
     this.#executor = executor;
     this.#capacity = executor.capacity;
     const { inlineMaxRows } = this.#host.options;
-    this.#runInline = inlineMaxRows > 0 ? executor.runInline : undefined;
-    this.#idlePath = this.#runInline && new IdlePath(inlineMaxRows);
+    this.#idlePath = inlineMaxRows > 0 && executor.runInline ? new IdlePath(inlineMaxRows) : undefined;
   }
 
   /** Sizes batches for the model's signature, once the sessions are loaded. */
@@ -109,7 +106,7 @@ export class Scheduler {
     this.#latency?.clear();
     const executor = this.#executor;
     this.#executor = undefined;
-    this.#runInline = this.#idlePath = undefined;
+    this.#idlePath = undefined;
     return executor;
   }
 
@@ -205,7 +202,7 @@ export class Scheduler {
       // Idle: nothing runs, no caller overlapped another lately, and the few rows queued would wait
       // for a worker to wake up longer than their inference takes here (see IdlePath). Under load
       // callers overlap, so requests batch to the workers.
-      if (this.#idlePath && this.#inFlight === 0 && this.#idlePath.admits(queue.rows, now)) {
+      if (this.#idlePath && this.#inFlight === 0 && this.#executor!.inlineReady && this.#idlePath.admits(queue.rows, now)) {
         const batch = queue.take(maxBatchSize, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
         if (batch.length === 0) break;
         this.#dispatch(batch, false, true);
@@ -252,7 +249,7 @@ export class Scheduler {
       this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash, inline);
       return;
     }
-    const running = inline ? this.#runInline!(merged.inputs) : this.#executor!.run(merged.inputs, merged.transferList);
+    const running = inline ? this.#executor!.runInline!(merged.inputs) : this.#executor!.run(merged.inputs, merged.transferList);
     running.then(
       (result) => this.#finish(batch, rows, started, maxWait, result, undefined, afterCrash, inline),
       (err: unknown) => this.#finish(batch, rows, started, maxWait, undefined, err, afterCrash, inline),

@@ -1,7 +1,9 @@
 import type { WireTensor } from './tensor';
 
 /** A task the runner posts to a worker. */
-export type WorkerTask = { op: 'load'; barrier?: Int32Array; total: number } | { op: 'run'; inputs: Record<string, WireTensor> };
+export type WorkerTask =
+  /** `model` goes to a warm worker, started before the model was known (see warm-pool.ts). */
+  { op: 'load'; barrier?: Int32Array; total: number; model?: WorkerData } | { op: 'run'; inputs: Record<string, WireTensor> };
 
 /** What the runner passes to every worker as piscina's workerData. */
 export interface WorkerData {

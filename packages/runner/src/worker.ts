@@ -1,15 +1,18 @@
 /**
  * The piscina worker: one ONNX Runtime session per thread, created as soon as the thread starts
- * and never recycled. The default export is a promise of the handler: piscina awaits it before it
+ * (or, for a warm worker, at its first load task) and never recycled. The default export is a promise of the handler: piscina awaits it before it
  * reports the worker ready, so a replacement for a crashed worker loads its session before it is
  * given a batch (and before the thread starts blocking in Atomics.wait between tasks).
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
-import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
+import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf, warmUpRuntime } from './session-host';
+import { kDefaultRunnerOptions } from './options';
 import type { WorkerData, WorkerTask } from './worker-protocol';
 
-const data = workerData as WorkerData;
-const host = new SessionHost(data.modelPath, data.sessionOptions as SessionOptions, data.modelBytes);
+const hostOf = (data: Partial<WorkerData> | undefined): SessionHost | undefined =>
+  data?.modelPath === undefined ? undefined : new SessionHost(data.modelPath, data.sessionOptions as SessionOptions, data.modelBytes);
+// A warm worker (see warm-pool.ts) starts before its model is known: its first load task brings it.
+let host = hostOf(workerData as Partial<WorkerData> | undefined);
 
 /** Carries a result and the buffers to transfer with it back to the main thread. */
 class Moved {
@@ -28,12 +31,14 @@ class Moved {
 /** Handles one task from the runner: a load barrier at ready(), or a batch to run. */
 async function handleTask(task: WorkerTask): Promise<RunResult | LoadResult> {
   if (task.op === 'run') {
+    if (!host) return { ok: false, message: 'the worker was given a batch before its model' };
     const result = await host.run(task.inputs);
     if (!result.ok) return result;
     const buffers = transferablesOf(result.outputs);
     return buffers.length === 0 ? result : (move(new Moved(result, buffers)) as unknown as RunResult);
   }
-  const loaded = await host.loaded;
+  host ??= hostOf(task.model);
+  const loaded: LoadResult = host ? await host.loaded : { ok: false, message: 'the worker was started without a model' };
   if (task.barrier) awaitBarrier(task.barrier, task.total, !loaded.ok);
   return loaded;
 }
@@ -55,5 +60,5 @@ function awaitBarrier(barrier: Int32Array, total: number, failed: boolean): void
 }
 
 /** Resolves to the task handler once this thread's session is loaded (or failed to load). */
-const handler: Promise<typeof handleTask> = host.loaded.then(() => handleTask);
+const handler: Promise<typeof handleTask> = (host ? host.loaded : warmUpRuntime(kDefaultRunnerOptions.sessionOptions)).then(() => handleTask);
 export default handler;

@@ -4,7 +4,6 @@ import { isAddressInUse, checkPort, portInUse } from '../../net';
 import { loadService } from '../../service-module';
 import type { ServeTarget } from '../../serve-target';
 import { displayUrl, printBanner } from './banner';
-import { shareClusterMetrics } from './cluster-metrics';
 import type { ServeHandle } from './handle';
 
 /** Loads the service (or builds the generic one of stored models) into this process and listens. */
@@ -29,7 +28,7 @@ export async function serveInProcess(err: Writer, target: ServeTarget, port: num
   if (!cluster.isWorker) printBanner(err, svc.name, url, grpcPort === undefined ? undefined : `(V2 gRPC on ${listening.host ?? host}:${grpcPort})`);
   // Tells a cluster primary that this worker is listening with its runners ready, and the service's name.
   if (cluster.isWorker) {
-    shareClusterMetrics(svc);
+    (await import('./cluster-metrics')).shareClusterMetrics(svc);
     process.send?.({ type: 'mlserve:ready', name: svc.name });
   }
   let resolveClosed!: () => void;

@@ -6,10 +6,8 @@ import { checkPort } from '../../net';
 import { findLenderDirs, lendDependencies, needsLending } from '../../bento-env';
 import { resolveModelTargets } from '../../model-target';
 import { resolveServeTarget } from '../../serve-target';
-import { runCluster } from './cluster';
 import { childEnv, type ServeHandle } from './handle';
 import { serveInProcess } from './in-process';
-import { superviseChild } from './supervise';
 import { checkRepositoryOptions, repositoryArgs, repositoryTarget, type RepositoryServeOptions } from './repository-target';
 
 export type { ServeHandle } from './handle';
@@ -111,8 +109,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     if (options.reload) {
       if (apiWorkers > 1) args.push('--api-workers', String(apiWorkers));
       const env = childEnv(ctx.home, 'child');
+      // Loaded only here: the watcher (chokidar) and the metrics aggregator are not needed to serve in-process.
+      const { superviseChild } = await import('./supervise');
       return superviseChild({ err: ctx.stderr, target, cliPath, args, env, host, port: fixedPort, watchDir: options.reload ? target.watchDir : undefined });
     }
+    const { runCluster } = await import('./cluster');
     return runCluster(ctx.stderr, target, cliPath, args, host, fixedPort, apiWorkers, ctx.home, options.crashLoop);
   }
   // A bento carries its models in a store layout, so the service's ModelStore reads them from there.

@@ -1,0 +1,88 @@
+import { Piscina } from 'piscina';
+import type { WorkerData, WorkerTask } from './worker-protocol';
+import type { LoadResult, RunResult } from './session-host';
+
+/** The pool settings a runner needs; a warm pool is adopted only by a runner that needs the same. */
+export interface PoolSpec {
+  workerFile: string;
+  workers: number;
+  batchesPerWorker: number;
+}
+
+/** A worker pool started before any runner knows its model, with the workerData its workers read. */
+export interface WarmPool {
+  pool: Piscina<WorkerTask, RunResult | LoadResult>;
+  /** Empty until adopted; then holds the model, so a worker started after a crash loads it at once. */
+  workerData: Partial<WorkerData>;
+}
+
+// Process-wide: the runner bundled into a bento and the one a service file imports may be two
+// copies of this module, and only a pool of the same worker file is taken.
+const kWarmPools = Symbol.for('@mlserve/runner:warm-pools');
+type Registry = Map<string, { warm: WarmPool; spec: PoolSpec; timer: NodeJS.Timeout }>;
+const registry = ((globalThis as Record<symbol, Registry | undefined>)[kWarmPools] ??= new Map());
+
+/** The piscina options of a runner's pool: the same for a warm pool and a runner's own. */
+export function poolOptions(spec: PoolSpec, workerData: Partial<WorkerData>): ConstructorParameters<typeof Piscina>[0] {
+  return {
+    filename: spec.workerFile,
+    name: 'default',
+    minThreads: spec.workers,
+    maxThreads: spec.workers,
+    // Sessions are created once per worker and never recycled: workers never idle out.
+    idleTimeout: Infinity,
+    // A worker runs its batches one after the other; the next one waits in its message port.
+    concurrentTasksPerWorker: spec.batchesPerWorker,
+    recordTiming: false,
+    workerData,
+  };
+}
+
+/**
+ * Starts the worker threads of a runner not created yet (`mlserve serve` does, through
+ * MLSERVE_RUNNER_START=eager, as soon as this package loads): thread start-up and loading
+ * onnxruntime-node (about 100 ms) then overlap with loading the rest of the service, and the first
+ * runner with the same pool settings only has to create its session. A pool nobody takes within
+ * `releaseAfterMs` is destroyed. One warm pool per worker file; a second call does nothing.
+ */
+export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): void {
+  if (registry.has(spec.workerFile)) return;
+  const workerData: Partial<WorkerData> = {};
+  const pool = new Piscina<WorkerTask, RunResult | LoadResult>(poolOptions(spec, workerData));
+  // A warm worker holds no session, so an error of its own is not anybody's failure yet.
+  pool.on('error', () => {});
+  const timer = setTimeout(() => releaseWarmPool(spec.workerFile), releaseAfterMs).unref();
+  registry.set(spec.workerFile, { warm: { pool, workerData }, spec, timer });
+}
+
+/**
+ * Takes the warm pool of `spec.workerFile` when its settings are `spec`'s; the caller owns it from
+ * then on. A pool of other settings is destroyed: the first runner decides, and a pool nobody can
+ * take only costs memory.
+ */
+export function takeWarmPool(spec: PoolSpec): WarmPool | undefined {
+  const entry = registry.get(spec.workerFile);
+  if (!entry) return undefined;
+  registry.delete(spec.workerFile);
+  clearTimeout(entry.timer);
+  if (entry.spec.workers !== spec.workers || entry.spec.batchesPerWorker !== spec.batchesPerWorker) {
+    void entry.warm.pool.destroy().catch(() => {});
+    return undefined;
+  }
+  entry.warm.pool.removeAllListeners('error');
+  return entry.warm;
+}
+
+/** Destroys the warm pool of `workerFile`, if one is still waiting. */
+export function releaseWarmPool(workerFile: string): void {
+  const entry = registry.get(workerFile);
+  if (!entry) return;
+  registry.delete(workerFile);
+  clearTimeout(entry.timer);
+  void entry.warm.pool.destroy().catch(() => {});
+}
+
+/** True while a warm pool of `workerFile` waits to be taken. */
+export function hasWarmPool(workerFile: string): boolean {
+  return registry.has(workerFile);
+}
