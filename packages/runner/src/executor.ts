@@ -65,6 +65,8 @@ export class PoolExecutor implements Executor {
     workers: number;
     batchesPerWorker: number;
     workerFile: string;
+    /** Which warm pool it may take (see warm-pool.ts). */
+    poolKey: string;
     modelPath: string;
     modelBytes?: Uint8Array | undefined;
     sessionOptions: SessionOptions;
@@ -76,7 +78,7 @@ export class PoolExecutor implements Executor {
     if (options.inline) this.#inlineModel = options;
     this.capacity = options.workers * options.batchesPerWorker;
     const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };
-    const spec: PoolSpec = { workerFile: options.workerFile, workers: options.workers, batchesPerWorker: options.batchesPerWorker };
+    const spec: PoolSpec = { key: options.poolKey, workerFile: options.workerFile, workers: options.workers, batchesPerWorker: options.batchesPerWorker };
     const warm = takeWarmPool(spec);
     if (warm) {
       // Workers started from now on (after a crash) read the model from workerData like any pool's.

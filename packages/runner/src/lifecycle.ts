@@ -4,6 +4,7 @@ import { type Executor, InProcessExecutor, PoolExecutor, resolveWorkerFile } fro
 import type { RunnerModelInfo } from './model-source';
 import type { ResolvedRunnerOptions } from './options';
 import type { Scheduler } from './scheduler';
+import { kOwnWorkerKey } from './warm-pool';
 import type { RunnerMetrics, RunnerState } from './stats';
 import type { ModelSignature } from './tensor';
 
@@ -81,6 +82,7 @@ export class Lifecycle {
             workers: host.options.workers,
             batchesPerWorker: host.options.batchesPerWorker,
             workerFile: workerFile ?? resolveWorkerFile(),
+            poolKey: workerFile ?? kOwnWorkerKey,
             modelPath,
             modelBytes,
             sessionOptions,

@@ -11,7 +11,7 @@ import { feedSchema, recordsToFeeds } from './record-feed';
 import { Scheduler } from './scheduler';
 import { type BatchEvent, RunnerMetrics, type RunnerStats } from './stats';
 import { type ModelSignature, type TensorInput, type TensorOutput, type TensorSpec, type WireTensor, normalizeInput } from './tensor';
-import { startWarmPool } from './warm-pool';
+import { kOwnWorkerKey, startWarmPool } from './warm-pool';
 import { type ServingGraph, mergeSignature, readServingGraph } from './serving-graph';
 
 /**
@@ -34,7 +34,7 @@ function warmUpWhenEager(): void {
   try {
     if (!startsEagerly()) return;
     const defaults = resolveRunnerOptions(undefined, () => 0);
-    startWarmPool({ workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker });
+    startWarmPool({ key: kOwnWorkerKey, workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker });
   } catch {
     // A bad MLSERVE_RUNNER_* value is reported by the runner that reads it; an unbuilt worker, by its ready().
   }

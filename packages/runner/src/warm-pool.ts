@@ -2,8 +2,17 @@ import { Piscina } from 'piscina';
 import type { WorkerData, WorkerTask } from './worker-protocol';
 import type { LoadResult, RunResult } from './session-host';
 
+/**
+ * The key of warm pools of the package's own worker. Any copy of this package (a bento bundles its
+ * own beside the CLI's) may take them: what has to match is what the load task tells the worker,
+ * so bump the number when worker-protocol.ts changes.
+ */
+export const kOwnWorkerKey = '@mlserve/runner worker, protocol 1';
+
 /** The pool settings a runner needs; a warm pool is adopted only by a runner that needs the same. */
 export interface PoolSpec {
+  /** `kOwnWorkerKey` for the package's worker; a custom worker file's own path. */
+  key: string;
   workerFile: string;
   workers: number;
   batchesPerWorker: number;
@@ -16,8 +25,7 @@ export interface WarmPool {
   workerData: Partial<WorkerData>;
 }
 
-// Process-wide: the runner bundled into a bento and the one a service file imports may be two
-// copies of this module, and only a pool of the same worker file is taken.
+// Process-wide: the CLI that serves a bento and the bento's own code hold two copies of this module.
 const kWarmPools = Symbol.for('@mlserve/runner:warm-pools');
 type Registry = Map<string, { warm: WarmPool; spec: PoolSpec; timer: NodeJS.Timeout }>;
 const registry = ((globalThis as Record<symbol, Registry | undefined>)[kWarmPools] ??= new Map());
@@ -43,27 +51,29 @@ export function poolOptions(spec: PoolSpec, workerData: Partial<WorkerData>): Co
  * MLSERVE_RUNNER_START=eager, as soon as this package loads): thread start-up and loading
  * onnxruntime-node (about 100 ms) then overlap with loading the rest of the service, and the first
  * runner with the same pool settings only has to create its session. A pool nobody takes within
- * `releaseAfterMs` is destroyed. One warm pool per worker file; a second call does nothing.
+ * `releaseAfterMs` is destroyed. One warm pool per key: returns the pool started, or the one
+ * already waiting.
  */
-export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): void {
-  if (registry.has(spec.workerFile)) return;
+export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): WarmPool['pool'] {
+  const waiting = registry.get(spec.key);
+  if (waiting) return waiting.warm.pool;
   const workerData: Partial<WorkerData> = {};
   const pool = new Piscina<WorkerTask, RunResult | LoadResult>(poolOptions(spec, workerData));
   // A warm worker holds no session, so an error of its own is not anybody's failure yet.
   pool.on('error', () => {});
-  const timer = setTimeout(() => releaseWarmPool(spec.workerFile), releaseAfterMs).unref();
-  registry.set(spec.workerFile, { warm: { pool, workerData }, spec, timer });
+  const timer = setTimeout(() => releaseWarmPool(spec.key), releaseAfterMs).unref();
+  registry.set(spec.key, { warm: { pool, workerData }, spec, timer });
+  return pool;
 }
 
 /**
- * Takes the warm pool of `spec.workerFile` when its settings are `spec`'s; the caller owns it from
- * then on. A pool of other settings is destroyed: the first runner decides, and a pool nobody can
+ * Takes the warm pool of `spec.key` when its settings are `spec`'s; the caller owns it from then on. A pool of other settings is destroyed: the first runner decides, and a pool nobody can
  * take only costs memory.
  */
 export function takeWarmPool(spec: PoolSpec): WarmPool | undefined {
-  const entry = registry.get(spec.workerFile);
+  const entry = registry.get(spec.key);
   if (!entry) return undefined;
-  registry.delete(spec.workerFile);
+  registry.delete(spec.key);
   clearTimeout(entry.timer);
   if (entry.spec.workers !== spec.workers || entry.spec.batchesPerWorker !== spec.batchesPerWorker) {
     void entry.warm.pool.destroy().catch(() => {});
@@ -73,16 +83,16 @@ export function takeWarmPool(spec: PoolSpec): WarmPool | undefined {
   return entry.warm;
 }
 
-/** Destroys the warm pool of `workerFile`, if one is still waiting. */
-export function releaseWarmPool(workerFile: string): void {
-  const entry = registry.get(workerFile);
+/** Destroys the warm pool of `key`, if one is still waiting. */
+export function releaseWarmPool(key: string): void {
+  const entry = registry.get(key);
   if (!entry) return;
-  registry.delete(workerFile);
+  registry.delete(key);
   clearTimeout(entry.timer);
   void entry.warm.pool.destroy().catch(() => {});
 }
 
-/** True while a warm pool of `workerFile` waits to be taken. */
-export function hasWarmPool(workerFile: string): boolean {
-  return registry.has(workerFile);
+/** True while a warm pool of `key` waits to be taken. */
+export function hasWarmPool(key: string): boolean {
+  return registry.has(key);
 }

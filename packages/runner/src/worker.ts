@@ -1,8 +1,9 @@
 /**
  * The piscina worker: one ONNX Runtime session per thread, created as soon as the thread starts
- * (or, for a warm worker, at its first load task) and never recycled. The default export is a promise of the handler: piscina awaits it before it
- * reports the worker ready, so a replacement for a crashed worker loads its session before it is
- * given a batch (and before the thread starts blocking in Atomics.wait between tasks).
+ * (for a warm worker, at its first load task) and never recycled. The default export is a promise
+ * of the handler: piscina awaits it before it reports the worker ready, so a replacement for a
+ * crashed worker loads its session before it is given a batch (and before the thread starts
+ * blocking in Atomics.wait between tasks).
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf, warmUpRuntime } from './session-host';
@@ -59,6 +60,6 @@ function awaitBarrier(barrier: Int32Array, total: number, failed: boolean): void
   }
 }
 
-/** Resolves to the task handler once this thread's session is loaded (or failed to load). */
+/** Resolves to the task handler once this thread's session is loaded (or failed to load); for a warm worker, once ONNX Runtime is set up. */
 const handler: Promise<typeof handleTask> = (host ? host.loaded : warmUpRuntime(kDefaultRunnerOptions.sessionOptions)).then(() => handleTask);
 export default handler;

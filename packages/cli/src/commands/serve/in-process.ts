@@ -10,6 +10,9 @@ import type { ServeHandle } from './handle';
 export async function serveInProcess(err: Writer, target: ServeTarget, port: number, host: string, home: string): Promise<ServeHandle> {
   // Fail fast on a taken port, before loading models and starting workers (cluster workers share it).
   if (port !== 0 && !cluster.isWorker) await checkPort(port, host);
+  // Loaded before the service: under MLSERVE_RUNNER_START=eager it starts its worker threads as it
+  // loads, so they are up while the service's modules load (a bento's own copy of the runner takes them).
+  await import('@mlserve/runner');
   const svc =
     target.kind === 'model'
       ? await (await import('../../model-service')).createModelService(target.models!, { home, repository: target.repository })
