@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { createRunnerError } from './errors';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';
+import { trackSessionLoad } from './sessions-loading';
 import { type PoolSpec, poolOptions, takeWarmPool } from './warm-pool';
 import type { WorkerData, WorkerTask } from './worker-protocol';
 
@@ -111,7 +112,7 @@ export class PoolExecutor implements Executor {
         ),
       );
     }
-    const settled = await Promise.allSettled(tasks);
+    const settled = await trackSessionLoad(Promise.allSettled(tasks));
     const results = settled.map((s): LoadResult =>
       s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` },
     );

@@ -75,23 +75,6 @@ export class SessionHost {
   }
 }
 
-// An ONNX graph of one Identity node (float x[1] -> y[1], opset 13), made with onnx.helper.
-const kTinyModel = 'CAc6NwoQCgF4EgF5IghJZGVudGl0eRIBd1oPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=';
-
-/**
- * Creates and frees a session of a one-node graph: the first session of a process also sets up
- * ONNX Runtime itself (its environment and kernel registries, 25-40 ms here), which a warm worker
- * does before its model is known so that the model's own session costs only the model. Never rejects.
- */
-export async function warmUpRuntime(options: SessionOptions): Promise<void> {
-  try {
-    const session = await ort.InferenceSession.create(Buffer.from(kTinyModel, 'base64'), options);
-    await session.release();
-  } catch {
-    // The model's own session reports whatever is wrong with the runtime.
-  }
-}
-
 function toSpec(m: ort.InferenceSession.ValueMetadata): ModelSignature['inputs'][number] {
   return m.isTensor ? { name: m.name, type: m.type, shape: m.shape.slice() } : { name: m.name, type: 'non-tensor', shape: [] };
 }

@@ -50,7 +50,10 @@ export function poolOptions(spec: PoolSpec, workerData: Partial<WorkerData>): Co
  * Starts the worker threads of a runner not created yet (`mlserve serve` does, through
  * MLSERVE_RUNNER_START=eager, as soon as this package loads): thread start-up and loading
  * onnxruntime-node (about 100 ms) then overlap with loading the rest of the service, and the first
- * runner with the same pool settings only has to create its session. A pool nobody takes within
+ * runner with the same pool settings only has to create its session. (Not ONNX Runtime's own set-up
+ * ahead of it, with a session of a tiny graph: a process that exits while a thread is inside
+ * session creation aborts — onnxruntime-node throws from native code — and a service file that
+ * fails to load must still exit with its code.) A pool nobody takes within
  * `releaseAfterMs` is destroyed. One warm pool per key: returns the pool started, or the one
  * already waiting.
  */

@@ -6,8 +6,7 @@
  * blocking in Atomics.wait between tasks).
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
-import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf, warmUpRuntime } from './session-host';
-import { kDefaultRunnerOptions } from './options';
+import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
 import type { WorkerData, WorkerTask } from './worker-protocol';
 
 const hostOf = (data: Partial<WorkerData> | undefined): SessionHost | undefined =>
@@ -60,6 +59,6 @@ function awaitBarrier(barrier: Int32Array, total: number, failed: boolean): void
   }
 }
 
-/** Resolves to the task handler once this thread's session is loaded (or failed to load); for a warm worker, once ONNX Runtime is set up. */
-const handler: Promise<typeof handleTask> = (host ? host.loaded : warmUpRuntime(kDefaultRunnerOptions.sessionOptions)).then(() => handleTask);
+/** Resolves to the task handler once this thread's session is loaded (or failed to load); at once for a warm worker. */
+const handler: Promise<typeof handleTask> = host ? host.loaded.then(() => handleTask) : Promise.resolve(handleTask);
 export default handler;
