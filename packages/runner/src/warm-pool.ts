@@ -49,13 +49,11 @@ export function poolOptions(spec: PoolSpec, workerData: Partial<WorkerData>): Co
 /**
  * Starts the worker threads of a runner not created yet (`mlserve serve` does, through
  * MLSERVE_RUNNER_START=eager, as soon as this package loads): thread start-up and loading
- * onnxruntime-node (about 100 ms) then overlap with loading the rest of the service, and the first
- * runner with the same pool settings only has to create its session. (Not ONNX Runtime's own set-up
- * ahead of it, with a session of a tiny graph: a process that exits while a thread is inside
- * session creation aborts — onnxruntime-node throws from native code — and a service file that
- * fails to load must still exit with its code.) A pool nobody takes within
- * `releaseAfterMs` is destroyed. One warm pool per key: returns the pool started, or the one
- * already waiting.
+ * onnxruntime-node then overlap with loading the rest of the service, and the first runner with
+ * the same pool settings only has to create its session. The threads create no session of their
+ * own ahead of it: a process that exits while a thread is inside session creation aborts
+ * (onnxruntime-node throws from native code). A pool nobody takes within `releaseAfterMs` is
+ * destroyed. One warm pool per key: returns the pool started, or the one already waiting.
  */
 export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): WarmPool['pool'] {
   const waiting = registry.get(spec.key);
@@ -70,8 +68,9 @@ export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): WarmPool
 }
 
 /**
- * Takes the warm pool of `spec.key` when its settings are `spec`'s; the caller owns it from then on. A pool of other settings is destroyed: the first runner decides, and a pool nobody can
- * take only costs memory.
+ * Takes the warm pool of `spec.key` when its settings are `spec`'s; the caller owns it from then
+ * on. A pool of other settings is destroyed: the first runner decides, and a pool nobody can take
+ * only costs memory.
  */
 export function takeWarmPool(spec: PoolSpec): WarmPool | undefined {
   const entry = registry.get(spec.key);
