@@ -27,7 +27,8 @@ export interface WarmPool {
 
 // Process-wide: the CLI that serves a bento and the bento's own code hold two copies of this module.
 const kWarmPools = Symbol.for('@mlserve/runner:warm-pools');
-type Registry = Map<string, { warm: WarmPool; spec: PoolSpec; timer: NodeJS.Timeout }>;
+type RegistryEntry = { warm: WarmPool; spec: PoolSpec; timer: NodeJS.Timeout };
+type Registry = Map<string, RegistryEntry>;
 const registry = ((globalThis as Record<symbol, Registry | undefined>)[kWarmPools] ??= new Map());
 
 /** The piscina options of a runner's pool: the same for a warm pool and a runner's own. */
@@ -75,23 +76,29 @@ export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): WarmPool
 export function takeWarmPool(spec: PoolSpec): WarmPool | undefined {
   const entry = registry.get(spec.key);
   if (!entry) return undefined;
-  registry.delete(spec.key);
-  clearTimeout(entry.timer);
   if (entry.spec.workers !== spec.workers || entry.spec.batchesPerWorker !== spec.batchesPerWorker) {
-    void entry.warm.pool.destroy().catch(() => {});
+    releaseWarmPool(spec.key);
     return undefined;
   }
+  forget(spec.key);
   entry.warm.pool.removeAllListeners('error');
   return entry.warm;
 }
 
 /** Destroys the warm pool of `key`, if one is still waiting. */
 export function releaseWarmPool(key: string): void {
+  void forget(key)
+    ?.warm.pool.destroy()
+    .catch(() => {});
+}
+
+/** Takes the entry of `key` out of the registry, its release timer stopped. */
+function forget(key: string): RegistryEntry | undefined {
   const entry = registry.get(key);
-  if (!entry) return;
+  if (!entry) return undefined;
   registry.delete(key);
   clearTimeout(entry.timer);
-  void entry.warm.pool.destroy().catch(() => {});
+  return entry;
 }
 
 /** True while a warm pool of `key` waits to be taken. */
