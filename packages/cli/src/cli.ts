@@ -164,7 +164,8 @@ const kCommands = {
           reload: { type: 'boolean', describe: 'Restart when a source file under the service directory changes' },
           workers: {
             type: 'string',
-            describe: 'Runner worker threads per process, or auto (one per core the main thread leaves free, fewer for a large model)',
+            describe:
+              'Runner worker threads per process (a fixed pool), or auto (one per core the main thread leaves free, fewer for a large model, one more under large requests)',
             coerce: (v: string) => (v === 'auto' ? 'auto' : Number(v)),
           },
           'api-workers': { type: 'number', describe: 'HTTP worker processes sharing the port (node:cluster)' },

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { createRunnerError } from './errors';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';
+import { kBurstIdleMs } from './burst-policy';
 import { trackSessionLoad } from './sessions-loading';
 import { type PoolSpec, poolOptions, takeWarmPool } from './warm-pool';
 import type { WorkerData, WorkerTask } from './worker-protocol';
@@ -25,6 +27,16 @@ export interface Executor {
   runInline?(inputs: Record<string, WireTensor>): Promise<RunResult>;
   /** True once the calling thread's session of runInline() is loaded. */
   readonly inlineReady?: boolean;
+  /** Worker threads running now, extra ones included. */
+  readonly threads?: number;
+  /**
+   * Starts the extra workers (`maxWorkers` over `workers`), once; `onBurst('ready')` tells when
+   * they take batches (capacity grows), `onBurst('stopped')` when they stopped or failed to start.
+   */
+  startBurst?(): void;
+  /** Stops the extra workers: they finish what they hold, and take nothing more. */
+  stopBurst?(): void;
+  onBurst?: (event: 'ready' | 'stopped') => void;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -48,15 +60,65 @@ export function resolveWorkerFile(dir: string = __dirname): string {
 /** What the calling thread's session of the idle path is made from. */
 type InlineModel = { modelPath: string; sessionOptions: SessionOptions; modelBytes?: Uint8Array | undefined };
 
+type Pool = Piscina<WorkerTask, RunResult | LoadResult>;
+
+/** The extra workers of `maxWorkers`, while they run (see BurstPolicy). */
+interface Burst {
+  pool: Pool;
+  ready: boolean;
+  inFlight: number;
+  lastUsed: number;
+  idleCheck: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Sends one load task per worker of `pool` and resolves with each one's result. The tasks meet at
+ * a barrier in the workers (see worker.ts), so each worker gets exactly one.
+ */
+async function loadWorkers(pool: Pool, workers: number, model: WorkerData | undefined): Promise<LoadResult[]> {
+  // Slot 0 counts arrived workers, slot 1 is set when one failed (see worker.ts).
+  const barrier = new Int32Array(new SharedArrayBuffer(8));
+  const release = (): void => {
+    Atomics.store(barrier, 1, 1);
+    Atomics.notify(barrier, 0);
+  };
+  const tasks: Array<Promise<LoadResult>> = [];
+  for (let i = 0; i < workers; i++) {
+    tasks.push(
+      pool.run({ op: 'load', barrier, total: workers, model }).then(
+        (result) => {
+          if (!(result as LoadResult).ok) release();
+          return result as LoadResult;
+        },
+        (err: unknown) => {
+          release();
+          throw err;
+        },
+      ),
+    );
+  }
+  const settled = await trackSessionLoad(Promise.allSettled(tasks));
+  return settled.map((s): LoadResult =>
+    s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` },
+  );
+}
+
 /** Batches run in worker threads, one ONNX Runtime session each. */
 export class PoolExecutor implements Executor {
-  readonly capacity: number;
   readonly #workers: number;
-  readonly #pool: Piscina<WorkerTask, RunResult | LoadResult>;
+  readonly #batchesPerWorker: number;
+  readonly #extraWorkers: number;
+  readonly #spec: PoolSpec;
+  readonly #workerData: WorkerData;
+  readonly #pool: Pool;
+  #inFlight = 0;
+  #burst: Burst | undefined;
+  onBurst: (event: 'ready' | 'stopped') => void = () => {};
   /** The calling thread's own session, for batches run inline when the pool is idle. */
   readonly #inlineModel: InlineModel | undefined;
   #inline: SessionHost | undefined;
   #inlineReady = false;
+  #loaded = false;
   /** The model the load tasks bring, when the pool was a warm one started without it. */
   #warmModel: WorkerData | undefined;
   /** Called when a worker fails outside of any task (piscina's 'error'). */
@@ -74,12 +136,17 @@ export class PoolExecutor implements Executor {
     name: string;
     /** Also keep a session on this thread for `runInline()`. */
     inline?: boolean;
+    /** Most threads, the extra ones of startBurst() included. Default: `workers`. */
+    maxWorkers?: number;
   }) {
     this.#workers = options.workers;
+    this.#batchesPerWorker = options.batchesPerWorker;
+    this.#extraWorkers = Math.max(0, (options.maxWorkers ?? options.workers) - options.workers);
     if (options.inline) this.#inlineModel = options;
-    this.capacity = options.workers * options.batchesPerWorker;
     const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };
     const spec: PoolSpec = { key: options.poolKey, workerFile: options.workerFile, workers: options.workers, batchesPerWorker: options.batchesPerWorker };
+    this.#spec = spec;
+    this.#workerData = workerData;
     const warm = takeWarmPool(spec);
     if (warm) {
       // Workers started from now on (after a crash) read the model from workerData like any pool's.
@@ -90,39 +157,53 @@ export class PoolExecutor implements Executor {
     this.#pool.on('error', (err: Error) => this.onWorkerError(err));
   }
 
+  /** Batches in flight at once: the workers', and the extra workers' while they take batches. */
+  get capacity(): number {
+    return (this.#workers + (this.#burst?.ready ? this.#extraWorkers : 0)) * this.#batchesPerWorker;
+  }
+
+  get threads(): number {
+    return this.#workers + (this.#burst ? this.#extraWorkers : 0);
+  }
+
   async load(): Promise<LoadResult[]> {
-    // Slot 0 counts arrived workers, slot 1 is set when one failed (see worker.ts).
-    const barrier = new Int32Array(new SharedArrayBuffer(8));
-    const release = (): void => {
-      Atomics.store(barrier, 1, 1);
-      Atomics.notify(barrier, 0);
-    };
-    const tasks: Array<Promise<LoadResult>> = [];
-    for (let i = 0; i < this.#workers; i++) {
-      tasks.push(
-        this.#pool.run({ op: 'load', barrier, total: this.#workers, model: this.#warmModel }).then(
-          (result) => {
-            if (!(result as LoadResult).ok) release();
-            return result as LoadResult;
-          },
-          (err: unknown) => {
-            release();
-            throw err;
-          },
-        ),
-      );
-    }
-    const settled = await trackSessionLoad(Promise.allSettled(tasks));
-    const results = settled.map((s): LoadResult =>
-      s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` },
-    );
-    if (this.#inlineModel && results.every((r) => r.ok)) this.#loadInline(this.#inlineModel);
+    const results = await loadWorkers(this.#pool, this.#workers, this.#warmModel);
+    this.#loaded = results.every((r) => r.ok);
+    if (this.#inlineModel && this.#loaded) this.#loadInline(this.#inlineModel);
     return results;
+  }
+
+  startBurst(): void {
+    if (this.#burst || this.#extraWorkers === 0 || !this.#loaded) return;
+    const pool: Pool = new Piscina(poolOptions({ ...this.#spec, workers: this.#extraWorkers }, this.#workerData));
+    pool.on('error', (err: Error) => this.onWorkerError(err));
+    const burst: Burst = { pool, ready: false, inFlight: 0, lastUsed: performance.now(), idleCheck: undefined };
+    this.#burst = burst;
+    void loadWorkers(pool, this.#extraWorkers, undefined).then((results) => {
+      if (this.#burst !== burst) return;
+      if (!results.every((r) => r.ok)) return this.stopBurst();
+      burst.ready = true;
+      burst.lastUsed = performance.now();
+      burst.idleCheck = setInterval(() => {
+        if (burst.inFlight === 0 && performance.now() - burst.lastUsed >= kBurstIdleMs) this.stopBurst();
+      }, kBurstIdleMs / 4).unref();
+      this.onBurst('ready');
+    });
+  }
+
+  stopBurst(): void {
+    const burst = this.#takeBurst();
+    if (!burst) return;
+    // Its batches in flight still finish and answer.
+    void burst.pool.close().catch(() => {});
+    this.onBurst('stopped');
   }
 
   /**
    * The idle path's session on this thread loads after the workers' sessions, not beside them: the
    * runner is ready as soon as its workers are, and the idle path waits until this one exists.
+   * Created later, on the idle path's first batch, it stalled that request for the session's
+   * creation (~30 ms) and raised the p99 of lone requests (bench/NOTES.md).
    */
   #loadInline(model: InlineModel): void {
     const host = (this.#inline = new SessionHost(model.modelPath, model.sessionOptions, model.modelBytes));
@@ -131,8 +212,30 @@ export class PoolExecutor implements Executor {
     });
   }
 
+  /** The workers take batches first; the extra workers only what the workers' slots cannot hold. */
   run(inputs: Record<string, WireTensor>, transferList: ArrayBuffer[]): Promise<RunResult> {
-    return this.#pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>;
+    const burst = this.#burst;
+    if (burst?.ready && this.#inFlight >= this.#workers * this.#batchesPerWorker) {
+      burst.inFlight++;
+      burst.lastUsed = performance.now();
+      const done = (): void => {
+        burst.inFlight--;
+        burst.lastUsed = performance.now();
+      };
+      return (burst.pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>).then(
+        (result) => {
+          done();
+          result.extraWorker = true;
+          return result;
+        },
+        (err: unknown) => {
+          done();
+          throw err;
+        },
+      );
+    }
+    this.#inFlight++;
+    return (this.#pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>).finally(() => this.#inFlight--);
   }
 
   get runInline(): ((inputs: Record<string, WireTensor>) => Promise<RunResult>) | undefined {
@@ -145,13 +248,22 @@ export class PoolExecutor implements Executor {
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    const burst = this.#takeBurst();
+    await Promise.all([this.#pool.close(), burst?.pool.close()]);
     await this.#releaseInline();
   }
 
   async destroy(): Promise<void> {
-    await this.#pool.destroy();
+    const burst = this.#takeBurst();
+    await Promise.all([this.#pool.destroy(), burst?.pool.destroy()]);
     await this.#releaseInline();
+  }
+
+  #takeBurst(): Burst | undefined {
+    const burst = this.#burst;
+    this.#burst = undefined;
+    clearInterval(burst?.idleCheck);
+    return burst;
   }
 
   async #releaseInline(): Promise<void> {

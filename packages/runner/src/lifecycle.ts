@@ -88,6 +88,7 @@ export class Lifecycle {
             sessionOptions,
             name: host.name,
             inline: host.options.inlineMaxRows > 0,
+            maxWorkers: host.options.maxWorkers,
           });
       if (executor instanceof PoolExecutor) executor.onWorkerError = () => host.metrics.counters.crashed++;
       this.#scheduler.attach(executor);

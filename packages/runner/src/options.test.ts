@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../test/helpers';
 import { type RunnerOptions, autoWorkers, createRunner, kDefaultRunnerOptions } from './index';
@@ -11,6 +11,7 @@ describe('runner options', () => {
     ['workers', 0, RangeError, 'options.workers must be a positive integer'],
     ['workers', 1.5, RangeError, 'options.workers must be a positive integer'],
     ['workers', 'many', RangeError, "options.workers must be a positive integer or 'auto'"],
+    ['maxWorkers', 1.5, RangeError, 'options.maxWorkers must be an integer >= workers'],
     ['inlineMaxRows', -1, RangeError, 'options.inlineMaxRows must be an integer >= 0'],
     ['maxBatchSize', -1, RangeError, 'options.maxBatchSize must be a positive integer'],
     ['maxBatchSize', '64', RangeError, 'options.maxBatchSize must be a positive integer'],
@@ -89,6 +90,23 @@ describe('runner options', () => {
     }
   });
 
+  it('lets one more worker start under load when the count is not given, at most one a core, and keeps a count that is', () => {
+    const lent = Math.min(kDefaultRunnerOptions.workers + 1, availableParallelism());
+    expect(createRunner(model).options.maxWorkers).toBe(Math.max(kDefaultRunnerOptions.workers, lent));
+    expect(createRunner(model, { workers: 'auto' }).options.maxWorkers).toBe(Math.max(autoWorkers(0), Math.min(autoWorkers(0) + 1, availableParallelism())));
+    expect(createRunner(model, { workers: 1 }).options.maxWorkers).toBe(1);
+    expect(createRunner(model, { workers: 1, maxWorkers: 3 }).options.maxWorkers).toBe(3);
+    expect(() => createRunner(model, { workers: 2, maxWorkers: 1 })).toThrow('options.maxWorkers must be an integer >= workers (2)');
+    const saved = process.env.MLSERVE_RUNNER_WORKERS;
+    try {
+      process.env.MLSERVE_RUNNER_WORKERS = '2';
+      expect(createRunner(model).options.maxWorkers).toBe(2);
+    } finally {
+      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
+      else process.env.MLSERVE_RUNNER_WORKERS = saved;
+    }
+  });
+
   it('keeps no calling-thread session and at most 2 workers for a model file over 64 MB', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlserve-large-'));
     try {
@@ -99,6 +117,7 @@ describe('runner options', () => {
       const runner = createRunner(file, { workers: 'auto' });
       expect(runner.options.inlineMaxRows).toBe(0);
       expect(runner.options.workers).toBe(Math.min(2, autoWorkers(0)));
+      expect(runner.options.maxWorkers).toBe(runner.options.workers);
       expect(createRunner(file, { inlineMaxRows: 4 }).options.inlineMaxRows).toBe(4);
       expect(createRunner(model).options.inlineMaxRows).toBe(8);
     } finally {

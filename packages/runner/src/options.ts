@@ -11,6 +11,14 @@ export interface RunnerOptions {
    * leaves free, fewer when the model is large (see `autoWorkers()`).
    */
   workers?: number | 'auto';
+  /**
+   * Most worker threads: `workers` always run, and up to `maxWorkers - workers` more start together
+   * while the workers are the limit and the calling thread is mostly idle (large requests), then
+   * stop once idle (see `BurstPolicy`). Default: one more than `workers`, at most one thread per
+   * core, when `workers` is the default or `'auto'` and the model file is at most 64 MB; `workers`
+   * when it is a number (a count asked for is kept).
+   */
+  maxWorkers?: number;
   /** Most rows sent to a worker in one batch; larger requests are split into chunks. */
   maxBatchSize?: number;
   /**
@@ -41,8 +49,8 @@ export interface RunnerOptions {
   inProcess?: boolean;
   /**
    * The idle path: a batch of at most this many rows runs on a session of the calling thread when
-   * the runner is idle — nothing queued or running, the event loop waited for I/O since the last
-   * batch, that batch was small too, and the model's measured cost keeps the batch under 1 ms —
+   * the runner is idle — nothing queued or running, no request arrived while another was pending in
+   * the last 100 ms, and the model's measured cost keeps the batch under 1 ms —
    * so a client sending one request at a time never waits for a worker, while requests arriving
    * together still batch to the workers. 0 turns it off. Default 8; 0 with a custom `workerFile`
    * (whose worker may do what the calling thread's session would not) and for a model file over
@@ -62,6 +70,7 @@ export interface RunnerOptions {
 export interface ResolvedRunnerOptions extends Required<Omit<RunnerOptions, 'name' | 'workerFile' | 'workers'>> {
   name: string | undefined;
   workers: number;
+  maxWorkers: number;
   workerFile: string | undefined;
 }
 
@@ -85,6 +94,7 @@ export const kDefaultRunnerOptions = Object.freeze({
 const kKnownOptions = new Set([
   'name',
   'workers',
+  'maxWorkers',
   'maxBatchSize',
   'batchesPerWorker',
   'maxLatencyMs',
@@ -119,15 +129,24 @@ export function autoWorkers(modelBytes = 0, cores: number = availableParallelism
 /**
  * `workers` resolved to a count: `'auto'` becomes `autoWorkers()` of the model's size (known only
  * at construction through `modelBytes`), and `mlserve serve --workers N|auto` reaches runners
- * created by the user's service file through MLSERVE_RUNNER_WORKERS.
+ * created by the user's service file through MLSERVE_RUNNER_WORKERS. `counted` tells whether a
+ * count was asked for (`maxWorkers` then defaults to it).
  */
-function resolveWorkers(options: RunnerOptions, modelBytes: (() => number) | undefined): number {
+function resolveWorkers(options: RunnerOptions, modelBytes: (() => number) | undefined): { workers: number; counted: boolean } {
   const fromEnv = process.env.MLSERVE_RUNNER_WORKERS;
-  const value = options.workers ?? (fromEnv === undefined || fromEnv === '' ? kDefaultRunnerOptions.workers : fromEnv === 'auto' ? 'auto' : Number(fromEnv));
-  if (value === 'auto') return autoWorkers(modelBytes?.());
+  const value = options.workers ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv === 'auto' ? 'auto' : Number(fromEnv));
+  if (value === undefined) return { workers: kDefaultRunnerOptions.workers, counted: false };
+  if (value === 'auto') return { workers: autoWorkers(modelBytes?.()), counted: false };
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new RangeError(options.workers === undefined ? "MLSERVE_RUNNER_WORKERS must be a positive integer or 'auto'" : "options.workers must be a positive integer or 'auto'");
   }
+  return { workers: value, counted: true };
+}
+
+/** `maxWorkers`, checked against `workers`; see RunnerOptions.maxWorkers for the default. */
+function resolveMaxWorkers(options: RunnerOptions, { workers, counted }: { workers: number; counted: boolean }, modelBytes: (() => number) | undefined): number {
+  const value = options.maxWorkers ?? (counted || (modelBytes?.() ?? 0) > kLargeModelBytes ? workers : Math.max(workers, Math.min(workers + 1, availableParallelism())));
+  if (!Number.isSafeInteger(value) || value < workers) throw new RangeError(`options.maxWorkers must be an integer >= workers (${workers})`);
   return value;
 }
 
@@ -169,9 +188,11 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined, modelBy
   const sizeOnce = modelBytes && ((): number => (size ??= modelBytes()));
   const inlineMaxRows = options.inlineMaxRows ?? (options.workerFile !== undefined || (sizeOnce?.() ?? 0) > kLargeModelBytes ? 0 : kDefaultRunnerOptions.inlineMaxRows);
   if (!Number.isSafeInteger(inlineMaxRows) || inlineMaxRows < 0) throw new RangeError('options.inlineMaxRows must be an integer >= 0');
+  const workers = resolveWorkers(options, sizeOnce);
   return {
     name: options.name,
-    workers: resolveWorkers(options, sizeOnce),
+    workers: workers.workers,
+    maxWorkers: resolveMaxWorkers(options, workers, sizeOnce),
     maxBatchSize: positiveInteger(options, 'maxBatchSize'),
     batchesPerWorker: positiveInteger(options, 'batchesPerWorker'),
     maxLatencyMs: positiveOrInfinity(options, 'maxLatencyMs', false),

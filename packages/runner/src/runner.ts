@@ -253,7 +253,7 @@ export class Runner extends EventEmitter {
    * and inference-time histograms.
    */
   stats(): RunnerStats {
-    return this.#metrics.snapshot(this.name, this.#lifecycle.state, this.options.inProcess ? 0 : this.options.workers, this.#scheduler.gauges());
+    return this.#metrics.snapshot(this.name, this.#lifecycle.state, this.options.inProcess ? 0 : (this.#scheduler.threads ?? this.options.workers), this.#scheduler.gauges());
   }
 
   /**

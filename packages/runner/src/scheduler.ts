@@ -2,6 +2,7 @@ import { DeadlineQueue } from '@mlserve/core';
 import { performance } from 'node:perf_hooks';
 import { type Item, Job, type Outputs, chunkRows, mergeInputs, mergeKey, splitOutputs } from './batch';
 import { BatchQueue } from './batch-queue';
+import { BurstPolicy } from './burst-policy';
 import { IdlePath } from './idle-path';
 import { Reruns } from './reruns';
 import { createRunnerError } from './errors';
@@ -46,6 +47,8 @@ export class Scheduler {
   #executor: Executor | undefined;
   /** Decides when a batch takes the idle path (on the executor's calling-thread session, once loaded). */
   #idlePath: IdlePath | undefined;
+  /** Decides when the executor's extra workers (maxWorkers) start and stop. */
+  #burst: BurstPolicy | undefined;
   #inFlight = 0;
   /** When a worker last became free after all were busy: a request that came later never waited for one. */
   #freeSince = 0;
@@ -84,8 +87,19 @@ export class Scheduler {
   attach(executor: Executor): void {
     this.#executor = executor;
     this.#capacity = executor.capacity;
-    const { inlineMaxRows } = this.#host.options;
+    const { inlineMaxRows, maxWorkers, workers } = this.#host.options;
     this.#idlePath = inlineMaxRows > 0 && executor.runInline ? new IdlePath(inlineMaxRows) : undefined;
+    this.#burst = maxWorkers > workers && executor.startBurst ? new BurstPolicy((mark) => performance.eventLoopUtilization(mark)) : undefined;
+    executor.onBurst = (event) => {
+      this.#capacity = executor.capacity;
+      if (event === 'stopped') this.#burst?.stopped(performance.now());
+      else this.#pump();
+    };
+  }
+
+  /** Worker threads running now (the executor's extra ones included), when it has any. */
+  get threads(): number | undefined {
+    return this.#executor?.threads;
   }
 
   /** Sizes batches for the model's signature, once the sessions are loaded. */
@@ -107,6 +121,7 @@ export class Scheduler {
     const executor = this.#executor;
     this.#executor = undefined;
     this.#idlePath = undefined;
+    this.#burst = undefined;
     return executor;
   }
 
@@ -177,8 +192,19 @@ export class Scheduler {
     this.#pump();
   };
 
-  /** Sends queued work to free workers until either runs out. */
+  /** Sends queued work to free workers, and tells the burst policy whether every worker holds a batch. */
   #pump(): void {
+    this.#send();
+    if (this.#burst && this.#executor) {
+      const busy = this.#inFlight * this.#host.options.batchesPerWorker >= this.#capacity;
+      const verdict = this.#burst.observe(performance.now(), busy, this.#executor.threads! > this.#host.options.workers);
+      if (verdict === 'start') this.#executor.startBurst!();
+      else if (verdict === 'stop') this.#executor.stopBurst!();
+    }
+  }
+
+  /** Sends queued work to free workers until either runs out. */
+  #send(): void {
     const { batchWaitMs, maxLatencyMs } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
@@ -261,7 +287,7 @@ export class Scheduler {
     if (afterCrash) this.#reruns.settled({ afterCrash });
     const metrics = host.metrics;
     const now = performance.now();
-    if (this.#inFlight === this.#capacity) this.#freeSince = now;
+    if (this.#inFlight >= this.#capacity) this.#freeSince = now;
     this.#inFlight--;
     this.#inFlightRows -= rows;
     this.#idlePath?.ended(rows, result?.ok ? result.runMs : undefined);
@@ -305,6 +331,7 @@ export class Scheduler {
     if (host.wantsBatchEvents()) {
       const event: BatchEvent = { size: rows, requests: batch.length, queueWaitMs, inferenceMs };
       if (inline) event.inline = true;
+      if (result?.extraWorker) event.extraWorker = true;
       if (failure) event.error = (failure as { code?: string }).code;
       host.emitBatch(event);
     }

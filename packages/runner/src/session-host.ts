@@ -13,7 +13,8 @@ export type LoadResult = { ok: true; signature: ModelSignature } | { ok: false; 
  * The result of one batch: outputs by name and how long ONNX Runtime took (`runMs`, which the idle
  * path learns the model's cost from), or the message of ONNX Runtime's error.
  */
-export type RunResult = { ok: true; outputs: Record<string, WireOutput>; runMs: number } | { ok: false; message: string };
+/** A batch's result; `extraWorker` is set by the executor when one of the extra workers of `maxWorkers` ran it. */
+export type RunResult = ({ ok: true; outputs: Record<string, WireOutput>; runMs: number } | { ok: false; message: string }) & { extraWorker?: true };
 
 /**
  * One ONNX Runtime session, created once and kept for the life of its thread (session churn leaks

@@ -15,6 +15,8 @@ export interface BatchEvent {
   inferenceMs: number;
   /** Set when it ran on the calling thread's session (the idle path, see `inlineMaxRows`). */
   inline?: true;
+  /** Set when one of the extra workers of `maxWorkers` ran it. */
+  extraWorker?: true;
   /** The error code when the batch failed. */
   error?: string;
 }
@@ -37,6 +39,7 @@ export interface RunnerCounters {
 export interface RunnerStats {
   name: string;
   state: RunnerState;
+  /** Worker threads running now: `workers`, and the extra ones of `maxWorkers` while they run. */
   workers: number;
   /** Rows waiting in the queue. */
   queueRows: number;
