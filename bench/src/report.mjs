@@ -248,7 +248,7 @@ instead, and with the limits of the machine — every figure from one run of \`p
 - **Machine:** ${m.cpu}, ${m.cores} cores, ${m.memGb} GB RAM, ${m.os}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}${m.python ? `; ${m.python}` : ''}
 - **Load:** ${result.tool === 'wrk' ? `wrk ${m.wrk ?? ''} (one thread)` : 'autocannon'} on 127.0.0.1, ${result.seconds} s per run after a ${result.warmupSeconds} s warm-up per contender.
   The benchmark starts every contender itself and keeps them all up (an idle server costs no CPU);
-  one is loaded at a time. Single row at c=64, the targets' workload, runs ${result.repeats ?? 1} interleaved rounds;
+  one is loaded at a time, each workload and round starting one contender further on. Single row at c=64, the targets' workload, runs ${result.repeats ?? 1} interleaved rounds;
   the tables show the median req/s, p50 and p99 over the rounds (errors summed). Req/s of each round: ${roundsLine(result) || 'n/a'}.
 - **Background load:** load average ${m.loadavgAtStart ?? 'n/a'} when the run started${m.loadavgAtEnd ? `, ${m.loadavgAtEnd} when it ended` : ''} (anything well above 0 means other work shared the CPU).
 - **Caveat:** the machine has ${m.cores} cores, shared by the server under test and the load generator
