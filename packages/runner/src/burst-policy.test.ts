@@ -57,6 +57,8 @@ describe('when the extra workers start and stop (BurstPolicy)', () => {
     expect(window(burst, 0, 1, true)).toBeUndefined();
     utilization.value = 0.95;
     expect(window(burst, kBurstWindowMs, 1, true)).toBe('stop');
+    // As the scheduler does once the executor has stopped them.
+    burst.stopped(2 * kBurstWindowMs);
     utilization.value = 0.5;
     expect(firstStart(burst, 2 * kBurstWindowMs)).toBe(2 * kBurstWindowMs + kBurstCooldownMs);
   });

@@ -65,15 +65,14 @@ export class BurstPolicy {
     const share = this.#busyMs / windowMs;
     const utilization = this.#utilization(this.#mark).utilization;
     this.#newWindow(now);
-    if (running) {
-      if (utilization < kBurstStopUtilization && share >= kBurstStopBusy) return undefined;
-      this.stopped(now);
-      return 'stop';
-    }
+    if (running) return utilization >= kBurstStopUtilization || share < kBurstStopBusy ? 'stop' : undefined;
     return now >= this.#offUntil && share >= kBurstBusy && utilization <= kBurstMaxUtilization ? 'start' : undefined;
   }
 
-  /** The extra workers stopped (idle, or the calling thread got busy) or failed to start: not again for a while. */
+  /**
+   * The extra workers stopped (on a 'stop' verdict, idle, or after a failed start): not again for a
+   * while. The caller reports every stop here, whichever way it came.
+   */
   stopped(now: number): void {
     this.#offUntil = now + kBurstCooldownMs;
   }

@@ -6,6 +6,18 @@ import { type RunnerOptions, autoWorkers, createRunner, kDefaultRunnerOptions } 
 
 const model = { modelPath: fixture('linear.onnx') };
 
+/** Runs `check` with MLSERVE_RUNNER_WORKERS set to `value`, as `mlserve serve --workers` sets it, then restores it. */
+function withWorkersEnv(value: string, check: () => void): void {
+  const saved = process.env.MLSERVE_RUNNER_WORKERS;
+  try {
+    process.env.MLSERVE_RUNNER_WORKERS = value;
+    check();
+  } finally {
+    if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
+    else process.env.MLSERVE_RUNNER_WORKERS = saved;
+  }
+}
+
 describe('runner options', () => {
   it.each<[string, unknown, ErrorConstructor, string]>([
     ['workers', 0, RangeError, 'options.workers must be a positive integer'],
@@ -61,17 +73,11 @@ describe('runner options', () => {
   });
 
   it('takes its default worker count from MLSERVE_RUNNER_WORKERS, as `mlserve serve --workers` sets it', () => {
-    const saved = process.env.MLSERVE_RUNNER_WORKERS;
-    try {
-      process.env.MLSERVE_RUNNER_WORKERS = '3';
+    withWorkersEnv('3', () => {
       expect(createRunner(model).options.workers).toBe(3);
       expect(createRunner(model, { workers: 2 }).options.workers).toBe(2);
-      process.env.MLSERVE_RUNNER_WORKERS = 'many';
-      expect(() => createRunner(model)).toThrow('MLSERVE_RUNNER_WORKERS must be a positive integer');
-    } finally {
-      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
-      else process.env.MLSERVE_RUNNER_WORKERS = saved;
-    }
+    });
+    withWorkersEnv('many', () => expect(() => createRunner(model)).toThrow('MLSERVE_RUNNER_WORKERS must be a positive integer'));
   });
 
   it("sizes workers: 'auto' from the cores, one left to the main thread, and fewer for a large model", () => {
@@ -80,14 +86,7 @@ describe('runner options', () => {
     expect(autoWorkers(200 * 2 ** 20, 16)).toBe(2);
     expect(autoWorkers(1000, 1)).toBe(1);
     expect(createRunner(model, { workers: 'auto' }).options.workers).toBe(autoWorkers(0));
-    const saved = process.env.MLSERVE_RUNNER_WORKERS;
-    try {
-      process.env.MLSERVE_RUNNER_WORKERS = 'auto';
-      expect(createRunner(model).options.workers).toBe(autoWorkers(0));
-    } finally {
-      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
-      else process.env.MLSERVE_RUNNER_WORKERS = saved;
-    }
+    withWorkersEnv('auto', () => expect(createRunner(model).options.workers).toBe(autoWorkers(0)));
   });
 
   it('lets one more worker start under load when the count is not given, at most one a core, and keeps a count that is', () => {
@@ -97,14 +96,7 @@ describe('runner options', () => {
     expect(createRunner(model, { workers: 1 }).options.maxWorkers).toBe(1);
     expect(createRunner(model, { workers: 1, maxWorkers: 3 }).options.maxWorkers).toBe(3);
     expect(() => createRunner(model, { workers: 2, maxWorkers: 1 })).toThrow('options.maxWorkers must be an integer >= workers (2)');
-    const saved = process.env.MLSERVE_RUNNER_WORKERS;
-    try {
-      process.env.MLSERVE_RUNNER_WORKERS = '2';
-      expect(createRunner(model).options.maxWorkers).toBe(2);
-    } finally {
-      if (saved === undefined) delete process.env.MLSERVE_RUNNER_WORKERS;
-      else process.env.MLSERVE_RUNNER_WORKERS = saved;
-    }
+    withWorkersEnv('2', () => expect(createRunner(model).options.maxWorkers).toBe(2));
   });
 
   it('keeps no calling-thread session and at most 2 workers for a model file over 64 MB', () => {
