@@ -1,4 +1,5 @@
-import yargs, { type ArgumentsCamelCase, type Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { yargs } from './yargs-cjs';
 import { createCliError } from './errors';
 import { parseClasses, parseKeyValues } from './parse-args';
 import { kCliVersion } from './version';

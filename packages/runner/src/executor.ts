@@ -167,9 +167,11 @@ export class PoolExecutor implements Executor {
   }
 
   async load(): Promise<LoadResult[]> {
-    const results = await loadWorkers(this.#pool, this.#workers, this.#warmModel);
+    const loading = loadWorkers(this.#pool, this.#workers, this.#warmModel);
+    if (this.#inlineModel) this.#loadInline(this.#inlineModel);
+    const results = await loading;
     this.#loaded = results.every((r) => r.ok);
-    if (this.#inlineModel && this.#loaded) this.#loadInline(this.#inlineModel);
+    if (!this.#loaded) await this.#releaseInline();
     return results;
   }
 
@@ -200,10 +202,12 @@ export class PoolExecutor implements Executor {
   }
 
   /**
-   * The idle path's session on this thread loads after the workers' sessions, not beside them: the
-   * runner is ready as soon as its workers are, and the idle path waits until this one exists.
+   * The idle path's session on this thread is created while the workers create theirs: ONNX
+   * Runtime builds it synchronously on this thread (~20-40 ms for a forest), which then overlaps
+   * the workers' session instead of following it before the first `/readyz` can be answered.
    * Created later, on the idle path's first batch, it stalled that request for the session's
-   * creation (~30 ms) and raised the p99 of lone requests (bench/NOTES.md).
+   * creation and raised the p99 of lone requests (bench/NOTES.md). The idle path waits until it
+   * exists; a failed load of the workers releases it.
    */
   #loadInline(model: InlineModel): void {
     const host = (this.#inline = new SessionHost(model.modelPath, model.sessionOptions, model.modelBytes));

@@ -24,23 +24,27 @@ function createAjv(allErrors: boolean): Ajv2020 {
 /** One shared ajv per allErrors setting: each schema compiled by a new instance would load its keywords and formats again. */
 const kSharedAjv = new Map<boolean, Ajv2020>();
 
+function sharedAjv(allErrors: boolean): Ajv2020 {
+  return kSharedAjv.get(allErrors) ?? kSharedAjv.set(allErrors, createAjv(allErrors)).get(allErrors)!;
+}
+
 /**
  * A validator of a JSON Schema, every error reported (ajv `allErrors`) unless told otherwise. The
- * schema is checked against the 2020-12 meta-schema at once (an invalid one throws here); ajv
- * compiles it on the first validation (tens of ms each at start-up, for schemas such as a service's
- * outputs that may never be validated), except a schema with references, compiled at once so that
- * one pointing nowhere throws here too.
+ * schema is checked against the 2020-12 meta-schema at once (an invalid one throws here); ajv,
+ * and the ajv instance itself (~10 ms to create), come on the first validation (tens of ms each at
+ * start-up, for schemas such as a service's outputs that may never be validated), except for a
+ * schema with references, compiled at once so that one pointing nowhere throws here too.
  */
 export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFunction {
   const text = JSON.stringify(schema);
   // A schema carrying an `$id` gets an ajv of its own: two with the same `$id` must not collide.
-  const ajv = text.includes('"$id"') ? createAjv(allErrors) : (kSharedAjv.get(allErrors) ?? kSharedAjv.set(allErrors, createAjv(allErrors)).get(allErrors)!);
+  const ajv = (): Ajv2020 => (text.includes('"$id"') ? createAjv(allErrors) : sharedAjv(allErrors));
   const stripped = stripDialect(schema);
-  checkSchema(ajv, stripped);
-  if (/"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/.test(text)) return ajv.compile(stripped);
+  checkSchema(stripped);
+  if (/"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/.test(text)) return ajv().compile(stripped);
   let compiled: ValidateFunction | undefined;
   const validate = ((data: unknown) => {
-    compiled ??= ajv.compile(stripped);
+    compiled ??= ajv().compile(stripped);
     const valid = compiled(data) as boolean;
     validate.errors = compiled.errors;
     return valid;
@@ -51,9 +55,9 @@ export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFun
 /** Throws, as ajv's own check does (`schema is invalid: data/type must be ...`), when a schema does not match the 2020-12 meta-schema. */
 const validateMetaSchema = generatedMetaValidator as unknown as { (schema: unknown): boolean; errors?: ErrorObject[] | null };
 
-function checkSchema(ajv: Ajv2020, schema: JSONSchema): void {
+function checkSchema(schema: JSONSchema): void {
   if (validateMetaSchema(schema)) return;
-  throw new Error(`schema is invalid: ${ajv.errorsText(validateMetaSchema.errors)}`);
+  throw new Error(`schema is invalid: ${sharedAjv(true).errorsText(validateMetaSchema.errors)}`);
 }
 
 /** Drops a top-level `$schema` so draft-07 schemas compile under the 2020-12 dialect too. */
