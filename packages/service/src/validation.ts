@@ -30,21 +30,23 @@ function sharedAjv(allErrors: boolean): Ajv2020 {
 
 /**
  * A validator of a JSON Schema, every error reported (ajv `allErrors`) unless told otherwise. The
- * schema is checked against the 2020-12 meta-schema at once (an invalid one throws here); ajv,
- * and the ajv instance itself (~10 ms to create), come on the first validation (tens of ms each at
- * start-up, for schemas such as a service's outputs that may never be validated), except for a
- * schema with references, compiled at once so that one pointing nowhere throws here too.
+ * schema is checked against the 2020-12 meta-schema at once (an invalid one throws here); ajv
+ * compiles it on the first validation, and the shared ajv instance (~10 ms to create) is made
+ * then too: tens of ms each at start-up, for schemas such as a service's outputs that may never be
+ * validated. A schema with references is compiled at once, so that one pointing nowhere throws
+ * here too.
  */
 export function compileSchema(schema: JSONSchema, allErrors = true): ValidateFunction {
   const text = JSON.stringify(schema);
-  // A schema carrying an `$id` gets an ajv of its own: two with the same `$id` must not collide.
-  const ajv = (): Ajv2020 => (text.includes('"$id"') ? createAjv(allErrors) : sharedAjv(allErrors));
   const stripped = stripDialect(schema);
   checkSchema(stripped);
-  if (/"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/.test(text)) return ajv().compile(stripped);
+  if (/"\$(?:ref|dynamicRef|id|anchor|dynamicAnchor)"/.test(text)) {
+    // A schema carrying an `$id` gets an ajv of its own: two with the same `$id` must not collide.
+    return (text.includes('"$id"') ? createAjv(allErrors) : sharedAjv(allErrors)).compile(stripped);
+  }
   let compiled: ValidateFunction | undefined;
   const validate = ((data: unknown) => {
-    compiled ??= ajv().compile(stripped);
+    compiled ??= sharedAjv(allErrors).compile(stripped);
     const valid = compiled(data) as boolean;
     validate.errors = compiled.errors;
     return valid;
