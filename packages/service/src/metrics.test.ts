@@ -50,10 +50,15 @@ describe('/metrics', () => {
     expect(body).toMatch(/mlserve_runner_inference_duration_seconds_count\{runner="tiny_model",model="tiny_model"\} 1/);
   });
 
-  it('includes process metrics under the mlserve_ prefix', async () => {
+  it("includes prom-client's default process metrics under the mlserve_ prefix, CPU time counted", async () => {
     const { body } = await get(`${url}/metrics`);
-    expect(body).toContain('mlserve_process_cpu_user_seconds_total');
-    expect(body).toContain('mlserve_nodejs_eventloop_lag_seconds');
+    for (const name of ['process_start_time_seconds', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'nodejs_version_info']) {
+      expect(body).toContain(`# TYPE mlserve_${name} `);
+    }
+    const seconds = (name: string) => Number(new RegExp(`^mlserve_${name} (\\S+)$`, 'm').exec(body)?.[1]);
+    const [user, system, total] = ['process_cpu_user_seconds_total', 'process_cpu_system_seconds_total', 'process_cpu_seconds_total'].map(seconds);
+    expect(user).toBeGreaterThan(0);
+    expect(total).toBeCloseTo(user! + system!, 6);
   });
 
   it('keeps each service in its own registry', async () => {

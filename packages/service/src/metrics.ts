@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from './prom-client-lite';
 import type { RunnerBatchEvent, RunnerLike } from './types';
 
 interface RequestCounts {
@@ -113,7 +113,7 @@ export class ServiceMetrics {
         for (const [r, { labels }] of served) this.set(labels, r.isReady ? 1 : 0);
       },
     });
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'mlserve_' });
+    if (options.processMetrics) collectDefaultMetrics(this.registry, 'mlserve_');
     for (const r of runners) this.addRunner(r);
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Gauge } from '../prom-client-lite';
 import { createServiceError } from '../errors';
 import { sendJson } from '../error-response';
 import type { IODescriptor } from '../io-descriptor';
