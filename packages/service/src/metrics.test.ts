@@ -52,7 +52,14 @@ describe('/metrics', () => {
 
   it("includes prom-client's default process metrics under the mlserve_ prefix, CPU time counted", async () => {
     const { body } = await get(`${url}/metrics`);
-    for (const name of ['process_start_time_seconds', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'nodejs_version_info']) {
+    for (const name of [
+      'process_start_time_seconds',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds',
+      'nodejs_version_info',
+    ]) {
       expect(body).toContain(`# TYPE mlserve_${name} `);
     }
     const seconds = (name: string) => Number(new RegExp(`^mlserve_${name} (\\S+)$`, 'm').exec(body)?.[1]);
