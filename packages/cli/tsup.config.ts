@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
 import { kBaseTsupOptions } from '../../tsup.config.base';
 import pkg from './package.json';
+import { esmRequireBanner } from './src/bundle';
 
 // The version is baked in so the CLI bundled into a bento (which has no package.json of ours) knows it.
 const define = { __MLSERVE_VERSION__: JSON.stringify(pkg.version) };
@@ -21,7 +22,7 @@ export default defineConfig([
     splitting: true,
     define,
     noExternal: ['yaml'],
-    // Not bundle.ts's banner: a bento's bundle of this binary adds that one, and two imports of one name collide.
-    banner: { js: "import { createRequire as __mlserveCliCreateRequire } from 'node:module';\nconst require = __mlserveCliCreateRequire(import.meta.url);" },
+    // Not kEsmRequireBanner's alias: a bento's bundle of this binary adds that banner.
+    banner: { js: esmRequireBanner('__mlserveCliCreateRequire') },
   },
 ]);

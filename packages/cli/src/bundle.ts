@@ -53,8 +53,17 @@ export function externalsPlugin(deps: ExternalDeps, warnings: string[]): { name:
   };
 }
 
-/** Makes `require()` work for CommonJS externals inside an ESM bundle. */
-export const kEsmRequireBanner = "import { createRequire as __mlserveCreateRequire } from 'node:module';\nconst require = __mlserveCreateRequire(import.meta.url);";
+/**
+ * A banner that makes `require()` work for CommonJS code inside an ESM bundle. `alias` names the
+ * imported createRequire: a bundle of modules that carry such a banner must use another one, as
+ * esbuild renames the modules' names but not the banner's.
+ */
+export function esmRequireBanner(alias: string): string {
+  return `import { createRequire as ${alias} } from 'node:module';\nconst require = ${alias}(import.meta.url);`;
+}
+
+/** The banner of the bundles mlserve makes (bentos, compiled services). */
+export const kEsmRequireBanner = esmRequireBanner('__mlserveCreateRequire');
 
 /** Bundles one entry with esbuild; errors become MLS_ERR_CLI_BUNDLE with esbuild's first message. */
 export async function bundleEntry(options: {

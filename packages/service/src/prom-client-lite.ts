@@ -8,7 +8,8 @@ import type * as PromClient from 'prom-client';
  * every cold start although a service uses none of it. Its metric classes and its other default
  * metrics are single modules of its lib directory, loaded here one by one, and the three process
  * CPU counters are written here without exemplars (which mlserve never enables). The paths are
- * those of prom-client 15 (the range package.json allows); the metrics tests read each series.
+ * those of prom-client 15 (the range package.json allows); metrics.test.ts reads the CPU counters
+ * and six of the other series.
  */
 const load = createRequire(__filename);
 const lib = <T>(name: string): T => load(`prom-client/lib/${name}`) as T;
