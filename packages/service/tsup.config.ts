@@ -1,7 +1,18 @@
 import { defineConfig } from 'tsup';
 import { kBaseTsupOptions } from '../../tsup.config.base';
 
-// ajv and ajv-formats are bundled in: installed, they are ~90 CommonJS modules that each cold start
-// resolves, reads and wraps one by one (~50 ms); bundled, one file (bench/NOTES.md, sixth pass).
-// They stay dependencies for the types the declarations import.
-export default defineConfig({ ...kBaseTsupOptions, noExternal: ['ajv', 'ajv-formats'] });
+// Bundled in: ajv with ajv-formats (~90 CommonJS modules installed) and express with what it requires
+// (~130), which each cold start would resolve, read and wrap one by one (bench/NOTES.md, sixth and
+// seventh passes); swagger-ui-express too, as it requires express (installed, that would load a
+// second copy). They stay dependencies for the types the declarations import. swagger-ui-dist
+// stays external: it finds its files from its own directory. express's require() of Node's
+// modules needs a require in the ESM build: the banner's, with an alias of its own (a bento's
+// bundle of this file adds its banner beside it).
+export default defineConfig({
+  ...kBaseTsupOptions,
+  noExternal: ['ajv', 'ajv-formats', 'express', 'swagger-ui-express', 'pino'],
+  banner: ({ format }) =>
+    format === 'esm'
+      ? { js: "import { createRequire as __mlserveServiceCreateRequire } from 'node:module';\nconst require = __mlserveServiceCreateRequire(import.meta.url);" }
+      : {},
+});

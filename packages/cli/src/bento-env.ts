@@ -1,27 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import nodeModule, { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Set in the environment of a process that serves a bento with dependencies lent by this CLI (and inherited by the processes it starts). */
 export const kEnvLent = 'MLSERVE_LENT_DEPENDENCIES';
 
-/** The module a bento's code imports instead of `node:module`: its createRequire falls back to the lenders. */
-const kLentModuleUrl = 'mlserve-lent:module';
-
 /**
- * Loader hooks (module.register) for a bento served in this process with lent dependencies:
- * - bare imports that fail from the bento resolve from the lender directories instead;
- * - the bento's own modules import `createRequire` from a module whose require() and
- *   require.resolve() fall back to the lenders the same way (the bundled @mlserve packages
- *   require onnxruntime-node, swagger-ui-express... with createRequire(import.meta.url)).
+ * Loader hooks (module.register) for a bento served in this process with lent dependencies: bare
+ * imports that fail from the bento resolve from the lender directories instead. Registered only for
+ * a bento that imports packages as ES modules: the hooks run on a thread of their own, whose start
+ * and per-import round trips cost a cold start ~150 ms.
  */
 const kHooks = `
 let parents = [];
-let bentoUrl = '';
-export async function initialize(data) { parents = data.parents; bentoUrl = data.bentoUrl; }
+export async function initialize(data) { parents = data.parents; }
 export async function resolve(specifier, context, next) {
-  if (specifier === '${kLentModuleUrl}') return { url: '${kLentModuleUrl}', shortCircuit: true };
   try {
     return await next(specifier, context);
   } catch (err) {
@@ -31,43 +25,52 @@ export async function resolve(specifier, context, next) {
     }
     throw err;
   }
-}
-export async function load(url, context, next) {
-  if (url === '${kLentModuleUrl}') return { format: 'module', source: lentModuleSource(), shortCircuit: true };
-  const result = await next(url, context);
-  if (!bentoUrl || !url.startsWith(bentoUrl) || result.format !== 'module' || result.source == null) return result;
-  const source = String(result.source).replace(/(\\bfrom\\s*)(["'])(?:node:)?module\\2/g, '$1"${kLentModuleUrl}"');
-  return { ...result, source };
-}
-function lentModuleSource() {
-  return \`import * as real from 'node:module';
-export * from 'node:module';
-export default real.default;
-const parents = \${JSON.stringify(parents)};
-const missing = (err) => err?.code === 'MODULE_NOT_FOUND';
-function withFallback(own, lenders, pick) {
-  return (id, options) => {
-    try { return pick(own)(id, options); } catch (err) {
+}`;
+
+const missing = (err: unknown) => (err as { code?: string } | null)?.code === 'MODULE_NOT_FOUND';
+
+/** `pick(own)`, or the first lender's when `own` cannot find the module. */
+function withFallback<T>(own: NodeJS.Require, lenders: NodeJS.Require[], pick: (r: NodeJS.Require) => (id: string, options?: T) => unknown) {
+  return (id: string, options?: T) => {
+    try {
+      return pick(own)(id, options);
+    } catch (err) {
       if (!missing(err)) throw err;
       for (const lender of lenders) {
-        try { return pick(lender)(id, options); } catch (e) { if (!missing(e)) throw e; }
+        try {
+          return pick(lender)(id, options);
+        } catch (e) {
+          if (!missing(e)) throw e;
+        }
       }
       throw err;
     }
   };
 }
-export function createRequire(from) {
-  const own = real.createRequire(from);
-  const lenders = parents.map((p) => real.createRequire(new URL(p)));
-  const require = withFallback(own, lenders, (r) => r);
-  require.resolve = withFallback(own, lenders, (r) => r.resolve);
-  require.resolve.paths = own.resolve.paths;
-  require.cache = own.cache;
-  require.main = own.main;
-  require.extensions = own.extensions;
-  return require;
-}\`;
-}`;
+
+/**
+ * Makes every `createRequire` of this process, from now on, return a require() (and
+ * require.resolve()) that falls back to the lender directories: the bundled @mlserve packages
+ * require onnxruntime-node, prom-client... with createRequire, and a bento's banner makes its
+ * require() so. `module.syncBuiltinESMExports()` carries the change to ES imports of `node:module`.
+ */
+function lendCreateRequire(dirs: string[]): void {
+  const real = nodeModule.createRequire;
+  const lenders = dirs.map((d) => real(path.join(d, 'package.json')));
+  nodeModule.createRequire = (from: string | URL): NodeJS.Require => {
+    const own = real(from);
+    const require = withFallback(own, lenders, (r) => r) as NodeJS.Require;
+    require.resolve = Object.assign(
+      withFallback(own, lenders, (r) => r.resolve),
+      { paths: own.resolve.paths },
+    ) as NodeJS.RequireResolve;
+    require.cache = own.cache;
+    require.main = own.main;
+    require.extensions = own.extensions;
+    return require;
+  };
+  nodeModule.syncBuiltinESMExports();
+}
 
 function findOwnPackageDir(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -131,14 +134,14 @@ export function lendingNodePath(dirs: string[]): string {
 }
 
 /**
- * Lends this CLI's dependencies to the bento at `bentoDir`, served in this process: its imports and
- * its modules' require() resolve from the lender directories when the bento has no copy
- * (module.register hooks, public since Node 20.6), and worker threads started from now on find
- * them through NODE_PATH (read at each thread's start).
+ * Lends this CLI's dependencies to a bento served in this process: its modules' require() resolves
+ * from the lender directories when the bento has no copy, and so do its ES imports when `esmImports`
+ * (module.register hooks, public since Node 20.6); worker threads started from now on find them
+ * through NODE_PATH (read at each thread's start).
  */
-export function lendDependencies(dirs: string[], bentoDir: string): void {
+export function lendDependencies(dirs: string[], esmImports: boolean): void {
   process.env.NODE_PATH = lendingNodePath(dirs);
   process.env[kEnvLent] = '1';
-  const bentoUrl = pathToFileURL(path.resolve(bentoDir) + path.sep).href;
-  register(`data:text/javascript,${encodeURIComponent(kHooks)}`, { data: { parents: dirs.map((d) => pathToFileURL(path.join(d, 'package.json')).href), bentoUrl } });
+  lendCreateRequire(dirs);
+  if (esmImports) register(`data:text/javascript,${encodeURIComponent(kHooks)}`, { data: { parents: dirs.map((d) => pathToFileURL(path.join(d, 'package.json')).href) } });
 }

@@ -17,6 +17,12 @@ export interface BentoManifest {
   models: Array<{ tag: string; name: string; version: string; digest: string; createdAt?: string; size?: number }>;
   apis: Array<{ name: string; route: string; method: string; description?: string }>;
   docker: { baseImage: string; env?: Record<string, string>; systemPackages?: string[] };
+  /**
+   * The packages the bundles import as ES modules (they require() the others). Served in place with
+   * the CLI's dependencies lent, only these need loader hooks. Absent in bentos built before this
+   * field, which import every package so.
+   */
+  esmImports?: string[];
 }
 
 /** A bento found on disk. */

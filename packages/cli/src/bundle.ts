@@ -1,6 +1,7 @@
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import type { Plugin } from 'esbuild';
 import { createCliError } from './errors';
 
 /** Packages the CLI needs only to build or to load TypeScript; a bento never installs them. */
@@ -30,17 +31,50 @@ export function installedVersion(name: string, fromDir: string): string | undefi
 const kBuiltins = new Set(builtinModules);
 
 /**
+ * True when `specifier` resolves, from `fromDir`, to a file `require()` loads as CommonJS (not to an
+ * ES module: `.mjs`, or `.js` in a `"type": "module"` package, which only Node 20.19+ can require).
+ */
+export function isRequirable(specifier: string, fromDir: string): boolean {
+  let file: string;
+  try {
+    file = createRequire(path.join(fromDir, 'noop.js')).resolve(specifier);
+  } catch {
+    return false;
+  }
+  if (file.endsWith('.mjs')) return false;
+  if (!file.endsWith('.js')) return true;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pkgJson = path.join(dir, 'package.json');
+    if (existsSync(pkgJson)) return (JSON.parse(readFileSync(pkgJson, 'utf8')) as { type?: string }).type !== 'module';
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+/** The esbuild namespace of the one-line modules that stand for an ES import of a CommonJS package. */
+const kRequiredNamespace = 'mlserve-required';
+
+/**
  * An esbuild plugin that bundles the `@mlserve/*` workspace packages (they are not published) and
  * keeps every other package external, recording its installed version for the bento's package.json.
+ * With `esmImports`, an ES import (static or dynamic) of a package that `require()` can load becomes
+ * a `require()` through the bundle's banner: a bento served in place then finds it through a
+ * `createRequire` that falls back to the CLI's dependencies, with no loader hooks (whose thread
+ * costs every cold start ~150 ms). The packages still imported as ES modules are added to `esmImports`.
  */
-export function externalsPlugin(deps: ExternalDeps, warnings: string[]): { name: string; setup(build: unknown): void } {
+export function externalsPlugin(deps: ExternalDeps, warnings: string[], esmImports?: Set<string>): Plugin {
   return {
     name: 'mlserve-externals',
     setup(build) {
-      (build as { onResolve(o: { filter: RegExp }, cb: (a: { path: string; resolveDir: string }) => unknown): void }).onResolve({ filter: /^[^./]/ }, (args) => {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.path.startsWith('node:') || kBuiltins.has(args.path) || kBuiltins.has(args.path.split('/')[0]!)) return { path: args.path, external: true };
         if (args.path.startsWith('@mlserve/')) return undefined;
         const name = packageNameOf(args.path);
+        const imported = args.kind === 'import-statement' || args.kind === 'dynamic-import';
+        if (esmImports && imported && !kBuildOnlyPackages.has(name)) {
+          // Its require() comes back through here, as a require-call, and is recorded then.
+          if (isRequirable(args.path, args.resolveDir)) return { path: args.path, namespace: kRequiredNamespace, pluginData: args.resolveDir };
+          esmImports.add(name);
+        }
         if (!kBuildOnlyPackages.has(name)) {
           const version = installedVersion(name, args.resolveDir);
           if (!version) warnings.push(`${name} is imported from ${args.resolveDir} but is not installed`);
@@ -49,6 +83,11 @@ export function externalsPlugin(deps: ExternalDeps, warnings: string[]): { name:
         }
         return { path: args.path, external: true };
       });
+      build.onLoad({ filter: /.*/, namespace: kRequiredNamespace }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+        resolveDir: args.pluginData as string,
+      }));
     },
   };
 }
@@ -65,7 +104,11 @@ export function esmRequireBanner(alias: string): string {
 /** The banner of the bundles mlserve makes (bentos, compiled services). */
 export const kEsmRequireBanner = esmRequireBanner('__mlserveCreateRequire');
 
-/** Bundles one entry with esbuild; errors become MLS_ERR_CLI_BUNDLE with esbuild's first message. */
+/**
+ * Bundles one entry with esbuild; errors become MLS_ERR_CLI_BUNDLE with esbuild's first message.
+ * An ESM bundle imports CommonJS packages through its banner's require(), and adds the packages it
+ * still imports as ES modules to `esmImports` (see externalsPlugin).
+ */
 export async function bundleEntry(options: {
   entry?: string;
   stdin?: { contents: string; resolveDir: string; sourcefile: string };
@@ -73,6 +116,7 @@ export async function bundleEntry(options: {
   format: 'esm' | 'cjs';
   deps: ExternalDeps;
   warnings: string[];
+  esmImports?: Set<string>;
 }): Promise<{ inputs: string[] }> {
   const esbuild = await import('esbuild');
   try {
@@ -88,7 +132,7 @@ export async function bundleEntry(options: {
       metafile: true,
       logLevel: 'silent',
       banner: options.format === 'esm' ? { js: kEsmRequireBanner } : {},
-      plugins: [externalsPlugin(options.deps, options.warnings) as never],
+      plugins: [externalsPlugin(options.deps, options.warnings, options.format === 'esm' ? (options.esmImports ?? new Set()) : undefined)],
     });
     return { inputs: Object.keys(result.metafile?.inputs ?? {}) };
   } catch (err) {

@@ -336,6 +336,18 @@ export interface CliResult {
 /** Runs every command's implementation: the default `Dispatch`. */
 export const runCommand: Dispatch = (_command, _options, run) => run();
 
+/**
+ * yargs renders the running command's whole help text as soon as its handler has started
+ * (`cacheHelpMessage`), to print it should the handler fail later. mlserve's failures print their
+ * own message, never that text, and rendering it took ~30 ms of every `mlserve serve` start
+ * (bench/NOTES.md, seventh pass). It is reached through yargs's internal methods, so a yargs
+ * without them is left as it is; `--help` renders its text afresh either way.
+ */
+function skipHelpCache(cli: Argv<GlobalArgs>): void {
+  const usage = (cli as unknown as { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** Builds the yargs parser of the whole command line; each command's handler goes through `dispatch`. */
 export function createCli(argv: string[], dispatch: Dispatch = runCommand, state: CliResult = { printedOnly: true }): Argv<GlobalArgs> {
   const record = async (name: CommandName, options: object, run: () => Promise<unknown>): Promise<void> => {
@@ -362,6 +374,7 @@ export function createCli(argv: string[], dispatch: Dispatch = runCommand, state
       entry.commands.reduce((g, c) => c.register(g, record), y).demandCommand(1, `Name a ${group} command: ${verbs.slice(0, -1).join(', ')} or ${verbs.at(-1)}`),
     );
   }
+  skipHelpCache(cli);
   return cli
     .demandCommand(1, 'Name a command; see mlserve --help')
     .strict()

@@ -15,6 +15,8 @@ export interface ServeTarget {
   watchDir: string;
   /** For bentos: the bento directory, used as the model store root. */
   bentoDir?: string;
+  /** For bentos: whether its bundles import packages as ES modules (bento.yaml `esmImports`, or unknown). */
+  bentoEsmImports?: boolean;
   /** For model tags: the tags, served by a service built from the stored models. */
   models?: string[];
   /** For `--model-repository DIR`: the directory and control mode (kind `model`, no tags). */
@@ -73,5 +75,6 @@ export async function resolveServeTarget(target: string, cwd: string, home: stri
 async function bentoTarget(dir: string): Promise<ServeTarget> {
   const manifest = await (await import('./bento-store')).readBentoManifest(dir);
   const { file, exportName } = splitModuleSpec(manifest.service);
-  return { kind: 'bento', file: path.resolve(dir, file), exportName, watchDir: path.join(dir, 'src'), bentoDir: dir };
+  const bentoEsmImports = !Array.isArray(manifest.esmImports) || manifest.esmImports.length > 0;
+  return { kind: 'bento', file: path.resolve(dir, file), exportName, watchDir: path.join(dir, 'src'), bentoDir: dir, bentoEsmImports };
 }

@@ -124,12 +124,12 @@ describe('the mlserve binary', () => {
   }, 60_000);
 
   it("serves a bento without node_modules by lending it the CLI's, logs at --log-level, and passes on the exit code of one that fails", async () => {
-    const bento = (name: string, source: string): string => {
+    const bento = (name: string, source: string, manifest = ''): string => {
       const dir = path.join(tmp.dir, name);
       mkdirSync(path.join(dir, 'src'), { recursive: true });
       writeFileSync(
         path.join(dir, 'bento.yaml'),
-        `format: mlserve.bento/v1\nname: ${name}\nversion: v1\nservice: src/service.mjs:svc\ncreationTime: 2026-01-01T00:00:00.000Z\nmodels: []\napis: []\n`,
+        `format: mlserve.bento/v1\nname: ${name}\nversion: v1\nservice: src/service.mjs:svc\ncreationTime: 2026-01-01T00:00:00.000Z\nmodels: []\napis: []\n${manifest}`,
       );
       writeFileSync(path.join(dir, 'src', 'service.mjs'), source);
       return dir;
@@ -147,6 +147,25 @@ describe('the mlserve binary', () => {
       if (level === 'info') expect(proc.stdout()).toMatch(/^\{.*"level":30/);
       else expect(proc.stdout()).toBe('');
     }
+    // A bento whose bundles require() every package (`esmImports: []`, what `mlserve build` makes
+    // of the seeds) is lent the CLI's packages through createRequire alone, without loader hooks:
+    // its ES import of a package then finds nothing.
+    const required = bento(
+      'required_bento',
+      "import { createRequire } from 'node:module';\nconst { createService } = createRequire(import.meta.url)('@mlserve/service');\nexport const svc = createService('required_service');\n",
+      'esmImports: []\n',
+    );
+    const proc = spawnCli(['serve', required, '--port', '0'], { env });
+    try {
+      const url = await waitForUrl(proc);
+      expect(proc.stderr()).toContain(`Serving required_service at ${url}`);
+    } finally {
+      expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
+    }
+    const unhooked = bento('unhooked_bento', "import { createService } from '@mlserve/service';\nexport const svc = createService('unhooked');\n", 'esmImports: []\n');
+    const failed = await runBin(['serve', unhooked, '--port', '0'], { env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/Cannot find package '@mlserve\/service'.*\[MLS_ERR_CLI_SERVICE_LOAD\]\n$/);
     const bad = bento('broken_bento', "throw new Error('broken on purpose');\n");
     const result = await runBin(['serve', bad, '--port', '0'], { env });
     expect(result.code).toBe(1);

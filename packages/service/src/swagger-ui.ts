@@ -8,13 +8,13 @@ import swaggerUi from 'swagger-ui-express';
 const kHidden = new Set(['package.json', 'index.html', 'swagger-initializer.js']);
 
 /**
- * The Swagger UI files served under `/docs/`: the swagger-ui-dist that swagger-ui-express serves
- * (resolved from it, so the list matches what it serves), plus the init script it writes.
+ * The Swagger UI files served under `/docs/`: those of swagger-ui-dist, which swagger-ui-express
+ * serves (bundled into this package's build, it requires the one this package depends on), plus
+ * the init script it writes.
  */
 export function swaggerUiAssets(): string[] {
   // `__filename` is native in CommonJS and shimmed by tsup in the ESM build.
-  const fromExpress = createRequire(createRequire(__filename).resolve('swagger-ui-express'));
-  const dir = dirname(fromExpress.resolve('swagger-ui-dist/package.json'));
+  const dir = dirname(createRequire(__filename).resolve('swagger-ui-dist/package.json'));
   const files = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && !kHidden.has(e.name))
     .map((e) => e.name);

@@ -160,9 +160,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     progress.update(1, 'bundling service');
     const deps: ExternalDeps = new Map();
+    const esmImports = new Set<string>();
     const bundleRel = path.join('src', path.relative(buildDir, serviceFile)).replace(/\.(m|c)?[jt]sx?$/, '.mjs');
     if (bundleRel.startsWith(`src${path.sep}..`)) throw createCliError('MLS_ERR_CLI_BUILD_FILE', `${spec.service} lies outside the build directory ${buildDir}`);
-    const { inputs } = await bundleEntry({ entry: serviceFile, outfile: path.join(dir, bundleRel), format: 'esm', deps, warnings });
+    const { inputs } = await bundleEntry({ entry: serviceFile, outfile: path.join(dir, bundleRel), format: 'esm', deps, warnings, esmImports });
     const usedPackages = mlservePackageDirs(inputs, process.cwd());
     await bundleWorkers(usedPackages, path.dirname(path.join(dir, bundleRel)), deps, warnings);
     addDeclaredDependencies(usedPackages, deps, warnings);
@@ -176,6 +177,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       format: 'esm',
       deps,
       warnings,
+      esmImports,
     });
     const cliPackages = mlservePackageDirs(cliBundle.inputs, process.cwd());
     await bundleWorkers(cliPackages, path.dirname(cliOut), deps, warnings);
@@ -203,6 +205,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       models,
       apis,
       docker: { baseImage: spec.docker.baseImage, env: spec.docker.env, systemPackages: spec.docker.systemPackages },
+      esmImports: [...esmImports].sort(),
     };
     const dependencies = Object.fromEntries([...deps].sort(([a], [b]) => a.localeCompare(b)));
     await writeFile(path.join(dir, 'bento.yaml'), stringifyYaml(manifest));

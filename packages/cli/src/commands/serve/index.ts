@@ -93,7 +93,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
       throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `The bento's dependencies are not installed: run \`cd ${where} && ONNXRUNTIME_NODE_INSTALL=skip npm install --omit=dev\``);
     }
     // In this process (no second Node start); the processes started below (reload, API workers) lend the same way.
-    lendDependencies(dirs, target.bentoDir);
+    lendDependencies(dirs, target.bentoEsmImports ?? true);
   }
   const apiWorkers = options.apiWorkers ?? 1;
   if (options.reload || apiWorkers > 1) {
