@@ -1,6 +1,5 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { createCliError } from './errors';
 
 /** The parsed `bento.yaml` of a built bento. */
@@ -45,11 +44,34 @@ export function bentosRoot(home: string): string {
 export async function readBentoManifest(dir: string): Promise<BentoManifest> {
   const text = await readFile(path.join(dir, 'bento.yaml'), 'utf8').catch(() => undefined);
   if (text === undefined) throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `No bento.yaml in ${dir}`);
+  // Loaded here only: `mlserve serve` reads its fields with readBentoServeFields.
+  const { parse: parseYaml } = await import('yaml');
   const manifest = parseYaml(text) as Partial<BentoManifest> | null;
   if (!manifest || typeof manifest.service !== 'string' || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
     throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `${path.join(dir, 'bento.yaml')} lacks name, version or service`);
   }
   return manifest as BentoManifest;
+}
+
+/**
+ * The fields of a bento's `bento.yaml` that serving it needs, read from the top-level lines
+ * `mlserve build` writes (`service: src/<path>.mjs:<export>`, `esmImports: []`) without a YAML
+ * parser: loading the yaml package and its first parse took ~40 ms of a bento's cold start
+ * (bench/NOTES.md, seventh pass). A file in any other shape is read by readBentoManifest.
+ */
+export async function readBentoServeFields(dir: string): Promise<Pick<BentoManifest, 'service' | 'esmImports'>> {
+  const text = await readFile(path.join(dir, 'bento.yaml'), 'utf8').catch(() => '');
+  const service = text.match(/^service:.*$/gm);
+  const esmImports = text.match(/^esmImports:.*$/gm);
+  const plain =
+    /^name: \S/m.test(text) &&
+    /^version: \S/m.test(text) &&
+    service?.length === 1 &&
+    /^service: [\w./@-]+:[\w$]+$/.test(service[0]!) &&
+    (esmImports === null || (esmImports.length === 1 && esmImports[0] === 'esmImports: []'));
+  if (plain) return { service: service[0]!.slice('service: '.length), esmImports: esmImports ? [] : undefined };
+  const manifest = await readBentoManifest(dir);
+  return { service: manifest.service, esmImports: manifest.esmImports };
 }
 
 async function dirSize(dir: string): Promise<number> {

@@ -73,7 +73,7 @@ export async function resolveServeTarget(target: string, cwd: string, home: stri
 }
 
 async function bentoTarget(dir: string): Promise<ServeTarget> {
-  const manifest = await (await import('./bento-store')).readBentoManifest(dir);
+  const manifest = await (await import('./bento-store')).readBentoServeFields(dir);
   const { file, exportName } = splitModuleSpec(manifest.service);
   const bentoEsmImports = !Array.isArray(manifest.esmImports) || manifest.esmImports.length > 0;
   return { kind: 'bento', file: path.resolve(dir, file), exportName, watchDir: path.join(dir, 'src'), bentoDir: dir, bentoEsmImports };
