@@ -44,8 +44,9 @@ export function bentosRoot(home: string): string {
 export async function readBentoManifest(dir: string): Promise<BentoManifest> {
   const text = await readFile(path.join(dir, 'bento.yaml'), 'utf8').catch(() => undefined);
   if (text === undefined) throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `No bento.yaml in ${dir}`);
-  // Loaded here only: `mlserve serve` reads its fields with readBentoServeFields.
-  const { parse: parseYaml } = await import('yaml');
+  // Loaded here only: `mlserve serve` reads its fields with readBentoServeFields. From the default
+  // export: the binary's bundled copy of yaml, imported so, has no named ones.
+  const { parse: parseYaml } = (await import('yaml')).default;
   const manifest = parseYaml(text) as Partial<BentoManifest> | null;
   if (!manifest || typeof manifest.service !== 'string' || typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
     throw createCliError('MLS_ERR_CLI_BENTO_INVALID', `${path.join(dir, 'bento.yaml')} lacks name, version or service`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Piscina } from 'piscina';
+import { Piscina } from './commonjs-deps';
 import { createRunnerError } from './errors';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';

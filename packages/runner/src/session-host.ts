@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { nonTensorOutputMessage } from '@mlserve/core';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from './commonjs-deps';
 import { type ModelSignature, type TensorType, type TypedArray, type WireOutput, type WireTensor, kTransferMinBytes, toWireOutputData } from './tensor';
 
 /** ONNX Runtime session options a runner passes to every session it creates. */
-export type SessionOptions = ort.InferenceSession.SessionOptions;
+export type SessionOptions = Ort.InferenceSession.SessionOptions;
 
 /** What a session host reports once its session exists. */
 export type LoadResult = { ok: true; signature: ModelSignature } | { ok: false; message: string };
@@ -22,7 +23,7 @@ export type RunResult = ({ ok: true; outputs: Record<string, WireOutput>; runMs:
  */
 export class SessionHost {
   readonly loaded: Promise<LoadResult>;
-  #session: ort.InferenceSession | undefined;
+  #session: Ort.InferenceSession | undefined;
 
   /** Loads `bytes` when given (a serving graph derived from the file), else the file. */
   constructor(modelPath: string, options: SessionOptions, bytes?: Uint8Array) {
@@ -48,12 +49,12 @@ export class SessionHost {
   async run(inputs: Record<string, WireTensor>): Promise<RunResult> {
     const loaded = await this.loaded;
     if (!loaded.ok) return loaded;
-    const feeds: Record<string, ort.Tensor> = {};
+    const feeds: Record<string, Ort.Tensor> = {};
     for (const name in inputs) {
       const t = inputs[name]!;
       feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
     }
-    let results: ort.InferenceSession.ReturnType;
+    let results: Ort.InferenceSession.ReturnType;
     const started = performance.now();
     try {
       results = await this.#session!.run(feeds);
@@ -76,7 +77,7 @@ export class SessionHost {
   }
 }
 
-function toSpec(m: ort.InferenceSession.ValueMetadata): ModelSignature['inputs'][number] {
+function toSpec(m: Ort.InferenceSession.ValueMetadata): ModelSignature['inputs'][number] {
   return m.isTensor ? { name: m.name, type: m.type, shape: m.shape.slice() } : { name: m.name, type: 'non-tensor', shape: [] };
 }
 

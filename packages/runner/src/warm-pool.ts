@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import { Piscina } from './commonjs-deps';
 import type { WorkerData, WorkerTask } from './worker-protocol';
 import type { LoadResult, RunResult } from './session-host';
 
