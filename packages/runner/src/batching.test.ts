@@ -67,6 +67,24 @@ describe('batching', () => {
     expect(await sizes(1)).toEqual([32]);
   });
 
+  it('sends the first 16 rows of a busy turn at once while a slot stays free for the rest', async () => {
+    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, batchesPerWorker: 2 });
+    const events: BatchEvent[] = [];
+    runner.on('batch', (e: BatchEvent) => events.push(e));
+    try {
+      await runner.ready();
+      const rows = randomRows(40, 10);
+      const first = rows.slice(0, 16).map((row) => runner.run({ input: { type: 'float32', data: row, dims: [1, 10] } }));
+      // Still in the same turn: the 16 rows are with the worker already.
+      expect(runner.stats()).toMatchObject({ inFlightBatches: 1, queueRows: 0 });
+      const rest = rows.slice(16).map((row) => runner.run({ input: { type: 'float32', data: row, dims: [1, 10] } }));
+      await Promise.all([...first, ...rest]);
+      expect(events.map((e) => e.size)).toEqual([16, 24]);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('sends a request larger than its share of a burst whole, alone or among others', async () => {
     const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, maxBatchSize: 64 });
     const events: BatchEvent[] = [];

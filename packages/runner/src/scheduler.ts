@@ -15,6 +15,14 @@ import type { ModelSignature, WireTensor } from './tensor';
 /** A burst is split over free slots only into batches of at least this many rows. */
 const kMinSplitRows = 8;
 
+/**
+ * Queued rows of small requests that go to a worker at once, while another slot stays free for
+ * the rest of the event-loop turn. Under load one turn reads dozens of single-row requests; sending
+ * only after all of them were parsed kept the worker idle during the parse and the main thread
+ * idle during the inference. Larger requests still wait for the turn's end and merge.
+ */
+const kEarlySendRows = 16;
+
 /** What the scheduler needs from the runner that owns it. */
 export interface SchedulerHost {
   readonly name: string;
@@ -169,6 +177,7 @@ export class Scheduler {
     }
     job.timeout = this.#timeouts.add(now, this.#onTimeout, job);
     if (this.#latency) job.latency = this.#latency.add(enqueuedAt, this.#onLatency, job);
+    if (rows < kEarlySendRows && this.#queue.rows >= kEarlySendRows && this.#capacity - this.#inFlight >= 2) this.#sendEarly(now);
     if (!this.#pumpScheduled) {
       // Callers of this event-loop turn join one batch: an HTTP server reads each socket in a
       // callback of its own, and a microtask would send the first request of a turn alone (half
@@ -245,6 +254,14 @@ export class Scheduler {
       if (batch.length === 0) break;
       this.#dispatch(batch);
     }
+  }
+
+  /** Sends what is queued as one batch, before the turn ends (see kEarlySendRows). */
+  #sendEarly(now: number): void {
+    const { batchWaitMs, maxLatencyMs } = this.#host.options;
+    if (batchWaitMs > 0 || this.#reruns.size > 0 || this.#executor === undefined) return;
+    const batch = this.#queue.take(this.#maxRows, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
+    if (batch.length > 0) this.#dispatch(batch);
   }
 
   readonly #expire = (item: Item): void => this.#overload(item.job);
