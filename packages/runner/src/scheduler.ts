@@ -214,7 +214,7 @@ export class Scheduler {
 
   /** Sends queued work to free workers until either runs out. */
   #send(): void {
-    const { batchWaitMs, maxLatencyMs } = this.#host.options;
+    const { batchWaitMs } = this.#host.options;
     const maxBatchSize = this.#maxRows;
     const queue = this.#queue;
     for (let rerun; this.#inFlight < this.#capacity && this.#executor && (rerun = this.#reruns.take(this.#inFlight));) this.#dispatch(rerun.items, rerun.afterCrash);
@@ -238,19 +238,18 @@ export class Scheduler {
       // for a worker to wake up longer than their inference takes here (see IdlePath). Under load
       // callers overlap, so requests batch to the workers.
       if (this.#idlePath && this.#inFlight === 0 && this.#executor!.inlineReady && this.#idlePath.admits(queue.rows, now)) {
-        const batch = queue.take(maxBatchSize, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
+        const batch = this.#take(maxBatchSize, now);
         if (batch.length === 0) break;
         this.#dispatch(batch, false, true);
         continue;
       }
-      // Requests that waited for a worker longer than maxLatencyMs are refused on the way, even if
-      // their deadline's timer is late; one that arrived while a worker was free only waited for
-      // the event loop. A burst is spread over the free slots (never below kMinSplitRows rows a
+      // Requests that waited for a worker longer than maxLatencyMs are refused on the way (#take),
+      // even if their deadline's timer is late. A burst is spread over the free slots (never below kMinSplitRows rows a
       // batch): the first part's answers go out while the worker runs the next, instead of the
       // main thread waiting for one large batch.
       const free = this.#capacity - this.#inFlight;
       const limit = free > 1 ? Math.min(maxBatchSize, Math.max(kMinSplitRows, Math.ceil(queue.rows / free))) : maxBatchSize;
-      const batch = queue.take(limit, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
+      const batch = this.#take(limit, now);
       if (batch.length === 0) break;
       this.#dispatch(batch);
     }
@@ -258,10 +257,17 @@ export class Scheduler {
 
   /** Sends what is queued as one batch, before the turn ends (see kEarlySendRows). */
   #sendEarly(now: number): void {
-    const { batchWaitMs, maxLatencyMs } = this.#host.options;
-    if (batchWaitMs > 0 || this.#reruns.size > 0 || this.#executor === undefined) return;
-    const batch = this.#queue.take(this.#maxRows, Math.min(now, this.#freeSince) - maxLatencyMs, this.#expire);
+    if (this.#host.options.batchWaitMs > 0 || this.#reruns.size > 0 || this.#executor === undefined) return;
+    const batch = this.#take(this.#maxRows, now);
     if (batch.length > 0) this.#dispatch(batch);
+  }
+
+  /**
+   * Takes up to `limit` queued rows, refusing on the way what waited for a worker longer than
+   * maxLatencyMs (one that arrived while a worker was free only waited for the event loop).
+   */
+  #take(limit: number, now: number): Item[] {
+    return this.#queue.take(limit, Math.min(now, this.#freeSince) - this.#host.options.maxLatencyMs, this.#expire);
   }
 
   readonly #expire = (item: Item): void => this.#overload(item.job);
