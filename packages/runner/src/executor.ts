@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Piscina } from './commonjs-deps';
 import { createRunnerError } from './errors';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';
 import { kBurstIdleMs } from './burst-policy';
-import { trackSessionLoad } from './sessions-loading';
-import { type PoolSpec, poolOptions, takeWarmPool } from './warm-pool';
-import type { WorkerData, WorkerTask } from './worker-protocol';
+import { takeWarmPool } from './warm-pool';
+import { type PoolSpec, WorkerPool } from './worker-pool';
+import type { WorkerData } from './worker-protocol';
 
 /**
  * Where batches run: a piscina pool of session-holding workers, or the calling thread. `run`
@@ -60,11 +59,9 @@ export function resolveWorkerFile(dir: string = __dirname): string {
 /** What the calling thread's session of the idle path is made from. */
 type InlineModel = { modelPath: string; sessionOptions: SessionOptions; modelBytes?: Uint8Array | undefined };
 
-type Pool = Piscina<WorkerTask, RunResult | LoadResult>;
-
 /** The extra workers of `maxWorkers`, while they run (see BurstPolicy). */
 interface Burst {
-  pool: Pool;
+  pool: WorkerPool;
   ready: boolean;
   inFlight: number;
   lastUsed: number;
@@ -75,7 +72,7 @@ interface Burst {
  * Sends one load task per worker of `pool` and resolves with each one's result. The tasks meet at
  * a barrier in the workers (see worker.ts), so each worker gets exactly one.
  */
-async function loadWorkers(pool: Pool, workers: number, model: WorkerData | undefined): Promise<LoadResult[]> {
+async function loadWorkers(pool: WorkerPool, workers: number, model: WorkerData | undefined): Promise<LoadResult[]> {
   // Slot 0 counts arrived workers, slot 1 is set when one failed (see worker.ts).
   const barrier = new Int32Array(new SharedArrayBuffer(8));
   const release = (): void => {
@@ -97,7 +94,7 @@ async function loadWorkers(pool: Pool, workers: number, model: WorkerData | unde
       ),
     );
   }
-  const settled = await trackSessionLoad(Promise.allSettled(tasks));
+  const settled = await Promise.allSettled(tasks);
   return settled.map((s): LoadResult =>
     s.status === 'fulfilled' ? s.value : { ok: false, message: `worker failed while loading: ${(s.reason as Error)?.message ?? String(s.reason)}` },
   );
@@ -110,7 +107,7 @@ export class PoolExecutor implements Executor {
   readonly #extraWorkers: number;
   readonly #spec: PoolSpec;
   readonly #workerData: WorkerData;
-  readonly #pool: Pool;
+  readonly #pool: WorkerPool;
   #inFlight = 0;
   #burst: Burst | undefined;
   onBurst: (event: 'ready' | 'stopped') => void = () => {};
@@ -153,8 +150,8 @@ export class PoolExecutor implements Executor {
       Object.assign(warm.workerData, workerData);
       this.#warmModel = workerData;
     }
-    this.#pool = warm?.pool ?? new Piscina(poolOptions(spec, workerData));
-    this.#pool.on('error', (err: Error) => this.onWorkerError(err));
+    this.#pool = warm ?? new WorkerPool(spec, workerData);
+    this.#pool.piscina.on('error', (err: Error) => this.onWorkerError(err));
   }
 
   /** Batches in flight at once: the workers', and the extra workers' while they take batches. */
@@ -177,8 +174,8 @@ export class PoolExecutor implements Executor {
 
   startBurst(): void {
     if (this.#burst || this.#extraWorkers === 0 || !this.#loaded) return;
-    const pool: Pool = new Piscina(poolOptions({ ...this.#spec, workers: this.#extraWorkers }, this.#workerData));
-    pool.on('error', (err: Error) => this.onWorkerError(err));
+    const pool = new WorkerPool({ ...this.#spec, workers: this.#extraWorkers }, this.#workerData);
+    pool.piscina.on('error', (err: Error) => this.onWorkerError(err));
     const burst: Burst = { pool, ready: false, inFlight: 0, lastUsed: performance.now(), idleCheck: undefined };
     this.#burst = burst;
     void loadWorkers(pool, this.#extraWorkers, undefined).then((results) => {
@@ -226,7 +223,7 @@ export class PoolExecutor implements Executor {
         burst.inFlight--;
         burst.lastUsed = performance.now();
       };
-      return (burst.pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>).then(
+      return (burst.pool.run({ op: 'run', inputs }, transferList) as Promise<RunResult>).then(
         (result) => {
           done();
           result.extraWorker = true;
@@ -239,7 +236,7 @@ export class PoolExecutor implements Executor {
       );
     }
     this.#inFlight++;
-    return (this.#pool.run({ op: 'run', inputs }, { transferList }) as Promise<RunResult>).finally(() => this.#inFlight--);
+    return (this.#pool.run({ op: 'run', inputs }, transferList) as Promise<RunResult>).finally(() => this.#inFlight--);
   }
 
   get runInline(): ((inputs: Record<string, WireTensor>) => Promise<RunResult>) | undefined {

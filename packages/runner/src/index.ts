@@ -12,4 +12,3 @@ export { kBatchSizeBuckets, kLatencyBucketsMs } from './histogram';
 export { createRunnerError, kRunnerErrors } from './errors';
 export type { RunnerErrorCode } from './errors';
 export { roundFloat32 } from './round-float32';
-export { sessionsSettled } from './sessions-loading';

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { nonTensorOutputMessage } from '@mlserve/core';
 import type * as Ort from 'onnxruntime-node';
 import { ort } from './commonjs-deps';
+import { insideNative } from './native-guard';
 import { type ModelSignature, type TensorType, type TypedArray, type WireOutput, type WireTensor, kTransferMinBytes, toWireOutputData } from './tensor';
 
 /** ONNX Runtime session options a runner passes to every session it creates. */
@@ -17,6 +18,9 @@ export type LoadResult = { ok: true; signature: ModelSignature } | { ok: false; 
 /** A batch's result; `extraWorker` is set by the executor when one of the extra workers of `maxWorkers` ran it. */
 export type RunResult = ({ ok: true; outputs: Record<string, WireOutput>; runMs: number } | { ok: false; message: string }) & { extraWorker?: true };
 
+/** What a worker answers once its pool is stopping (nobody waits for it: the pool's callers were answered). */
+const stopping = (): { ok: false; message: string } => ({ ok: false, message: 'the worker pool is stopping' });
+
 /**
  * One ONNX Runtime session, created once and kept for the life of its thread (session churn leaks
  * memory in onnxruntime-node). Runs in a worker, or on the calling thread with `inProcess`.
@@ -24,10 +28,13 @@ export type RunResult = ({ ok: true; outputs: Record<string, WireOutput>; runMs:
 export class SessionHost {
   readonly loaded: Promise<LoadResult>;
   #session: Ort.InferenceSession | undefined;
+  /** A worker's pool guard (see native-guard.ts); none on the calling thread. */
+  readonly #guard: Int32Array | undefined;
 
   /** Loads `bytes` when given (a serving graph derived from the file), else the file. */
-  constructor(modelPath: string, options: SessionOptions, bytes?: Uint8Array) {
-    this.loaded = this.#load(modelPath, options, bytes);
+  constructor(modelPath: string, options: SessionOptions, bytes?: Uint8Array, guard?: Int32Array) {
+    this.#guard = guard;
+    this.loaded = insideNative(guard, () => this.#load(modelPath, options, bytes), stopping);
   }
 
   async #load(modelPath: string, options: SessionOptions, bytes: Uint8Array | undefined): Promise<LoadResult> {
@@ -54,13 +61,19 @@ export class SessionHost {
       const t = inputs[name]!;
       feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
     }
-    let results: Ort.InferenceSession.ReturnType;
+    let results: Ort.InferenceSession.ReturnType | undefined;
     const started = performance.now();
+    const session = this.#session!;
     try {
-      results = await this.#session!.run(feeds);
+      results = await insideNative(
+        this.#guard,
+        () => session.run(feeds),
+        () => undefined,
+      );
     } catch (err) {
       return { ok: false, message: (err as Error).message };
     }
+    if (results === undefined) return stopping();
     const outputs: Record<string, WireOutput> = {};
     for (const name in results) {
       const t = results[name]!;

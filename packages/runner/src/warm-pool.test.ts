@@ -33,7 +33,7 @@ describe('a warm pool (worker threads started before the runner, as under mlserv
   afterEach(() => releaseWarmPool(kOwnWorkerKey));
 
   it('is taken by the first runner with the same pool settings, which serves from its workers', async () => {
-    const warm = startWarmPool({ ...own, workers: 1, batchesPerWorker: 2 });
+    const warm = startWarmPool({ ...own, workers: 1, batchesPerWorker: 2 }).piscina;
     expect(hasWarmPool(kOwnWorkerKey)).toBe(true);
     await servesTree({ workers: 1, batchesPerWorker: 2, inlineMaxRows: 0 }, { warm, took: true });
   });
@@ -41,7 +41,7 @@ describe('a warm pool (worker threads started before the runner, as under mlserv
   it('gives a worker that replaces a crashed one the model, so the runner goes on serving', async () => {
     // crash-worker.cjs is the real worker, except that a batch starting with 666 kills its thread.
     const crashing = fixture('crash-worker.cjs');
-    const warm = startWarmPool({ key: crashing, workerFile: crashing, workers: 1, batchesPerWorker: 2 });
+    const warm = startWarmPool({ key: crashing, workerFile: crashing, workers: 1, batchesPerWorker: 2 }).piscina;
     await servesTree(
       { workers: 1, workerFile: crashing },
       {
@@ -56,7 +56,7 @@ describe('a warm pool (worker threads started before the runner, as under mlserv
   });
 
   it('is destroyed, not taken, by a runner of other pool settings, which starts its own workers', async () => {
-    const warm = startWarmPool({ ...own, workers: 2, batchesPerWorker: 2 });
+    const warm = startWarmPool({ ...own, workers: 2, batchesPerWorker: 2 }).piscina;
     await servesTree({ workers: 1, inlineMaxRows: 0 }, { warm, took: false });
   });
 
@@ -86,7 +86,7 @@ describe('a warm pool (worker threads started before the runner, as under mlserv
     expect(hasWarmPool(kOwnWorkerKey)).toBe(true);
     // The runner's copy is not the one that started the pool, as a bento's code is not the CLI's
     // (startWarmPool returns the pool already waiting under that key).
-    const warm = startWarmPool({ ...own, workers: 0, batchesPerWorker: 0 });
+    const warm = startWarmPool({ ...own, workers: 0, batchesPerWorker: 0 }).piscina;
     await servesTree({ inlineMaxRows: 0 }, { warm, took: true });
   });
 });

@@ -12,3 +12,9 @@ export interface WorkerData {
   modelBytes?: Uint8Array | undefined;
   sessionOptions: Record<string, unknown>;
 }
+
+/**
+ * piscina's workerData: the model (empty in a warm worker until a runner adopts it) and the
+ * pool's guard around ONNX Runtime calls (see native-guard.ts).
+ */
+export type PoolWorkerData = Partial<WorkerData> & { guard?: Int32Array };

@@ -7,12 +7,13 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
-import type { WorkerData, WorkerTask } from './worker-protocol';
+import type { PoolWorkerData, WorkerData, WorkerTask } from './worker-protocol';
 
+const guard = (workerData as PoolWorkerData | undefined)?.guard;
 const hostOf = (data: Partial<WorkerData> | undefined): SessionHost | undefined =>
-  data?.modelPath === undefined ? undefined : new SessionHost(data.modelPath, data.sessionOptions as SessionOptions, data.modelBytes);
+  data?.modelPath === undefined ? undefined : new SessionHost(data.modelPath, data.sessionOptions as SessionOptions, data.modelBytes, guard);
 // A warm worker (see warm-pool.ts) starts before its model is known: its first load task brings it.
-let host = hostOf(workerData as Partial<WorkerData> | undefined);
+let host = hostOf(workerData as PoolWorkerData | undefined);
 
 /** Carries a result and the buffers to transfer with it back to the main thread. */
 class Moved {

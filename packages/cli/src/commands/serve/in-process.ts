@@ -12,19 +12,11 @@ export async function serveInProcess(err: Writer, target: ServeTarget, port: num
   if (port !== 0 && !cluster.isWorker) await checkPort(port, host);
   // Loaded before the service: under MLSERVE_RUNNER_START=eager it starts its worker threads as it
   // loads, so they are up while the service's modules load (a bento's own copy of the runner takes them).
-  const { sessionsSettled } = await import('@mlserve/runner');
-  let svc: Awaited<ReturnType<typeof loadService>>;
-  try {
-    svc =
-      target.kind === 'model'
-        ? await (await import('../../model-service')).createModelService(target.models!, { home, repository: target.repository })
-        : await loadService(target.file, target.exportName);
-  } catch (error) {
-    // A service file can fail after creating its runners (a missing export, a throw after
-    // createRunner): the process must not exit while their workers are inside session creation.
-    await sessionsSettled();
-    throw error;
-  }
+  await import('@mlserve/runner');
+  const svc =
+    target.kind === 'model'
+      ? await (await import('../../model-service')).createModelService(target.models!, { home, repository: target.repository })
+      : await loadService(target.file, target.exportName);
   let listening: { port: number; host: string; url: string };
   try {
     listening = await svc.listen(port, host);
