@@ -165,14 +165,16 @@ export function mlservePackageDirs(inputs: string[], cwd: string): string[] {
 /**
  * Adds the third-party runtime dependencies declared by the bundled `@mlserve/*` packages, at the
  * versions installed beside them: some are loaded in ways a bundler cannot see (swagger-ui-dist is
- * found with `require.resolve` to serve its files).
+ * found with `require.resolve` to serve its files). Not those a package lists under
+ * `mlserve.inlined`: its build bundled them in, and it declares them for their types only.
  */
 export function addDeclaredDependencies(packageDirs: string[], deps: ExternalDeps, warnings: string[]): void {
   for (const dir of packageDirs) {
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; mlserve?: { inlined?: string[] } };
+    const inlined = new Set(pkg.mlserve?.inlined);
     for (const name of Object.keys(pkg.dependencies ?? {})) {
       // Type packages (@types/*) are dependencies for TypeScript consumers only; a bento never needs them.
-      if (name.startsWith('@mlserve/') || name.startsWith('@types/') || kBuildOnlyPackages.has(name) || deps.has(name)) continue;
+      if (name.startsWith('@mlserve/') || name.startsWith('@types/') || inlined.has(name) || kBuildOnlyPackages.has(name) || deps.has(name)) continue;
       const version = installedVersion(name, dir);
       if (version) deps.set(name, version);
       else warnings.push(`${name}, a dependency of ${dir}, is not installed`);

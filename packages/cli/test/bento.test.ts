@@ -32,6 +32,10 @@ describe('a built bento', () => {
         expect([name, version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+/)]);
         expect(name.startsWith('@mlserve/')).toBe(false);
       }
+      // Bundled into @mlserve/service's build (its package.json's mlserve.inlined), and imported by no
+      // other package: not installed again. (ajv stays: @mlserve/pipeline imports it.)
+      for (const inlined of ['express', 'pino', 'swagger-ui-express']) expect(pkg.dependencies).not.toHaveProperty([inlined]);
+      expect(pkg.dependencies).toHaveProperty(['swagger-ui-dist']);
       const dockerfile = readFileSync(path.join(source, 'env', 'docker', 'Dockerfile'), 'utf8');
       for (const line of [
         'FROM node:24',
@@ -48,7 +52,7 @@ describe('a built bento', () => {
       }
       // The lockfile `build` wrote pins every transitive version; `npm ci` below installs exactly those.
       const lock = JSON.parse(readFileSync(path.join(source, 'package-lock.json'), 'utf8'));
-      expect(lock.packages['node_modules/express']).toMatchObject({ version: pkg.dependencies.express });
+      expect(lock.packages['node_modules/onnxruntime-node']).toMatchObject({ version: pkg.dependencies['onnxruntime-node'] });
       for (const file of [
         'src/worker.cjs',
         'src/NOTES.md',

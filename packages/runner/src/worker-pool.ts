@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { Piscina } from './commonjs-deps';
 import { NativeGuard } from './native-guard';
 import type { LoadResult, RunResult } from './session-host';
@@ -26,7 +27,8 @@ export class WorkerPool {
   readonly workerData: PoolWorkerData;
   readonly #guard = new NativeGuard();
   #running = 0;
-  #flushed: (() => void) | undefined;
+  /** Emits 'flushed' when the last task given to the pool settles. */
+  readonly #tasks = new EventEmitter();
 
   constructor(spec: PoolSpec, model: Partial<WorkerData> = {}) {
     const workerData: PoolWorkerData = { ...model, guard: this.#guard.state };
@@ -49,13 +51,13 @@ export class WorkerPool {
   run(task: WorkerTask, transferList?: ArrayBuffer[]): Promise<RunResult | LoadResult> {
     this.#running++;
     return this.piscina.run(task, transferList && { transferList }).finally(() => {
-      if (--this.#running === 0) this.#flushed?.();
+      if (--this.#running === 0) this.#tasks.emit('flushed');
     });
   }
 
   /** Waits for the tasks given to it, then ends the threads. */
   async close(): Promise<void> {
-    if (this.#running > 0) await new Promise<void>((resolve) => (this.#flushed = resolve));
+    if (this.#running > 0) await once(this.#tasks, 'flushed');
     await this.destroy();
   }
 
