@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Express, Request, Response } from 'express';
+import type { AccessLine, AccessLog } from './access-log';
 import { type ApiCallHost, serveApi } from './api-call';
 import { applyCors } from './cors';
 import { createServiceError } from './errors';
@@ -22,6 +23,8 @@ export interface DispatchHost extends ApiCallHost {
   readonly metrics: ServiceMetrics;
   readonly middleware: readonly ApiMiddleware[];
   readonly cors: CorsOptions | undefined;
+  /** Writes the access-log line of each request, at level info. */
+  readonly accessLog: AccessLog;
   /** Checks the API key of a request (absent: no keys configured). */
   readonly keyCheck: ((req: IncomingMessage) => boolean) | undefined;
   /** True for paths open without an API key. */
@@ -149,16 +152,16 @@ function endRequest(host: DispatchHost, req: IncomingMessage, res: ServerRespons
   host.lifecycle.requestEnded();
   if (state.admitted > 0) host.admission?.release(state.admitted);
   if (!host.logger.isLevelEnabled('info')) return;
-  const line: Record<string, unknown> = {
+  const line: AccessLine = {
     reqId: state.id,
-    method: req.method,
-    url: scrubUrl(req.url),
+    method: req.method ?? 'GET',
+    url: scrubUrl(req.url) ?? '/',
     api: label,
     statusCode: res.statusCode,
     durationMs: Math.round(ms * 1000) / 1000,
   };
   if (!res.writableFinished) line.aborted = true;
-  host.logger.info(line, 'request completed');
+  host.accessLog.write(line);
 }
 
 // Refused before the body is read: it is discarded, and the connection stays usable.

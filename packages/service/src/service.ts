@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { type Logger, destination, pino } from 'pino';
+import { type AccessLog, directAccessLog, loggerAccessLog } from './access-log';
 import { createKeyCheck } from './auth';
 import { createBuiltInEndpoints, kHealthPaths } from './built-in-endpoints';
 import { DeadlineQueue } from '@mlserve/core';
@@ -85,7 +86,15 @@ export class Service {
     const o = (this.#options = resolveServiceOptions(options));
     // Written asynchronously (pino flushes what is left when the process exits): a synchronous
     // write per access-log line costs more main-thread time than the rest of the logging.
-    this.logger = o.logger ?? pino({ name, level: o.logLevel }, destination({ dest: 1, sync: false }));
+    let accessLog: AccessLog;
+    if (o.logger === undefined) {
+      const dest = destination({ dest: 1, sync: false });
+      this.logger = pino({ name, level: o.logLevel }, dest);
+      accessLog = directAccessLog(name, dest);
+    } else {
+      this.logger = o.logger;
+      accessLog = loggerAccessLog(o.logger);
+    }
     this.#metrics = new ServiceMetrics(o.runners, { processMetrics: o.processMetrics });
     this.registry = this.#metrics.registry;
     this.app = express();
@@ -104,6 +113,7 @@ export class Service {
       configure: (server) => setUpServer(server, o, this.logger),
       routes: () => this.#apis.map((a) => a.route),
       closed: () => {
+        accessLog.close();
         this.#metrics.detach();
         admission?.detach();
       },
@@ -116,6 +126,7 @@ export class Service {
       metrics: this.#metrics,
       middleware: this.#middleware,
       cors: o.cors,
+      accessLog,
       keyCheck: o.apiKeys.length > 0 ? createKeyCheck(o.apiKeys) : undefined,
       bodyLimit: o.bodyLimit,
       bodyDeadlines: o.requestTimeoutMs === 0 ? undefined : new DeadlineQueue(o.requestTimeoutMs),

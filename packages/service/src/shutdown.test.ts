@@ -42,6 +42,10 @@ describe('graceful shutdown on SIGTERM', () => {
       expect(await res.json()).toEqual({ done: true, label: 1 });
       expect(await child.exit).toEqual([0, null]);
       expect(child.lines.some((l) => String(l.msg).includes('closed'))).toBe(true);
+      // Written straight to the service's own destination, and flushed before the exit.
+      expect(child.lines.filter((l) => l.msg === 'request completed' && l.url === '/slow')).toEqual([
+        expect.objectContaining({ level: 30, pid: child.proc.pid, name: 'slow_service', method: 'POST', api: 'slow', statusCode: 200 }),
+      ]);
     } finally {
       child.proc.kill('SIGKILL');
     }
