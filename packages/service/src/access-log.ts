@@ -20,8 +20,8 @@ export interface AccessLog {
   close(): void;
 }
 
-/** Lines buffered before they go to the destination in one write... */
-const kFlushBytes = 64 * 1024;
+/** Characters of lines (about as many bytes) buffered before they go to the destination in one write... */
+const kFlushChars = 64 * 1024;
 /** ...or this long after the first of them, whichever comes first. */
 const kFlushMs = 50;
 
@@ -66,7 +66,7 @@ export function directAccessLog(name: string, dest: DestinationStream & { flushS
     write(l) {
       const tail = l.aborted === true ? ',"aborted":true' : '';
       pending += `{"level":30,"time":${Date.now()}${bindings},"reqId":${q(l.reqId)},"method":${q(l.method)},"url":${q(l.url)},"api":${q(l.api)},"statusCode":${l.statusCode},"durationMs":${l.durationMs}${tail},"msg":"request completed"}\n`;
-      if (pending.length >= kFlushBytes) flush();
+      if (pending.length >= kFlushChars) flush();
       else if (timer === undefined) (timer = setTimeout(flush, kFlushMs)).unref();
     },
     close: flush,

@@ -84,8 +84,8 @@ export class Service {
     }
     this.name = name;
     const o = (this.#options = resolveServiceOptions(options));
-    // Written asynchronously (pino flushes what is left when the process exits): a synchronous
-    // write per access-log line costs more main-thread time than the rest of the logging.
+    // Written asynchronously (pino flushes what is left when the process exits), access lines
+    // buffered on top (access-log.ts): a write per line costs more than the rest of the logging.
     let accessLog: AccessLog;
     if (o.logger === undefined) {
       const dest = destination({ dest: 1, sync: false });
