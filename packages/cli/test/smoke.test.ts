@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { kPackageDir, kTinyModelDir, kServiceDir, makeTempDir, postJson, runBin, spawnCli, stopCli, waitForUrl } from './helpers';
@@ -58,6 +58,13 @@ describe('the mlserve binary', () => {
       for (const line of proc.stdout().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
       const res = await postJson(`${url}/predict`, [{ length: 5, width: 3, color: 'red' }]);
       expect(res).toEqual({ status: 200, body: [expect.objectContaining({ label: expect.any(String), marker: 'v1' })] });
+      // For the next start: the model its warm workers may create a session of before the service asks.
+      const hints = path.join(tmp.dir, 'cache', 'runner-hints');
+      const [hint] = readdirSync(hints);
+      expect(JSON.parse(readFileSync(path.join(hints, hint!), 'utf8'))).toEqual({
+        modelPath: expect.stringMatching(new RegExp(`^${tmp.dir}/models/tiny/[^/]+/model\\.onnx$`)),
+        sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 },
+      });
     } finally {
       expect(await stopCli(proc)).toEqual({ code: 0, signal: null });
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRunnerError } from './errors';
+import { recordModelHint } from './model-hint';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions } from './session-host';
 import type { WireTensor } from './tensor';
 import { kBurstIdleMs } from './burst-policy';
@@ -56,6 +57,9 @@ export function resolveWorkerFile(dir: string = __dirname): string {
   return found;
 }
 
+/** How often a runner just ready looks for a moment without batches to create the idle path's session. */
+export const kInlineLoadCheckMs = 50;
+
 /** What the calling thread's session of the idle path is made from. */
 type InlineModel = { modelPath: string; sessionOptions: SessionOptions; modelBytes?: Uint8Array | undefined };
 
@@ -68,13 +72,14 @@ interface Burst {
   idleCheck: NodeJS.Timeout | undefined;
 }
 
+/** Slot 0 counts the workers whose session is loaded, slot 1 is set when one failed (see worker.ts). */
+const newBarrier = (): Int32Array => new Int32Array(new SharedArrayBuffer(8));
+
 /**
  * Sends one load task per worker of `pool` and resolves with each one's result. The tasks meet at
  * a barrier in the workers (see worker.ts), so each worker gets exactly one.
  */
-async function loadWorkers(pool: WorkerPool, workers: number, model: WorkerData | undefined): Promise<LoadResult[]> {
-  // Slot 0 counts arrived workers, slot 1 is set when one failed (see worker.ts).
-  const barrier = new Int32Array(new SharedArrayBuffer(8));
+async function loadWorkers(pool: WorkerPool, workers: number, model: WorkerData | undefined, barrier = newBarrier()): Promise<LoadResult[]> {
   const release = (): void => {
     Atomics.store(barrier, 1, 1);
     Atomics.notify(barrier, 0);
@@ -114,6 +119,7 @@ export class PoolExecutor implements Executor {
   /** The calling thread's own session, for batches run inline when the pool is idle. */
   readonly #inlineModel: InlineModel | undefined;
   #inline: SessionHost | undefined;
+  #inlineTimer: NodeJS.Timeout | undefined;
   #inlineReady = false;
   #loaded = false;
   /** The model the load tasks bring, when the pool was a warm one started without it. */
@@ -164,11 +170,20 @@ export class PoolExecutor implements Executor {
   }
 
   async load(): Promise<LoadResult[]> {
-    const loading = loadWorkers(this.#pool, this.#workers, this.#warmModel);
-    if (this.#inlineModel) this.#loadInline(this.#inlineModel);
-    const results = await loading;
+    const model = this.#inlineModel;
+    const barrier = newBarrier();
+    let loading = true;
+    // The workers count themselves in the barrier as their sessions load, before their answers are read.
+    if (model) this.#inlineTimer = setTimeout(() => loading && Atomics.load(barrier, 0) < this.#workers && this.#loadInline(model), 0).unref();
+    const results = await loadWorkers(this.#pool, this.#workers, this.#warmModel, barrier);
+    loading = false;
     this.#loaded = results.every((r) => r.ok);
-    if (!this.#loaded) await this.#releaseInline();
+    if (!this.#loaded) {
+      await this.#releaseInline();
+      return results;
+    }
+    if (this.#warmModel) recordModelHint(this.#warmModel);
+    if (model && !this.#inline) this.#loadInlineWhenIdle(model);
     return results;
   }
 
@@ -199,14 +214,26 @@ export class PoolExecutor implements Executor {
   }
 
   /**
-   * The idle path's session on this thread is created while the workers create theirs: ONNX
-   * Runtime builds it synchronously on this thread (~20-40 ms for a forest), which then overlaps
-   * the workers' session instead of following it before the first `/readyz` can be answered.
-   * Created later, on the idle path's first batch, it stalled that request for the session's
-   * creation and raised the p99 of lone requests (bench/NOTES.md). The idle path waits until it
-   * exists; a failed load of the workers releases it.
+   * The idle path's session on this thread. ONNX Runtime builds it synchronously, on this thread
+   * (~20-40 ms for a forest), so it is created when this thread would otherwise wait: on the turn
+   * after load() (the service built) if the workers are still creating theirs, else once ready, at
+   * the first check (every `kInlineLoadCheckMs`) that finds no batch in a worker. Created before
+   * the service was built, it delayed the first `/readyz`; on the idle path's first batch, it
+   * stalled that request (bench/NOTES.md). Until it exists the idle path sends batches to the workers.
    */
+  #loadInlineWhenIdle(model: InlineModel): void {
+    const attempt = (): void => {
+      if (this.#inFlight > 0 || this.#burst) {
+        this.#inlineTimer = setTimeout(attempt, kInlineLoadCheckMs).unref();
+        return;
+      }
+      this.#loadInline(model);
+    };
+    this.#inlineTimer = setTimeout(attempt, kInlineLoadCheckMs).unref();
+  }
+
   #loadInline(model: InlineModel): void {
+    this.#inlineTimer = undefined;
     const host = (this.#inline = new SessionHost(model.modelPath, model.sessionOptions, model.modelBytes));
     void host.loaded.then((r) => {
       if (r.ok && this.#inline === host) this.#inlineReady = true;
@@ -249,12 +276,14 @@ export class PoolExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.#inlineTimer);
     const burst = this.#takeBurst();
     await Promise.all([this.#pool.close(), burst?.pool.close()]);
     await this.#releaseInline();
   }
 
   async destroy(): Promise<void> {
+    clearTimeout(this.#inlineTimer);
     const burst = this.#takeBurst();
     await Promise.all([this.#pool.destroy(), burst?.pool.destroy()]);
     await this.#releaseInline();

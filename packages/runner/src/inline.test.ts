@@ -1,18 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixture, randomRows, referenceRun } from '../test/helpers';
 import { kOverlapHoldMs } from './idle-path';
+import { kInlineLoadCheckMs } from './executor';
 import { type BatchEvent, createRunner } from './index';
 
 const row = (data: number[]) => ({ input: { type: 'float32' as const, data, dims: [1, data.length] } });
 
 /**
- * Sends lone requests until one runs inline, at most 8: the first goes to a worker, which measures
- * the model, and a session's first runs are slow (tens of ms for a forest) until one fits the budget.
+ * Sends lone requests until one runs inline, for at most 2 s: the first goes to a worker, which
+ * measures the model; the calling thread's session is created once the runner is ready and its
+ * workers idle; and a session's first runs are slow (tens of ms for a forest) until one fits the budget.
  */
 async function warmUp(send: () => Promise<unknown>, events: BatchEvent[]): Promise<number> {
-  for (let sent = 1; sent <= 8; sent++) {
+  const deadline = Date.now() + 2000;
+  for (let sent = 1; Date.now() < deadline; sent++) {
     await send();
     if (events.at(-1)?.inline) return sent;
+    await sleep(kInlineLoadCheckMs / 5);
   }
   throw new Error('no lone request ran inline');
 }

@@ -4,6 +4,7 @@ import type { Outputs } from './batch';
 import { createRunnerError } from './errors';
 import { resolveWorkerFile } from './executor';
 import { Lifecycle } from './lifecycle';
+import { readModelHint } from './model-hint';
 import { type ModelRefLike, type RunnerModelInfo, type RunnerModelSource, type RunnerPipeline, resolveModelSource } from './model-source';
 import { type ResolvedRunnerOptions, type RunnerOptions, resolveRunnerOptions } from './options';
 import { type AnyPrediction, type LabelLookup, type Prediction, type PredictPlan, planPredict, toPredictions } from './predict';
@@ -34,7 +35,7 @@ function warmUpWhenEager(): void {
   try {
     if (!startsEagerly()) return;
     const defaults = resolveRunnerOptions(undefined, () => 0);
-    startWarmPool({ key: kOwnWorkerKey, workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker });
+    startWarmPool({ key: kOwnWorkerKey, workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker }, { hint: readModelHint() });
   } catch {
     // A bad MLSERVE_RUNNER_* value is reported by the runner that reads it; an unbuilt worker, by its ready().
   }

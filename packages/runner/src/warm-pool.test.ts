@@ -55,13 +55,34 @@ describe('a warm pool (worker threads started before the runner, as under mlserv
     );
   });
 
+  describe('told which model to expect (MLSERVE_RUNNER_HINT_FILE, see model-hint.ts)', () => {
+    const defaults = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+    const pool = { ...own, workers: 1, batchesPerWorker: 2 };
+
+    it('serves the model the runner brings when the hint named it', async () => {
+      const warm = startWarmPool(pool, { hint: { modelPath: fixture('tree.onnx'), sessionOptions: defaults } }).piscina;
+      await sleep(100);
+      await servesTree({ workers: 1, batchesPerWorker: 2, inlineMaxRows: 0 }, { warm, took: true });
+    });
+
+    it.each([
+      ['another model', { modelPath: fixture('forest.onnx'), sessionOptions: defaults }],
+      ['the same model with other session options', { modelPath: fixture('tree.onnx'), sessionOptions: { ...defaults, graphOptimizationLevel: 'disabled' } }],
+      ['a file that does not exist', { modelPath: fixture('no-such-model.onnx'), sessionOptions: defaults }],
+    ])('serves the model the runner brings, not the hinted one, when the hint named %s', async (_what, hint) => {
+      const warm = startWarmPool(pool, { hint }).piscina;
+      await sleep(100);
+      await servesTree({ workers: 1, batchesPerWorker: 2, inlineMaxRows: 0 }, { warm, took: true });
+    });
+  });
+
   it('is destroyed, not taken, by a runner of other pool settings, which starts its own workers', async () => {
     const warm = startWarmPool({ ...own, workers: 2, batchesPerWorker: 2 }).piscina;
     await servesTree({ workers: 1, inlineMaxRows: 0 }, { warm, took: false });
   });
 
   it('is destroyed when no runner takes it in time', async () => {
-    startWarmPool({ ...own, workers: 1, batchesPerWorker: 2 }, 50);
+    startWarmPool({ ...own, workers: 1, batchesPerWorker: 2 }, { releaseAfterMs: 50 });
     await sleep(300);
     expect(hasWarmPool(kOwnWorkerKey)).toBe(false);
   });

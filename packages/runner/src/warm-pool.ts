@@ -1,4 +1,5 @@
 import { type PoolSpec, WorkerPool } from './worker-pool';
+import type { WorkerData } from './worker-protocol';
 
 /**
  * The key of warm pools of the package's own worker. Any copy of this package (a bento bundles its
@@ -17,16 +18,17 @@ const registry = ((globalThis as Record<symbol, Registry | undefined>)[kWarmPool
  * Starts the worker threads of a runner not created yet (`mlserve serve` does, through
  * MLSERVE_RUNNER_START=eager, as soon as this package loads): thread start-up and loading
  * onnxruntime-node then overlap with loading the rest of the service, and the first runner with
- * the same pool settings only has to create its session (the threads do not know the model
- * before). A pool nobody takes within `releaseAfterMs` is destroyed. One warm pool per key: returns the pool started, or the one already waiting.
+ * the same pool settings only has to create its session: the threads do not know the model before,
+ * unless `hint` names the one it most likely is (see model-hint.ts). A pool nobody takes within
+ * `releaseAfterMs` is destroyed. One warm pool per key: returns the pool started, or the one already waiting.
  */
-export function startWarmPool(spec: PoolSpec, releaseAfterMs = 30_000): WorkerPool {
+export function startWarmPool(spec: PoolSpec, options: { hint?: WorkerData | undefined; releaseAfterMs?: number } = {}): WorkerPool {
   const waiting = registry.get(spec.key);
   if (waiting) return waiting.pool;
-  const pool = new WorkerPool(spec);
+  const pool = new WorkerPool(spec, { hint: options.hint });
   // A warm worker holds no session, so an error of its own is not anybody's failure yet.
   pool.piscina.on('error', () => {});
-  const timer = setTimeout(() => releaseWarmPool(spec.key), releaseAfterMs).unref();
+  const timer = setTimeout(() => releaseWarmPool(spec.key), options.releaseAfterMs ?? 30_000).unref();
   registry.set(spec.key, { pool, spec, timer });
   return pool;
 }

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Piscina } from './commonjs-deps';
 import { NativeGuard } from './native-guard';
 import type { LoadResult, RunResult } from './session-host';
-import type { PoolWorkerData, WorkerData, WorkerTask } from './worker-protocol';
+import type { PoolWorkerData, WorkerTask } from './worker-protocol';
 
 /** The pool settings a runner needs; a warm pool is adopted only by a runner that needs the same. */
 export interface PoolSpec {
@@ -30,7 +30,7 @@ export class WorkerPool {
   /** Emits 'flushed' when the last task given to the pool settles. */
   readonly #tasks = new EventEmitter();
 
-  constructor(spec: PoolSpec, model: Partial<WorkerData> = {}) {
+  constructor(spec: PoolSpec, model: Omit<PoolWorkerData, 'guard'> = {}) {
     const workerData: PoolWorkerData = { ...model, guard: this.#guard.state };
     this.workerData = workerData;
     this.piscina = new Piscina({

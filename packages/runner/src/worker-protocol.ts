@@ -17,4 +17,8 @@ export interface WorkerData {
  * piscina's workerData: the model (empty in a warm worker until a runner adopts it) and the
  * pool's guard around ONNX Runtime calls (see native-guard.ts).
  */
-export type PoolWorkerData = Partial<WorkerData> & { guard?: Int32Array };
+export type PoolWorkerData = Partial<WorkerData> & {
+  guard?: Int32Array;
+  /** For a warm worker: the model its first load task will most likely bring (see model-hint.ts). */
+  hint?: WorkerData | undefined;
+};

@@ -1,19 +1,24 @@
 /**
  * The piscina worker: one ONNX Runtime session per thread, created as soon as the thread starts
- * (for a warm worker, at its first load task) and never recycled. The default export is a promise
+ * (for a warm worker, at its first load task, unless it was told which model to expect) and never
+ * recycled. The default export is a promise
  * of the handler: piscina awaits it before it reports the worker ready, so a replacement for a
  * crashed worker loads its session before it is given a batch (and before the thread starts
  * blocking in Atomics.wait between tasks).
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
+import { isHintedModel } from './model-hint';
 import type { PoolWorkerData, WorkerData, WorkerTask } from './worker-protocol';
 
-const guard = (workerData as PoolWorkerData | undefined)?.guard;
-const hostOf = (data: Partial<WorkerData> | undefined): SessionHost | undefined =>
-  data?.modelPath === undefined ? undefined : new SessionHost(data.modelPath, data.sessionOptions as SessionOptions, data.modelBytes, guard);
-// A warm worker (see warm-pool.ts) starts before its model is known: its first load task brings it.
-let host = hostOf(workerData as PoolWorkerData | undefined);
+const data = workerData as PoolWorkerData | undefined;
+const guard = data?.guard;
+const hostOf = (model: Partial<WorkerData> | undefined): SessionHost | undefined =>
+  model?.modelPath === undefined ? undefined : new SessionHost(model.modelPath, model.sessionOptions as SessionOptions, model.modelBytes, guard);
+// A warm worker (see warm-pool.ts) starts before its model is known: its first load task brings
+// it. Told which model that most likely is, it creates that session meanwhile (see model-hint.ts).
+let host = hostOf(data);
+let hinted = host || !data?.hint ? undefined : { model: data.hint, host: hostOf(data.hint)! };
 
 /** Carries a result and the buffers to transfer with it back to the main thread. */
 class Moved {
@@ -38,6 +43,13 @@ async function handleTask(task: WorkerTask): Promise<RunResult | LoadResult> {
     const buffers = transferablesOf(result.outputs);
     return buffers.length === 0 ? result : (move(new Moved(result, buffers)) as unknown as RunResult);
   }
+  if (!host && hinted) {
+    const { model, host: candidate } = hinted;
+    hinted = undefined;
+    // A hinted session that failed to load is not the task's answer: the task's model loads afresh.
+    if (isHintedModel(model, task.model) && (await candidate.loaded).ok) host = candidate;
+    else void candidate.loaded.then(() => candidate.release());
+  }
   host ??= hostOf(task.model);
   const loaded: LoadResult = host ? await host.loaded : { ok: false, message: 'the worker was started without a model' };
   if (task.barrier) awaitBarrier(task.barrier, task.total, !loaded.ok);
@@ -60,6 +72,12 @@ function awaitBarrier(barrier: Int32Array, total: number, failed: boolean): void
   }
 }
 
-/** Resolves to the task handler once this thread's session is loaded (or failed to load); at once for a warm worker. */
-const handler: Promise<typeof handleTask> = host ? host.loaded.then(() => handleTask) : Promise.resolve(handleTask);
+/**
+ * Resolves to the task handler once this thread's session is loaded (or failed to load): its
+ * model's, or for a warm worker the hinted one's (at once without a hint). It has to be here:
+ * between tasks piscina's worker blocks in Atomics.wait, so a session created after this resolves
+ * would wait for the first task to get the event loop.
+ */
+const starting = host ?? hinted?.host;
+const handler: Promise<typeof handleTask> = starting ? starting.loaded.then(() => handleTask) : Promise.resolve(handleTask);
 export default handler;

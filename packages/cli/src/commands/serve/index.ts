@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createContext, type CommandOptions } from '../../context';
 import type { CrashLoopOptions } from '../../crash-loop';
@@ -5,7 +6,7 @@ import { createCliError } from '../../errors';
 import { checkPort } from '../../net';
 import { findLenderDirs, lendDependencies, needsLending } from '../../bento-env';
 import { resolveModelTargets } from '../../model-target';
-import { resolveServeTarget } from '../../serve-target';
+import { resolveServeTarget, type ServeTarget } from '../../serve-target';
 import { childEnv, type ServeHandle } from './handle';
 import { serveInProcess } from './in-process';
 import { checkRepositoryOptions, repositoryArgs, repositoryTarget, type RepositoryServeOptions } from './repository-target';
@@ -62,6 +63,13 @@ function validate(options: ServeOptions): void {
   checkRepositoryOptions(options, options);
 }
 
+/** Where the runner records, for the next start of `target`, the model its warm workers should load early. */
+function runnerHintFile(home: string, target: ServeTarget): string {
+  const served = target.repository ?? target.bentoDir ?? target.models ?? `${target.file}:${target.exportName}`;
+  const key = createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 16);
+  return path.join(home, 'cache', 'runner-hints', `${key}.json`);
+}
+
 /**
  * Serves a service: in this process (a bento without node_modules too, with this CLI's dependencies
  * lent to it); or in a child process restarted on source changes with `reload`; or, with
@@ -83,8 +91,10 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   if (options.workers) process.env.MLSERVE_RUNNER_WORKERS = String(options.workers);
   if (options.grpcPort !== undefined) process.env.MLSERVE_GRPC_PORT = String(options.grpcPort);
   if (options.apiKeys?.length) process.env.MLSERVE_API_KEYS = options.apiKeys.join(',');
-  // The service's runners load their models while the rest of the service is built (see @mlserve/runner).
+  // The service's runners load their models while the rest of the service is built (see @mlserve/runner),
+  // and the warm workers create the session of the model this target's first runner loaded last time.
   process.env.MLSERVE_RUNNER_START ??= 'eager';
+  process.env.MLSERVE_RUNNER_HINT_FILE ??= runnerHintFile(ctx.home, target);
 
   if (target.bentoDir && needsLending(target.bentoDir)) {
     const dirs = findLenderDirs();

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isHintedModel, readModelHint, recordModelHint } from './model-hint';
+
+describe('the model hint of a warm pool', () => {
+  const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+  let dir: string;
+  const saved = process.env.MLSERVE_RUNNER_HINT_FILE;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mlserve-hint-'));
+    process.env.MLSERVE_RUNNER_HINT_FILE = join(dir, 'cache', 'hint.json');
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (saved === undefined) delete process.env.MLSERVE_RUNNER_HINT_FILE;
+    else process.env.MLSERVE_RUNNER_HINT_FILE = saved;
+  });
+
+  it('reads back the model and session options recorded, creating the directory', () => {
+    expect(readModelHint()).toBeUndefined();
+    recordModelHint({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
+    expect(readModelHint()).toEqual({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
+  });
+
+  it('records nothing for a serving graph derived from the file, nor without MLSERVE_RUNNER_HINT_FILE', () => {
+    recordModelHint({ modelPath: '/models/zipmap.onnx', modelBytes: new Uint8Array([1]), sessionOptions });
+    expect(readModelHint()).toBeUndefined();
+    delete process.env.MLSERVE_RUNNER_HINT_FILE;
+    recordModelHint({ modelPath: '/models/a.onnx', sessionOptions });
+    expect(readModelHint()).toBeUndefined();
+  });
+
+  it('ignores a hint file that is not a hint', () => {
+    recordModelHint({ modelPath: '/models/a.onnx', sessionOptions });
+    const file = process.env.MLSERVE_RUNNER_HINT_FILE!;
+    for (const text of ['{"modelPath":', '{"modelPath":1,"sessionOptions":{}}', '{"modelPath":"/a.onnx","sessionOptions":null}', 'null']) {
+      writeFileSync(file, text);
+      expect(readModelHint()).toBeUndefined();
+    }
+    expect(readFileSync(file, 'utf8')).toBe('null');
+  });
+
+  it('matches only the same file, without a derived graph, with the same session options', () => {
+    const hint = { modelPath: '/m.onnx', sessionOptions };
+    expect(isHintedModel(hint, { modelPath: '/m.onnx', sessionOptions: { ...sessionOptions } })).toBe(true);
+    expect(isHintedModel(hint, { modelPath: '/other.onnx', sessionOptions })).toBe(false);
+    expect(isHintedModel(hint, { modelPath: '/m.onnx', sessionOptions: { intraOpNumThreads: 2, interOpNumThreads: 1 } })).toBe(false);
+    expect(isHintedModel(hint, { modelPath: '/m.onnx', modelBytes: new Uint8Array([1]), sessionOptions })).toBe(false);
+    expect(isHintedModel(hint, undefined)).toBe(false);
+  });
+});
