@@ -53,7 +53,7 @@ if (opts.help) {
   --seconds N        seconds of load per run (default 10)
   --warmup N         seconds of warm-up load per contender (default 3)
   --repeats N        interleaved rounds of the single-row c=64 load, median kept (default 5)
-  --cold-starts N    cold starts per contender, in interleaved rounds, median kept (default 5)
+  --cold-starts N    cold starts per contender, in interleaved rounds, median kept (default 11)
   --only a,b         contenders: ceiling,express,fastapi,mlserve,mlserve-v2,mlserve-bento,mlserve-w2,express-bc,mlserve-bc,inprocess
                      (mlserve-w2, --workers 2, runs the rows workloads unless chosen here);
                      opt-in: mlserve-api2 (--api-workers 2), mlserve-base (with --baseline)
@@ -75,7 +75,8 @@ if (opts.help) {
 const quick = opts.quick;
 const seconds = Number(opts.seconds ?? (quick ? 2 : 10));
 const warmupSeconds = Number(opts.warmup ?? (quick ? 1 : 3));
-const coldStartRuns = quick ? 1 : Number(opts['cold-starts'] ?? 5);
+// 11: five starts' median moved by 50 ms from one run to the next (2026-12-04: 266-431 ms for mlserve).
+const coldStartRuns = quick ? 1 : Number(opts['cold-starts'] ?? 11);
 const repeats = Number(opts.repeats ?? (quick ? 1 : 5));
 const arrayConnections = 8;
 

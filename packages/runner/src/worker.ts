@@ -1,10 +1,9 @@
 /**
  * The piscina worker: one ONNX Runtime session per thread, created as soon as the thread starts
  * (for a warm worker, at its first load task, unless it was told which model to expect) and never
- * recycled. The default export is a promise
- * of the handler: piscina awaits it before it reports the worker ready, so a replacement for a
- * crashed worker loads its session before it is given a batch (and before the thread starts
- * blocking in Atomics.wait between tasks).
+ * recycled. The default export is a promise of the handler: piscina awaits it before it reports
+ * the worker ready, so a replacement for a crashed worker loads its session before it is given a
+ * batch (and before the thread starts blocking in Atomics.wait between tasks).
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
