@@ -18,17 +18,24 @@ describe('the model hint of a warm pool', () => {
   });
 
   it('reads back the model and session options recorded, creating the directory', () => {
-    expect(readModelHint()).toBeUndefined();
+    expect(readModelHint(sessionOptions)).toBeUndefined();
     recordModelHint({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
-    expect(readModelHint()).toEqual({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
+    expect(readModelHint(sessionOptions)).toEqual({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
   });
 
   it('records nothing for a serving graph derived from the file, nor without MLSERVE_RUNNER_HINT_FILE', () => {
     recordModelHint({ modelPath: '/models/zipmap.onnx', modelBytes: new Uint8Array([1]), sessionOptions });
-    expect(readModelHint()).toBeUndefined();
+    expect(readModelHint(sessionOptions)).toBeUndefined();
     delete process.env.MLSERVE_RUNNER_HINT_FILE;
     recordModelHint({ modelPath: '/models/a.onnx', sessionOptions });
-    expect(readModelHint()).toBeUndefined();
+    expect(readModelHint(sessionOptions)).toBeUndefined();
+  });
+
+  it('reads a hint without session options as one of the default options', () => {
+    const file = process.env.MLSERVE_RUNNER_HINT_FILE!;
+    recordModelHint({ modelPath: '/models/a.onnx', sessionOptions: {} });
+    writeFileSync(file, JSON.stringify({ modelPath: '/models/b.onnx' }));
+    expect(readModelHint({ intraOpNumThreads: 3 })).toEqual({ modelPath: '/models/b.onnx', sessionOptions: { intraOpNumThreads: 3 } });
   });
 
   it('ignores a hint file that is not a hint', () => {
@@ -36,7 +43,7 @@ describe('the model hint of a warm pool', () => {
     const file = process.env.MLSERVE_RUNNER_HINT_FILE!;
     for (const text of ['{"modelPath":', '{"modelPath":1,"sessionOptions":{}}', '{"modelPath":"/a.onnx","sessionOptions":null}', 'null']) {
       writeFileSync(file, text);
-      expect(readModelHint()).toBeUndefined();
+      expect(readModelHint(sessionOptions)).toBeUndefined();
     }
     expect(readFileSync(file, 'utf8')).toBe('null');
   });

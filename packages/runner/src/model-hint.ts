@@ -7,16 +7,18 @@ import type { WorkerData } from './worker-protocol';
  * `MLSERVE_RUNNER_HINT_FILE` (`mlserve serve` names one per served target). A warm worker creates
  * that session as soon as it starts, while the main thread is still loading the service; the
  * runner's load task keeps it only if it brings the same file and session options (see worker.ts),
- * so a wrong or stale hint costs the worker that time and nothing else. Undefined when unset,
- * missing or unreadable.
+ * so a wrong or stale hint costs the worker that time and nothing else. A hint without session
+ * options (`mlserve serve` seeds one so for a bento of one model) means `defaultSessionOptions`.
+ * Undefined when unset, missing or unreadable.
  */
-export function readModelHint(): WorkerData | undefined {
+export function readModelHint(defaultSessionOptions: Record<string, unknown>): WorkerData | undefined {
   const file = process.env.MLSERVE_RUNNER_HINT_FILE;
   if (!file) return undefined;
   try {
     const hint = JSON.parse(readFileSync(file, 'utf8')) as Partial<WorkerData> | null;
-    if (typeof hint?.modelPath !== 'string' || typeof hint.sessionOptions !== 'object' || hint.sessionOptions === null) return undefined;
-    return { modelPath: hint.modelPath, sessionOptions: hint.sessionOptions };
+    const sessionOptions = hint?.sessionOptions === undefined ? defaultSessionOptions : hint.sessionOptions;
+    if (typeof hint?.modelPath !== 'string' || typeof sessionOptions !== 'object' || sessionOptions === null) return undefined;
+    return { modelPath: hint.modelPath, sessionOptions };
   } catch {
     return undefined;
   }

@@ -35,7 +35,10 @@ function warmUpWhenEager(): void {
   try {
     if (!startsEagerly()) return;
     const defaults = resolveRunnerOptions(undefined, () => 0);
-    startWarmPool({ key: kOwnWorkerKey, workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker }, { hint: readModelHint() });
+    startWarmPool(
+      { key: kOwnWorkerKey, workerFile: resolveWorkerFile(), workers: defaults.workers, batchesPerWorker: defaults.batchesPerWorker },
+      { hint: readModelHint(defaults.sessionOptions as Record<string, unknown>) },
+    );
   } catch {
     // A bad MLSERVE_RUNNER_* value is reported by the runner that reads it; an unbuilt worker, by its ready().
   }

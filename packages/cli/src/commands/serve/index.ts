@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createContext, type CommandOptions } from '../../context';
 import type { CrashLoopOptions } from '../../crash-loop';
@@ -6,10 +5,11 @@ import { createCliError } from '../../errors';
 import { checkPort } from '../../net';
 import { findLenderDirs, lendDependencies, needsLending } from '../../bento-env';
 import { resolveModelTargets } from '../../model-target';
-import { resolveServeTarget, type ServeTarget } from '../../serve-target';
+import { resolveServeTarget } from '../../serve-target';
 import { childEnv, type ServeHandle } from './handle';
 import { serveInProcess } from './in-process';
 import { checkRepositoryOptions, repositoryArgs, repositoryTarget, type RepositoryServeOptions } from './repository-target';
+import { runnerHintFile, seedBentoHint } from './runner-hint';
 
 export type { ServeHandle } from './handle';
 
@@ -63,13 +63,6 @@ function validate(options: ServeOptions): void {
   checkRepositoryOptions(options, options);
 }
 
-/** Where the runner records, for the next start of `target`, the model its warm workers should load early. */
-function runnerHintFile(home: string, target: ServeTarget): string {
-  const served = target.repository ?? target.bentoDir ?? target.models ?? `${target.file}:${target.exportName}`;
-  const key = createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 16);
-  return path.join(home, 'cache', 'runner-hints', `${key}.json`);
-}
-
 /**
  * Serves a service: in this process (a bento without node_modules too, with this CLI's dependencies
  * lent to it); or in a child process restarted on source changes with `reload`; or, with
@@ -95,6 +88,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   // and the warm workers create the session of the model this target's first runner loaded last time.
   process.env.MLSERVE_RUNNER_START ??= 'eager';
   process.env.MLSERVE_RUNNER_HINT_FILE ??= runnerHintFile(ctx.home, target);
+  if (target.bentoDir) seedBentoHint(process.env.MLSERVE_RUNNER_HINT_FILE, target.bentoDir);
 
   if (target.bentoDir && needsLending(target.bentoDir)) {
     const dirs = findLenderDirs();
