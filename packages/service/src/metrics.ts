@@ -1,10 +1,11 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from './prom-client-lite';
+import { type BoundHistogram, LeanHistogram } from './lean-histogram';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from './prom-client-lite';
 import type { RunnerBatchEvent, RunnerLike } from './types';
 
 interface RequestCounts {
   readonly labels: RequestLabels;
   count: number;
-  readonly duration: { observe(v: number): void };
+  readonly duration: BoundHistogram;
 }
 
 type RequestLabels = { api: string; method: string; status: string; model?: string };
@@ -26,12 +27,13 @@ function runnerLabels(r: MeteredRunner): RunnerLabels {
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  readonly #duration: Histogram<'api' | 'method' | 'status' | 'model'>;
-  readonly #batchSize: Histogram<'runner' | 'model'>;
-  readonly #inference: Histogram<'runner' | 'model'>;
-  readonly #queueWait: Histogram<'runner' | 'model'>;
+  readonly #duration: LeanHistogram<'api' | 'method' | 'status' | 'model'>;
+  readonly #batchSize: LeanHistogram<'runner' | 'model'>;
+  readonly #inference: LeanHistogram<'runner' | 'model'>;
+  readonly #queueWait: LeanHistogram<'runner' | 'model'>;
   // Label hashing is the costly part of prom-client: request counts are kept in plain numbers and
-  // handed to it when scraped, histogram children are cached per label set.
+  // handed to it when scraped, and the histograms observed per request and batch are lean ones
+  // (lean-histogram.ts) whose series are bound once per label set.
   readonly #requests = new Map<string, RequestCounts>();
   readonly #inProgress = new Map<string, { n: number; model: string | undefined }>();
   // Runners come and go with the model repository: each with its labels and how to stop listening to it.
@@ -52,7 +54,7 @@ export class ServiceMetrics {
         for (const r of requests.values()) this.inc(r.labels, r.count);
       },
     });
-    this.#duration = new Histogram({
+    this.#duration = new LeanHistogram({
       name: 'mlserve_http_request_duration_seconds',
       help: 'Time from request to response, by API (or route), method, status and model.',
       labelNames: ['api', 'method', 'status', 'model'],
@@ -68,21 +70,21 @@ export class ServiceMetrics {
         for (const [api, { n, model }] of inProgress) this.set(model === undefined ? { api } : { api, model }, n);
       },
     });
-    this.#batchSize = new Histogram({
+    this.#batchSize = new LeanHistogram({
       name: 'mlserve_runner_batch_size',
       help: 'Rows per batch a runner sent to a worker.',
       labelNames: ['runner', 'model'],
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
       registers,
     });
-    this.#inference = new Histogram({
+    this.#inference = new LeanHistogram({
       name: 'mlserve_runner_inference_duration_seconds',
       help: 'Time a batch spent in inference.',
       labelNames: ['runner', 'model'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
-    this.#queueWait = new Histogram({
+    this.#queueWait = new LeanHistogram({
       name: 'mlserve_runner_queue_wait_seconds',
       help: 'Time a batch waited in the runner queue.',
       labelNames: ['runner', 'model'],
@@ -123,7 +125,14 @@ export class ServiceMetrics {
     const labels = runnerLabels(runner);
     let off = (): void => undefined;
     if (typeof runner.on === 'function') {
-      const listener = (batch: RunnerBatchEvent) => this.observeBatch(labels, batch);
+      const batchSize = this.#batchSize.labels(labels);
+      const inference = this.#inference.labels(labels);
+      const queueWait = this.#queueWait.labels(labels);
+      const listener = (batch: RunnerBatchEvent): void => {
+        if (typeof batch?.size === 'number') batchSize.observe(batch.size);
+        if (typeof batch?.inferenceMs === 'number') inference.observe(batch.inferenceMs / 1000);
+        if (typeof batch?.queueWaitMs === 'number') queueWait.observe(batch.queueWaitMs / 1000);
+      };
       runner.on('batch', listener);
       off = () => runner.off?.('batch', listener);
     }
@@ -156,13 +165,6 @@ export class ServiceMetrics {
     }
     counts.count++;
     counts.duration.observe(seconds);
-  }
-
-  /** Records one batch of a runner (`labels`: `{ runner, model? }`). */
-  observeBatch(labels: RunnerLabels, batch: RunnerBatchEvent): void {
-    if (typeof batch?.size === 'number') this.#batchSize.observe(labels, batch.size);
-    if (typeof batch?.inferenceMs === 'number') this.#inference.observe(labels, batch.inferenceMs / 1000);
-    if (typeof batch?.queueWaitMs === 'number') this.#queueWait.observe(labels, batch.queueWaitMs / 1000);
   }
 
   /** Stops listening to runner events. */
