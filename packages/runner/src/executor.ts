@@ -172,11 +172,10 @@ export class PoolExecutor implements Executor {
   async load(): Promise<LoadResult[]> {
     const model = this.#inlineModel;
     const barrier = newBarrier();
-    let loading = true;
     // The workers count themselves in the barrier as their sessions load, before their answers are read.
-    if (model) this.#inlineTimer = setTimeout(() => loading && Atomics.load(barrier, 0) < this.#workers && this.#loadInline(model), 0).unref();
+    if (model) this.#inlineTimer = setTimeout(() => Atomics.load(barrier, 0) < this.#workers && this.#loadInline(model), 0).unref();
     const results = await loadWorkers(this.#pool, this.#workers, this.#warmModel, barrier);
-    loading = false;
+    clearTimeout(this.#inlineTimer);
     this.#loaded = results.every((r) => r.ok);
     if (!this.#loaded) {
       await this.#releaseInline();

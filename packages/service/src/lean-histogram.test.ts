@@ -1,6 +1,6 @@
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry, Histogram } from 'prom-client';
 import { LeanHistogram } from './lean-histogram';
-import { Histogram, Registry } from './prom-client-lite';
+import { Registry } from './prom-client-lite';
 
 /** The same histogram twice, prom-client's and the lean one, each in a registry of its own. */
 function pair() {

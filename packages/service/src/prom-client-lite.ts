@@ -20,10 +20,6 @@ export const Registry = lib<typeof PromClient.Registry>('registry');
 export const Counter = lib<typeof PromClient.Counter>('counter');
 /** prom-client's Gauge. */
 export const Gauge = lib<typeof PromClient.Gauge>('gauge');
-/** prom-client's Histogram. */
-export const Histogram = lib<typeof PromClient.Histogram>('histogram');
-/** A prom-client Histogram. */
-export type Histogram<T extends string = string> = PromClient.Histogram<T>;
 
 /** The default metrics of prom-client 15 but its process CPU counters (lib/defaultMetrics.js's list). */
 const kDefaultMetrics = [
