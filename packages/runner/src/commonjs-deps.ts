@@ -11,8 +11,13 @@ import type * as PiscinaModule from 'piscina';
  */
 const load = createRequire(__filename);
 
-/** onnxruntime-node. */
-export const ort = load('onnxruntime-node') as typeof Ort;
+let ortModule: typeof Ort | undefined;
+/**
+ * onnxruntime-node, required at its first use. Requiring it calls into the addon (its module init,
+ * then listSupportedBackends), so a worker has to do that inside its native guard
+ * (native-guard.ts): a thread terminated there aborted the process.
+ */
+export const loadOrt = (): typeof Ort => (ortModule ??= load('onnxruntime-node') as typeof Ort);
 
 /** piscina's worker pool class. */
 export const Piscina = (load('piscina') as typeof PiscinaModule).Piscina;

@@ -36,4 +36,10 @@ describe('ending the workers while one is inside ONNX Runtime', () => {
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
     expect(run.stdout).toMatch(/^ready: MLS_ERR_RUNNER_CLOSED/);
   });
+
+  // Requiring onnxruntime-node runs the addon's init: a thread terminated there aborted too.
+  it('lets a worker of a stopping pool load nothing of ONNX Runtime, not even the addon', async () => {
+    const run = await endMidBatch('stopped');
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: 'load: the worker pool is stopping\naddon loaded: false\n' });
+  });
 });

@@ -5,9 +5,9 @@ import { performance } from 'node:perf_hooks';
  * native call returns into the terminating thread, onnxruntime-node's C++ exception ends in
  * std::terminate ("terminate called after throwing an instance of 'Napi::Error'", SIGABRT, exit
  * code 134). piscina terminates threads on destroy(), and Node on process.exit(). So each pool
- * shares a guard with its threads: a thread counts itself in around every ONNX Runtime call and
- * skips the call once the pool is stopping, and the pool's threads are terminated only once none
- * is inside. Slot 0 is set when the pool stops; slot 1 counts the calls in progress.
+ * shares a guard with its threads: a thread counts itself in around every ONNX Runtime call (its
+ * require of onnxruntime-node too, which runs the addon's init) and skips the call once the pool
+ * is stopping, and the pool's threads are terminated only once none is inside. Slot 0 is set when the pool stops; slot 1 counts the calls in progress.
  */
 const kStopping = 0;
 const kInside = 1;

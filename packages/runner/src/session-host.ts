@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { nonTensorOutputMessage } from '@mlserve/core';
 import type * as Ort from 'onnxruntime-node';
-import { ort } from './commonjs-deps';
+import { loadOrt } from './commonjs-deps';
 import { insideNative } from './native-guard';
 import { type ModelSignature, type TensorType, type TypedArray, type WireOutput, type WireTensor, kTransferMinBytes, toWireOutputData } from './tensor';
 
@@ -39,6 +39,7 @@ export class SessionHost {
 
   async #load(modelPath: string, options: SessionOptions, bytes: Uint8Array | undefined): Promise<LoadResult> {
     try {
+      const ort = loadOrt();
       const session = bytes ? await ort.InferenceSession.create(bytes, options) : await ort.InferenceSession.create(modelPath, options);
       const nonTensor = session.outputMetadata.filter((m) => !m.isTensor).map((m) => m.name);
       if (nonTensor.length > 0) {
@@ -56,10 +57,11 @@ export class SessionHost {
   async run(inputs: Record<string, WireTensor>): Promise<RunResult> {
     const loaded = await this.loaded;
     if (!loaded.ok) return loaded;
+    const { Tensor } = loadOrt();
     const feeds: Record<string, Ort.Tensor> = {};
     for (const name in inputs) {
       const t = inputs[name]!;
-      feeds[name] = new ort.Tensor(t.type, t.data as Float32Array, t.dims);
+      feeds[name] = new Tensor(t.type, t.data as Float32Array, t.dims);
     }
     let results: Ort.InferenceSession.ReturnType | undefined;
     const started = performance.now();
@@ -82,11 +84,19 @@ export class SessionHost {
     return { ok: true, outputs, runMs: performance.now() - started };
   }
 
-  /** Frees the native session (used by in-process runners; a worker's session ends with its thread). */
+  /**
+   * Frees the native session: an in-process runner's, or a worker's hinted session that the load
+   * task did not want (a worker's own session ends with its thread).
+   */
   async release(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
-    await session?.release();
+    if (session)
+      await insideNative(
+        this.#guard,
+        () => session.release(),
+        () => undefined,
+      );
   }
 }
 

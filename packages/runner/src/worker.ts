@@ -7,11 +7,23 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type LoadResult, type RunResult, SessionHost, type SessionOptions, transferablesOf } from './session-host';
+import { loadOrt } from './commonjs-deps';
 import { isHintedModel } from './model-hint';
+import { insideNative } from './native-guard';
 import type { PoolWorkerData, WorkerData, WorkerTask } from './worker-protocol';
 
 const data = workerData as PoolWorkerData | undefined;
 const guard = data?.guard;
+// Requiring onnxruntime-node calls into the addon, so it is counted in the guard like each session
+// call: a thread terminated during it aborted the process. A warm worker requires it at once, while
+// the main thread still loads the service (see warm-pool.ts).
+void insideNative(
+  guard,
+  async () => loadOrt(),
+  () => undefined,
+).catch(() => {
+  // A broken install fails each session's load with its own message (session-host.ts).
+});
 const hostOf = (model: Partial<WorkerData> | undefined): SessionHost | undefined =>
   model?.modelPath === undefined ? undefined : new SessionHost(model.modelPath, model.sessionOptions as SessionOptions, model.modelBytes, guard);
 // A warm worker (see warm-pool.ts) starts before its model is known: its first load task brings
