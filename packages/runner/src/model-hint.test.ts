@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHintedModel, readModelHint, recordModelHint } from './model-hint';
@@ -21,6 +21,17 @@ describe('the model hint of a warm pool', () => {
     expect(readModelHint(sessionOptions)).toBeUndefined();
     recordModelHint({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
     expect(readModelHint(sessionOptions)).toEqual({ modelPath: '/models/titanic/1/model.onnx', sessionOptions });
+  });
+
+  it('leaves the file as it is when the same model is recorded again, and replaces it for another', () => {
+    const file = process.env.MLSERVE_RUNNER_HINT_FILE!;
+    recordModelHint({ modelPath: '/models/a.onnx', sessionOptions });
+    const first = statSync(file).ino;
+    recordModelHint({ modelPath: '/models/a.onnx', sessionOptions: { ...sessionOptions } });
+    expect(statSync(file).ino).toBe(first);
+    recordModelHint({ modelPath: '/models/b.onnx', sessionOptions });
+    expect(statSync(file).ino).not.toBe(first);
+    expect(readModelHint(sessionOptions)?.modelPath).toBe('/models/b.onnx');
   });
 
   it('records nothing for a serving graph derived from the file, nor without MLSERVE_RUNNER_HINT_FILE', () => {

@@ -27,16 +27,23 @@ export function readModelHint(defaultSessionOptions: Record<string, unknown>): W
 /**
  * Records the model of the runner that took the warm pool, for the next start (see readModelHint).
  * A serving graph derived from the file (`modelBytes`) is not recorded: the worker could not tell it
- * is the same. Written to a temporary file and renamed, so a reader never sees half of it; a
- * failure to write only loses the hint.
+ * is the same. Written to a temporary file and renamed, so a reader never sees half of it, and
+ * only when it changed (most starts serve what the previous one did); a failure to write only
+ * loses the hint.
  */
 export function recordModelHint(model: WorkerData): void {
   const file = process.env.MLSERVE_RUNNER_HINT_FILE;
   if (!file || model.modelBytes !== undefined) return;
+  const text = JSON.stringify({ modelPath: model.modelPath, sessionOptions: model.sessionOptions });
+  try {
+    if (readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // None yet, or unreadable: written below.
+  }
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ modelPath: model.modelPath, sessionOptions: model.sessionOptions }));
+    writeFileSync(temporary, text);
     renameSync(temporary, file);
   } catch {
     // Only the next start's head start is lost.
