@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
  * code 134). piscina terminates threads on destroy(), and Node on process.exit(). So each pool
  * shares a guard with its threads: a thread counts itself in around every ONNX Runtime call (its
  * require of onnxruntime-node too, which runs the addon's init) and skips the call once the pool
- * is stopping, and the pool's threads are terminated only once none is inside. Slot 0 is set when the pool stops; slot 1 counts the calls in progress.
+ * is stopping, and the pool's threads are terminated only once none is inside. Slot 0 is set when
+ * the pool stops; slot 1 counts the calls in progress.
  */
 const kStopping = 0;
 const kInside = 1;

@@ -20,6 +20,8 @@ export type RunResult = ({ ok: true; outputs: Record<string, WireOutput>; runMs:
 
 /** What a worker answers once its pool is stopping (nobody waits for it: the pool's callers were answered). */
 const stopping = (): { ok: false; message: string } => ({ ok: false, message: 'the worker pool is stopping' });
+/** What a call the stopping pool skipped gives back where nobody needs an answer. */
+const skipped = (): undefined => undefined;
 
 /**
  * One ONNX Runtime session, created once and kept for the life of its thread (session churn leaks
@@ -67,11 +69,7 @@ export class SessionHost {
     const started = performance.now();
     const session = this.#session!;
     try {
-      results = await insideNative(
-        this.#guard,
-        () => session.run(feeds),
-        () => undefined,
-      );
+      results = await insideNative(this.#guard, () => session.run(feeds), skipped);
     } catch (err) {
       return { ok: false, message: (err as Error).message };
     }
@@ -91,12 +89,7 @@ export class SessionHost {
   async release(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
-    if (session)
-      await insideNative(
-        this.#guard,
-        () => session.release(),
-        () => undefined,
-      );
+    if (session) await insideNative(this.#guard, () => session.release(), skipped);
   }
 }
 

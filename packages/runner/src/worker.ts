@@ -17,11 +17,8 @@ const guard = data?.guard;
 // Requiring onnxruntime-node calls into the addon, so it is counted in the guard like each session
 // call: a thread terminated during it aborted the process. A warm worker requires it at once, while
 // the main thread still loads the service (see warm-pool.ts).
-void insideNative(
-  guard,
-  async () => loadOrt(),
-  () => undefined,
-).catch(() => {
+const requireOrt = async (): Promise<unknown> => loadOrt();
+void insideNative(guard, requireOrt, () => undefined).catch(() => {
   // A broken install fails each session's load with its own message (session-host.ts).
 });
 const hostOf = (model: Partial<WorkerData> | undefined): SessionHost | undefined =>
