@@ -30,7 +30,7 @@ describe('PoolExecutor', () => {
       modelPath: fixture('forest.onnx'),
       sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 },
       name: 'forest',
-      inline: true,
+      inlineSessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 },
     });
   const inlineReadySoon = async (executor: PoolExecutor): Promise<boolean> => {
     const deadline = Date.now() + 2000;

@@ -137,15 +137,15 @@ export class PoolExecutor implements Executor {
     modelBytes?: Uint8Array | undefined;
     sessionOptions: SessionOptions;
     name: string;
-    /** Also keep a session on this thread for `runInline()`. */
-    inline?: boolean;
+    /** Also keep a session on this thread for `runInline()`, with these options. */
+    inlineSessionOptions?: SessionOptions | undefined;
     /** Most threads, the extra ones of startBurst() included. Default: `workers`. */
     maxWorkers?: number;
   }) {
     this.#workers = options.workers;
     this.#batchesPerWorker = options.batchesPerWorker;
     this.#extraWorkers = Math.max(0, (options.maxWorkers ?? options.workers) - options.workers);
-    if (options.inline) this.#inlineModel = options;
+    if (options.inlineSessionOptions) this.#inlineModel = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.inlineSessionOptions };
     const workerData: WorkerData = { modelPath: options.modelPath, modelBytes: options.modelBytes, sessionOptions: options.sessionOptions as Record<string, unknown> };
     const spec: PoolSpec = { key: options.poolKey, workerFile: options.workerFile, workers: options.workers, batchesPerWorker: options.batchesPerWorker };
     this.#spec = spec;

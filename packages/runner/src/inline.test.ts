@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fixture, randomRows, referenceRun } from '../test/helpers';
 import { kOverlapHoldMs } from './idle-path';
@@ -22,10 +23,10 @@ async function warmUp(send: () => Promise<unknown>, events: BatchEvent[]): Promi
 }
 
 describe('the idle path (inlineMaxRows)', () => {
-  it('runs lone small requests on the calling thread, with the same results as a worker, once a worker has measured the model', async () => {
+  it('runs lone small requests on the calling thread, with the same results as a worker (bit for bit with one inline thread), once a worker has measured the model', async () => {
     const rows = randomRows(3, 10, 11);
     const expected = await referenceRun('forest.onnx', 'input', rows);
-    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1 });
+    const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, inlineThreads: 1 });
     const events: BatchEvent[] = [];
     runner.on('batch', (e: BatchEvent) => events.push(e));
     try {
@@ -95,6 +96,38 @@ describe('the idle path (inlineMaxRows)', () => {
     } finally {
       await runner.close();
     }
+  });
+
+  (process.platform === 'linux' ? it : it.skip)("gives the idle path's session inlineThreads - 1 threads of its own beside the calling thread", async () => {
+    const rows = randomRows(8, 10, 3);
+    const expected = await referenceRun('forest.onnx', 'input', rows);
+    const threads = () => readdirSync('/proc/self/task').length;
+    /** Threads of the process once a runner with this many inline threads answers inline, and its answers. */
+    const measure = async (inlineThreads: number) => {
+      const runner = createRunner({ modelPath: fixture('forest.onnx') }, { workers: 1, inlineThreads });
+      const events: BatchEvent[] = [];
+      runner.on('batch', (e: BatchEvent) => events.push(e));
+      try {
+        await warmUp(() => runner.run(row(rows[0]!)), events);
+        const outs = [];
+        for (const data of rows) outs.push(Array.from((await runner.run(row(data))).probabilities!.data as Float32Array));
+        expect(events.slice(-rows.length).every((e) => e.inline)).toBe(true);
+        return { threads: threads(), outs };
+      } finally {
+        await runner.close();
+      }
+    };
+    // The first runner starts what any runner's start leaves behind (libuv's pool, for one).
+    await measure(1);
+    const one = await measure(1);
+    const three = await measure(3);
+    expect(three.threads - one.threads).toBe(2);
+    expect(one.outs).toEqual(expected.map((e) => e.probabilities));
+    // ONNX Runtime splits the trees between the threads and adds up the parts: the same sums, rounded differently.
+    const want = expected.flatMap((e) => e.probabilities);
+    const got = three.outs.flat();
+    expect(got).toHaveLength(want.length);
+    expect(Math.max(...got.map((p, i) => Math.abs(p - want[i]!)))).toBeLessThan(1e-6);
   });
 
   it('never runs a model on the calling thread when its batches take longer than the budget', async () => {

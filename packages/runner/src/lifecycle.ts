@@ -87,7 +87,7 @@ export class Lifecycle {
             modelBytes,
             sessionOptions,
             name: host.name,
-            inline: host.options.inlineMaxRows > 0,
+            inlineSessionOptions: host.options.inlineMaxRows > 0 ? { ...sessionOptions, intraOpNumThreads: host.options.inlineThreads } : undefined,
             maxWorkers: host.options.maxWorkers,
           });
       if (executor instanceof PoolExecutor) executor.onWorkerError = () => host.metrics.counters.crashed++;

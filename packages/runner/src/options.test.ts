@@ -25,6 +25,7 @@ describe('runner options', () => {
     ['workers', 'many', RangeError, "options.workers must be a positive integer or 'auto'"],
     ['maxWorkers', 1.5, RangeError, 'options.maxWorkers must be an integer >= workers'],
     ['inlineMaxRows', -1, RangeError, 'options.inlineMaxRows must be an integer >= 0'],
+    ['inlineThreads', 0, RangeError, 'options.inlineThreads must be a positive integer'],
     ['maxBatchSize', -1, RangeError, 'options.maxBatchSize must be a positive integer'],
     ['maxBatchSize', '64', RangeError, 'options.maxBatchSize must be a positive integer'],
     ['batchesPerWorker', 0, RangeError, 'options.batchesPerWorker must be a positive integer'],
@@ -66,6 +67,7 @@ describe('runner options', () => {
       timeoutMs: 30_000,
       batchWaitMs: 0,
       inProcess: false,
+      inlineThreads: Math.min(2, availableParallelism()),
       sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'basic' },
     });
     expect(runner.name).toBe('linear');

@@ -57,6 +57,14 @@ export interface RunnerOptions {
    * 64 MB (the calling thread's session would be one more copy in memory).
    */
   inlineMaxRows?: number;
+  /**
+   * ONNX Runtime intra-op threads of the idle path's session (its `intraOpNumThreads`, whatever
+   * `sessionOptions` says). The idle path runs only while the workers are idle, so their cores are
+   * free: with 2, ONNX Runtime splits a forest's trees between the calling thread and one thread
+   * of its own, which spins for a moment after each run (ONNX Runtime's default) and so picks up
+   * the next lone request at once. Default 2, 1 on a one-core machine.
+   */
+  inlineThreads?: number;
   /** ONNX Runtime session options, merged over the defaults (one intra-op and one inter-op thread). */
   sessionOptions?: SessionOptions;
   /**
@@ -88,6 +96,7 @@ export const kDefaultRunnerOptions = Object.freeze({
   batchWaitMs: 0,
   inProcess: false,
   inlineMaxRows: 8,
+  inlineThreads: Math.min(2, availableParallelism()),
   sessionOptions: Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1 }) as Readonly<SessionOptions>,
 });
 
@@ -103,11 +112,12 @@ const kKnownOptions = new Set([
   'batchWaitMs',
   'inProcess',
   'inlineMaxRows',
+  'inlineThreads',
   'sessionOptions',
   'workerFile',
 ]);
 
-function positiveInteger(options: RunnerOptions, key: 'maxBatchSize' | 'batchesPerWorker', fallback: number = kDefaultRunnerOptions[key]): number {
+function positiveInteger(options: RunnerOptions, key: 'maxBatchSize' | 'batchesPerWorker' | 'inlineThreads', fallback: number = kDefaultRunnerOptions[key]): number {
   const value = options[key] ?? fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`options.${key} must be a positive integer`);
   return value;
@@ -201,6 +211,7 @@ export function resolveRunnerOptions(options: RunnerOptions | undefined, modelBy
     batchWaitMs,
     inProcess,
     inlineMaxRows,
+    inlineThreads: positiveInteger(options, 'inlineThreads'),
     sessionOptions: { ...kDefaultRunnerOptions.sessionOptions, ...sessionOptions },
     workerFile: options.workerFile,
   };
