@@ -4,7 +4,9 @@ import { createService, json } from '../index';
 
 describe('V2 inference shares the runner and its batching', () => {
   it('merges concurrent V2 infer requests into runner batches of more than one request', async () => {
-    const runner = createTinyRunner({ maxBatchSize: 64 });
+    // A batching window: without one, a worker on a loaded machine can answer each request before
+    // the next socket is read, and 60 requests run as 60 batches of one (the CI run of 2026-12-05).
+    const runner = createTinyRunner({ maxBatchSize: 64, batchWaitMs: 50 });
     const svc = createService('v2_batching', { runners: [runner], logLevel: 'silent' });
     const { url } = await start(svc);
     const batches: BatchEvent[] = [];
